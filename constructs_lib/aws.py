@@ -1,0 +1,116 @@
+"""The one place that imports the prebuilt AWS provider.
+
+``cdktf_cdktf_provider_aws/__init__.py`` imports all ~1,500 resource modules (a 486 MB package),
+which costs seconds on every synth and test process. Each resource module only needs the
+package's ``_jsii`` assembly, so we register the package with its real ``__path__`` and import
+just the modules we use. If the package layout ever changes this fails loudly, never silently
+falling back. ``DMS_CDKTF_PROVIDER_IMPORT=plain`` takes the ordinary import path instead (used
+to prove both give byte-identical output, and by ``bench/synth.py``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+PACKAGE = "cdktf_cdktf_provider_aws"
+ASSEMBLY = "provider-aws@21.22.1.jsii.tgz"
+IMPORT_MODE_ENV = "DMS_CDKTF_PROVIDER_IMPORT"
+
+
+class ProviderLayoutError(ImportError):
+    """The installed provider package does not look like the one this loader was written for."""
+
+
+def _register_package() -> None:
+    if PACKAGE in sys.modules:
+        return
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ProviderLayoutError(f"{PACKAGE} is not installed as a package; run `make bootstrap`")
+    paths = list(spec.submodule_search_locations)
+    if not any((Path(p) / "_jsii" / ASSEMBLY).is_file() for p in paths):
+        raise ProviderLayoutError(
+            f"{PACKAGE} has no _jsii/{ASSEMBLY} under {paths}: the provider version or layout changed. "
+            f"Pin cdktf-cdktf-provider-aws==21.22.1 or update {__name__}"
+        )
+    package = types.ModuleType(PACKAGE, "prebuilt AWS provider (loaded module by module)")
+    package.__path__ = paths
+    package.__file__ = spec.origin
+    package.__spec__ = spec
+    package.__package__ = PACKAGE
+    sys.modules[PACKAGE] = package
+
+
+def load(module: str) -> Any:
+    """Import one resource module of the provider, e.g. ``load("dms_replication_task")``."""
+    if os.environ.get(IMPORT_MODE_ENV, "lazy") == "plain":
+        importlib.import_module(PACKAGE)
+    else:
+        _register_package()
+    try:
+        return importlib.import_module(f"{PACKAGE}.{module}")
+    except ModuleNotFoundError as exc:
+        raise ProviderLayoutError(f"{PACKAGE}.{module} not found ({exc}); the provider layout changed") from exc
+
+
+_provider = load("provider")
+_dms_endpoint = load("dms_endpoint")
+_dms_instance = load("dms_replication_instance")
+_dms_subnet_group = load("dms_replication_subnet_group")
+_dms_task = load("dms_replication_task")
+_dms_config = load("dms_replication_config")
+_dynamodb_table = load("dynamodb_table")
+_iam_role = load("iam_role")
+_iam_role_policy = load("iam_role_policy")
+_iam_attachment = load("iam_role_policy_attachment")
+_db_instance = load("db_instance")
+_db_parameter_group = load("db_parameter_group")
+_db_subnet_group = load("db_subnet_group")
+_rds_cluster = load("rds_cluster")
+_rds_cluster_instance = load("rds_cluster_instance")
+_rds_cluster_parameter_group = load("rds_cluster_parameter_group")
+_security_group = load("security_group")
+_sg_ingress = load("vpc_security_group_ingress_rule")
+_sg_egress = load("vpc_security_group_egress_rule")
+_log_group = load("cloudwatch_log_group")
+_caller_identity = load("data_aws_caller_identity")
+_partition = load("data_aws_partition")
+_region = load("data_aws_region")
+
+AwsProvider = _provider.AwsProvider
+AwsProviderDefaultTags = _provider.AwsProviderDefaultTags
+DmsEndpoint = _dms_endpoint.DmsEndpoint
+DmsEndpointMysqlSettings = _dms_endpoint.DmsEndpointMysqlSettings
+DmsReplicationInstance = _dms_instance.DmsReplicationInstance
+DmsReplicationSubnetGroup = _dms_subnet_group.DmsReplicationSubnetGroup
+DmsReplicationTask = _dms_task.DmsReplicationTask
+DmsReplicationConfig = _dms_config.DmsReplicationConfig
+DynamodbTable = _dynamodb_table.DynamodbTable
+DynamodbTableAttribute = _dynamodb_table.DynamodbTableAttribute
+DynamodbTableGlobalSecondaryIndex = _dynamodb_table.DynamodbTableGlobalSecondaryIndex
+DynamodbTablePointInTimeRecovery = _dynamodb_table.DynamodbTablePointInTimeRecovery
+DynamodbTableServerSideEncryption = _dynamodb_table.DynamodbTableServerSideEncryption
+IamRole = _iam_role.IamRole
+IamRolePolicy = _iam_role_policy.IamRolePolicy
+IamRolePolicyAttachment = _iam_attachment.IamRolePolicyAttachment
+DbInstance = _db_instance.DbInstance
+DbParameterGroup = _db_parameter_group.DbParameterGroup
+DbParameterGroupParameter = _db_parameter_group.DbParameterGroupParameter
+DbSubnetGroup = _db_subnet_group.DbSubnetGroup
+RdsCluster = _rds_cluster.RdsCluster
+RdsClusterInstance = _rds_cluster_instance.RdsClusterInstance
+RdsClusterParameterGroup = _rds_cluster_parameter_group.RdsClusterParameterGroup
+RdsClusterParameterGroupParameter = _rds_cluster_parameter_group.RdsClusterParameterGroupParameter
+SecurityGroup = _security_group.SecurityGroup
+VpcSecurityGroupIngressRule = _sg_ingress.VpcSecurityGroupIngressRule
+VpcSecurityGroupEgressRule = _sg_egress.VpcSecurityGroupEgressRule
+CloudwatchLogGroup = _log_group.CloudwatchLogGroup
+DataAwsCallerIdentity = _caller_identity.DataAwsCallerIdentity
+DataAwsPartition = _partition.DataAwsPartition
+DataAwsRegion = _region.DataAwsRegion

@@ -1,0 +1,1 @@
+"""Example stacks. ``stacks.registry.STACKS`` lists every stack that ``main.py`` synthesizes."""

@@ -1,0 +1,39 @@
+"""Shared fixtures: where the read-only shared/ folder is, and the article's own mappings."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("DMS_SHARED_DIR", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus" / "dms-table-mappings"
+ARTICLE = SHARED / "seed" / "mysql-to-dynamodb-with-dms.txt"
+
+
+def article_table_mappings() -> dict[str, Any]:
+    """The ``tableMappings`` object literal of the article, read from its text and turned into JSON."""
+    text = ARTICLE.read_text()
+    start = text.index("JSON.stringify(") + len("JSON.stringify(")
+    end = text.index("});", start) + 1
+    literal = text[start:end].replace("'", '"')
+    literal = re.sub(r",(\s*[}\]])", r"\1", literal)  # JavaScript allows trailing commas, JSON does not
+    literal = re.sub(r"([{,]\s*)(rules)(\s*:)", r'\1"\2"\3', literal)  # the one unquoted key
+    return json.loads(literal)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def article_mappings() -> dict[str, Any]:
+    return article_table_mappings()
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.fail(f"the shared corpus is missing at {CORPUS}; set DMS_SHARED_DIR")
+    return CORPUS

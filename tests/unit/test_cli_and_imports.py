@@ -1,0 +1,94 @@
+"""The command line on real files, and that `import mappings` stays free of jsii."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mappings.__main__ import main
+from tests.conftest import CORPUS, ROOT
+
+
+def test_import_mappings_loads_no_jsii() -> None:
+    code = "import mappings, sys; assert 'jsii' not in sys.modules and 'cdktf' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_check_clean_file_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(CORPUS / "36-docs-ddb-record-to-record-exclude-columns-dynamodb-map.json")]) == 0
+    assert "0 error(s), 0 warning(s)" in capsys.readouterr().err
+
+
+def test_check_reports_every_problem_with_rule_id(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(CORPUS / "invalid" / "06-gh-kuettai-object-mapping-no-hash-key.json")]) == 1
+    out = capsys.readouterr().out
+    assert "rule-id '3'" in out and "rule-id '4'" in out
+
+
+def test_warnings_alone_exit_zero_unless_strict(tmp_path: Path) -> None:
+    doc = tmp_path / "m.json"
+    doc.write_text(
+        json.dumps(
+            {
+                "rules": [
+                    {
+                        "rule-type": "selection",
+                        "rule-id": "1",
+                        "rule-name": "a",
+                        "rule-action": "include",
+                        "object-locator": {"schema-name": "s", "table-name": "%"},
+                    },
+                    {
+                        "rule-type": "selection",
+                        "rule-id": "2",
+                        "rule-name": "a",
+                        "rule-action": "exclude",
+                        "object-locator": {"schema-name": "s", "table-name": "x"},
+                    },
+                ]
+            }
+        )
+    )
+    assert main(["check", str(doc)]) == 0
+    assert main(["check", "--strict", str(doc)]) == 1
+
+
+def test_check_task_settings_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = tmp_path / "s.json"
+    settings.write_text('{"Logging": {"CloudWatchLogGroup": "x"}}')
+    assert (
+        main(["check", str(CORPUS / "56-gh-tf-aws-modules-dms-all-schemas.json"), "--task-settings", str(settings)])
+        == 1
+    )
+    assert "read-only" in capsys.readouterr().out
+
+
+def test_fmt_prints_canonical_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    messy = tmp_path / "m.json"
+    messy.write_text(
+        '{"rules":[{"object-locator":{"table-name":"%","schema-name":"s"},"rule-action":"include",'
+        '"rule-name":"1","rule-id":"1","rule-type":"selection","filters":null}]}'
+    )
+    assert main(["fmt", str(messy)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[3] == '      "rule-type": "selection",'
+    assert "null" not in out and json.loads(out) == json.loads(messy.read_text().replace(',"filters":null', ""))
+
+
+def test_fmt_refuses_invalid_documents(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fmt", str(CORPUS / "invalid" / "14-aws-recorded-malformed-json.txt")]) == 1
+    assert "malformed-json" in capsys.readouterr().out
+
+
+def test_module_entry_point_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mappings", "check", str(CORPUS / "invalid" / "09-aws-recorded-duplicate-rule-id.json")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 1 and "Duplicate ruleid 1" in result.stdout
