@@ -33,7 +33,9 @@ bootstrap: $(PY_STAMP) $(NODE_STAMP)
 
 ## synth: synthesize every stack with the pinned cdktf CLI (HCL=1 writes cdk.tf instead of cdk.tf.json)
 synth: bootstrap
+	rm -rf cdktf.out
 	node_modules/.bin/cdktf synth $(if $(HCL),--hcl,)
+	$(if $(HCL),$(BIN)/python -m stacks.hcl_repair cdktf.out,)
 	@echo "Synthesized:"; find cdktf.out/stacks -name 'cdk.tf*' | sort
 
 ## test: the whole suite, with its wall time

@@ -1,19 +1,57 @@
-"""The smallest stack: the provider and the article's table mappings, validated at synth time."""
+"""The smallest complete pipeline: one MySQL table into a DynamoDB table without indexes.
+
+It assumes the account's DMS roles already exist (``createAccountRoles=false`` style), as a
+second migration stack in the same account would.
+"""
 
 from __future__ import annotations
 
-from cdktf import TerraformOutput, TerraformStack
+from cdktf import TerraformStack
 from constructs import Construct
 
-from constructs_lib.aws import AwsProvider
-from stacks.sakila_mappings import sakila_table_mappings
+from constructs_lib.dms_roles import DmsAccountRoles, DmsAccountRolesProps
+from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps
+from constructs_lib.single_table import DynamoDbSingleTable
+from constructs_lib.source_database import MySqlSource, MySqlSourceProps
+from constructs_lib.table_props import SingleTableProps
+from mappings import TableMappingsBuilder
+from stacks.base import configure_stack
+from stacks.config import StackConfig
+from stacks.sakila import network_inputs, pipeline_outputs
 
 
 class MinimalStack(TerraformStack):
-    """Defines only the AWS provider and an output of the validated Sakila mappings."""
+    """Defines one source table (``shop.customer``) migrated into ``customers``."""
 
-    def __init__(self, scope: Construct, id: str, *, region: str = "us-east-1") -> None:
+    def __init__(self, scope: Construct, id: str, config: StackConfig) -> None:
         super().__init__(scope, id)
-        AwsProvider(self, "aws", region=region)
-        mappings = sakila_table_mappings()
-        TerraformOutput(self, "table_mapping_rule_count", value=len(mappings.rules), static_id=True)
+        configure_stack(self, id, config)
+        vpc_id, subnet_ids = network_inputs(self)
+        roles = DmsAccountRoles(self, "DmsAccountRoles", DmsAccountRolesProps(create=False))
+        source = MySqlSource(
+            self,
+            "Source",
+            MySqlSourceProps(identifier="shop-source", vpc_id=vpc_id, subnet_ids=subnet_ids, database_name="shop"),
+        )
+        table = DynamoDbSingleTable(self, "Table", SingleTableProps(table_name="customers"))
+        mappings = (
+            TableMappingsBuilder(schema="shop")
+            .explicit("customer")
+            .to_dynamodb("customers")
+            .map_table("customer", pk="CUSTOMER#${customer_id}")
+            .build()
+        )
+        pipeline = DmsMigrationPipeline(
+            self,
+            "Migration",
+            DmsMigrationPipelineProps(
+                identifier="shop",
+                vpc_id=vpc_id,
+                subnet_ids=subnet_ids,
+                source=source,
+                target=table,
+                table_mappings=mappings,
+                account_roles=roles,
+            ),
+        )
+        pipeline_outputs(self, source, pipeline)

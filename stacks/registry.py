@@ -6,17 +6,23 @@ from collections.abc import Callable
 
 from cdktf import App, TerraformStack
 
+from stacks.aurora_serverless import AuroraServerlessStack
+from stacks.config import StackConfig
 from stacks.minimal import MinimalStack
+from stacks.sakila import SakilaMigrationStack
 
-StackFactory = Callable[[App], TerraformStack]
+StackFactory = Callable[[App, StackConfig], TerraformStack]
 
 STACKS: dict[str, StackFactory] = {
-    "minimal": lambda app: MinimalStack(app, "minimal"),
+    "sakila": lambda app, config: SakilaMigrationStack(app, "sakila", config),
+    "minimal": lambda app, config: MinimalStack(app, "minimal", config),
+    "aurora-serverless": lambda app, config: AuroraServerlessStack(app, "aurora-serverless", config),
 }
 
 
-def build_app(app: App) -> App:
-    """Add every example stack to ``app``."""
+def build_app(app: App, config: StackConfig | None = None) -> App:
+    """Add every example stack to ``app`` (configuration from context/environment unless given)."""
+    config = config or StackConfig.load(app)
     for factory in STACKS.values():
-        factory(app)
+        factory(app, config)
     return app

@@ -37,3 +37,20 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.fail(f"the shared corpus is missing at {CORPUS}; set DMS_SHARED_DIR")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def stack_docs() -> dict[str, dict[str, Any]]:
+    """Every example stack synthesized once per session (jsii loads only for tests that ask)."""
+    from cdktf import Testing as TfTesting
+
+    from stacks.config import StackConfig
+    from stacks.registry import STACKS
+    from tests.synth import synth
+
+    return {name: synth(factory(TfTesting.app(), StackConfig())) for name, factory in STACKS.items()}
+
+
+@pytest.fixture(scope="session")
+def sakila(stack_docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return stack_docs["sakila"]

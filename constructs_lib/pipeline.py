@@ -1,0 +1,300 @@
+"""Defines the DMS pipeline of the article in one call: network, roles, instance, endpoints, task.
+
+    DmsMigrationPipeline(self, "Migration", DmsMigrationPipelineProps(
+        identifier="sakila", vpc_id=vpc_id, subnet_ids=subnets,
+        source=mysql, target=table, table_mappings=sakila_table_mappings()))
+
+Before anything is synthesized it checks the mappings for a DynamoDB target and against the
+table (name, key schema, GSI keys), the task settings (``DROP_AND_CREATE`` would drop the table
+this stack manages) and every identifier.
+"""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from constructs_lib.account import AccountContext
+from constructs_lib.aws import (
+    CloudwatchLogGroup,
+    DataAwsIamPolicyDocument,
+    DataAwsIamPolicyDocumentStatement,
+    DataAwsIamPolicyDocumentStatementCondition,
+    DataAwsIamPolicyDocumentStatementPrincipals,
+    DmsEndpoint,
+    DmsReplicationConfig,
+    DmsReplicationConfigComputeConfig,
+    DmsReplicationInstance,
+    DmsReplicationSubnetGroup,
+    DmsReplicationTask,
+    IamRole,
+    IamRolePolicy,
+    SecurityGroup,
+    VpcSecurityGroupEgressRule,
+)
+from constructs_lib.errors import ConstructValidationError
+from constructs_lib.mapping_fit import mapping_fit_problems
+from constructs_lib.pipeline_props import (
+    DmsMigrationPipelineProps,
+    MigrationType,
+    ReplicationInstanceClass,
+    ServerlessCompute,
+    SslMode,
+)
+from constructs_lib.terraform import literal, literal_tags
+from mappings import TableMappings, TargetTablePrepMode, TaskSettings
+
+__all__ = [
+    "DmsMigrationPipeline",
+    "DmsMigrationPipelineProps",
+    "MigrationType",
+    "ReplicationInstanceClass",
+    "ServerlessCompute",
+    "SslMode",
+    "default_task_settings",
+]
+
+HTTPS_PORT = 443
+
+
+def default_task_settings() -> TaskSettings:
+    """Keep the table this stack manages (DO_NOTHING) and log the task to CloudWatch."""
+    return TaskSettings().with_target_table_prep_mode(TargetTablePrepMode.DO_NOTHING).with_logging(True)
+
+
+def resolve_task_settings(settings: TaskSettings | None) -> TaskSettings:
+    """Fill in DO_NOTHING when unset (DMS's default, DROP_AND_CREATE, would drop our table)."""
+    if settings is None:
+        return default_task_settings()
+    mode = settings.target_table_prep_mode
+    if mode is TargetTablePrepMode.DROP_AND_CREATE:
+        raise ConstructValidationError(
+            "DmsMigrationPipelineProps.task_settings: TargetTablePrepMode DROP_AND_CREATE would make DMS drop and "
+            "re-create the DynamoDB table this stack manages (losing its GSIs and fighting Terraform); use "
+            "TargetTablePrepMode.DO_NOTHING"
+        )
+    if mode is None:
+        return settings.with_target_table_prep_mode(TargetTablePrepMode.DO_NOTHING)
+    return settings
+
+
+class DmsMigrationPipeline(Construct):
+    """Defines a DMS migration from a MySQL source into a DynamoDB single table."""
+
+    def __init__(self, scope: Construct, id: str, props: DmsMigrationPipelineProps) -> None:
+        super().__init__(scope, id)
+        self.props = props
+        self.table_mappings: TableMappings = props.resolved_mappings()
+        problems = mapping_fit_problems(self.table_mappings, props.target.props)
+        if problems:
+            raise ConstructValidationError("\n  ".join(["mappings do not fit the target table:", *problems]), self)
+        self.task_settings = resolve_task_settings(props.task_settings)
+        self._tags = literal_tags(props.tags) or None
+        self._context = AccountContext.of(self)
+        waits = list(props.account_roles.dependables) if props.account_roles else []
+
+        self.security_group = self._define_security_group()
+        props.source.allow_from(self.security_group.id)
+        self.subnet_group = DmsReplicationSubnetGroup(
+            self,
+            "SubnetGroup",
+            replication_subnet_group_id=props.identifier,
+            replication_subnet_group_description=literal(f"DMS subnets for {props.identifier}"),
+            subnet_ids=list(props.subnet_ids),
+            tags=self._tags,
+            depends_on=waits or None,
+        )
+        target_role, target_policy = self._define_target_role()
+        secrets_role, secrets_policy = self._define_secrets_role()
+        self.source_endpoint = DmsEndpoint(
+            self,
+            "SourceEndpoint",
+            endpoint_id=f"{props.identifier}-source",
+            endpoint_type="source",
+            engine_name=props.source.engine_name,
+            database_name=props.source.database_name,
+            secrets_manager_arn=props.source.dms_secret_arn,
+            secrets_manager_access_role_arn=secrets_role.arn,
+            ssl_mode=props.source_ssl_mode.value,
+            tags=self._tags,
+            depends_on=[secrets_policy],
+        )
+        self.target_endpoint = DmsEndpoint(
+            self,
+            "TargetEndpoint",
+            endpoint_id=f"{props.identifier}-target",
+            endpoint_type="target",
+            engine_name="dynamodb",
+            service_access_role=target_role.arn,
+            tags=self._tags,
+            depends_on=[target_policy],
+        )
+        task_dependencies = [target_policy, secrets_policy, *waits]
+        if props.serverless is None:
+            self._define_instance_and_task(task_dependencies)
+        else:
+            self._define_serverless(props.serverless, task_dependencies)
+
+    # ------------------------------------------------------------------ network and roles
+
+    def _define_security_group(self) -> SecurityGroup:
+        props = self.props
+        group = SecurityGroup(
+            self,
+            "SecurityGroup",
+            name=f"{props.identifier}-dms",
+            description=literal(f"DMS {props.identifier}: out to MySQL and to AWS APIs over HTTPS, nothing in"),
+            vpc_id=props.vpc_id,
+            tags=self._tags,
+        )
+        VpcSecurityGroupEgressRule(
+            self,
+            "EgressToMySql",
+            security_group_id=group.id,
+            referenced_security_group_id=props.source.security_group.id,
+            ip_protocol="tcp",
+            from_port=3306,
+            to_port=3306,
+            description="MySQL source",
+        )
+        VpcSecurityGroupEgressRule(
+            self,
+            "EgressHttps",
+            security_group_id=group.id,
+            cidr_ipv4="0.0.0.0/0",
+            ip_protocol="tcp",
+            from_port=HTTPS_PORT,
+            to_port=HTTPS_PORT,
+            description="DynamoDB and Secrets Manager APIs (through VPC endpoints or NAT)",
+        )
+        return group
+
+    def _trust_policy(self, id: str, *, regional: bool) -> DataAwsIamPolicyDocument:
+        services = ["dms.amazonaws.com"]
+        if regional:  # DMS assumes secret-access roles through its regional principal
+            services.append(f"dms.{self._context.region}.amazonaws.com")
+        return DataAwsIamPolicyDocument(
+            self,
+            id,
+            statement=[
+                DataAwsIamPolicyDocumentStatement(
+                    actions=["sts:AssumeRole"],
+                    principals=[DataAwsIamPolicyDocumentStatementPrincipals(type="Service", identifiers=services)],
+                    condition=[
+                        DataAwsIamPolicyDocumentStatementCondition(
+                            test="StringEquals", variable="aws:SourceAccount", values=[self._context.account_id]
+                        )
+                    ],
+                )
+            ],
+        )
+
+    def _define_target_role(self) -> tuple[IamRole, IamRolePolicy]:
+        role = IamRole(
+            self,
+            "TargetAccessRole",
+            name=f"{self.props.identifier}-dms-dynamodb",
+            description="Lets DMS write the target DynamoDB table and its control tables",
+            assume_role_policy=self._trust_policy("TargetTrustPolicy", regional=False).json,
+            tags=self._tags,
+        )
+        return role, self.props.target.grant_dms_target(role)
+
+    def _define_secrets_role(self) -> tuple[IamRole, IamRolePolicy]:
+        props = self.props
+        role = IamRole(
+            self,
+            "SecretsAccessRole",
+            name=f"{props.identifier}-dms-secrets",
+            description="Lets DMS read the MySQL source credentials from Secrets Manager",
+            assume_role_policy=self._trust_policy("SecretsTrustPolicy", regional=True).json,
+            tags=self._tags,
+        )
+        statements = [
+            DataAwsIamPolicyDocumentStatement(
+                sid="ReadSourceSecret",
+                actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                resources=[props.source.dms_secret_arn],
+            )
+        ]
+        if props.source.props.kms_key_arn:
+            statements.append(
+                DataAwsIamPolicyDocumentStatement(
+                    sid="DecryptSourceSecret", actions=["kms:Decrypt"], resources=[props.source.props.kms_key_arn]
+                )
+            )
+        document = DataAwsIamPolicyDocument(self, "SecretsPolicyDocument", statement=statements)
+        policy = IamRolePolicy(
+            self, "SecretsAccessPolicy", name="dms-source-secret", role=role.id, policy=document.json
+        )
+        return role, policy
+
+    # ------------------------------------------------------------------ replication
+
+    def _define_instance_and_task(self, dependencies: list) -> None:  # type: ignore[type-arg]
+        props = self.props
+        # DMS writes task logs to this group; creating it first gives it a retention (and a Terraform owner).
+        self.log_group = CloudwatchLogGroup(
+            self,
+            "TaskLogs",
+            name=f"dms-tasks-{props.identifier}",
+            retention_in_days=props.log_retention_days,
+            tags=self._tags,
+        )
+        self.replication_instance = DmsReplicationInstance(
+            self,
+            "ReplicationInstance",
+            replication_instance_id=props.identifier,
+            replication_instance_class=props.replication_instance_class.value,
+            allocated_storage=props.allocated_storage_gb,
+            multi_az=props.multi_az,
+            engine_version=props.engine_version,
+            publicly_accessible=False,
+            auto_minor_version_upgrade=True,
+            kms_key_arn=props.kms_key_arn,
+            replication_subnet_group_id=self.subnet_group.replication_subnet_group_id,
+            vpc_security_group_ids=[self.security_group.id],
+            tags=self._tags,
+            depends_on=(list(props.account_roles.dependables) if props.account_roles else []) or None,
+        )
+        self.replication_task = DmsReplicationTask(
+            self,
+            "ReplicationTask",
+            replication_task_id=props.identifier,
+            migration_type=props.migration_type.value,
+            replication_instance_arn=self.replication_instance.replication_instance_arn,
+            source_endpoint_arn=self.source_endpoint.endpoint_arn,
+            target_endpoint_arn=self.target_endpoint.endpoint_arn,
+            table_mappings=literal(self.table_mappings.to_json(), what="table_mappings"),
+            replication_task_settings=literal(self.task_settings.to_json(), what="task_settings"),
+            start_replication_task=props.start_replication_task,
+            cdc_start_time=props.cdc_start_time_value,
+            cdc_start_position=props.cdc_start_position,
+            tags=self._tags,
+            depends_on=[*dependencies, self.log_group],
+        )
+        self.replication_arn = self.replication_task.replication_task_arn
+
+    def _define_serverless(self, compute: ServerlessCompute, dependencies: list) -> None:  # type: ignore[type-arg]
+        props = self.props
+        self.replication_config = DmsReplicationConfig(
+            self,
+            "ReplicationConfig",
+            replication_config_identifier=props.identifier,
+            replication_type=props.migration_type.value,
+            source_endpoint_arn=self.source_endpoint.endpoint_arn,
+            target_endpoint_arn=self.target_endpoint.endpoint_arn,
+            table_mappings=literal(self.table_mappings.to_json(), what="table_mappings"),
+            replication_settings=literal(self.task_settings.to_json(), what="task_settings"),
+            start_replication=props.start_replication_task,
+            compute_config=DmsReplicationConfigComputeConfig(
+                replication_subnet_group_id=self.subnet_group.replication_subnet_group_id,
+                vpc_security_group_ids=[self.security_group.id],
+                max_capacity_units=compute.max_capacity_units,
+                min_capacity_units=compute.min_capacity_units,
+                multi_az=compute.multi_az,
+                kms_key_id=props.kms_key_arn,
+            ),
+            tags=self._tags,
+            depends_on=dependencies,
+        )
+        self.replication_arn = self.replication_config.arn

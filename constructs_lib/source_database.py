@@ -1,0 +1,263 @@
+"""Defines the MySQL source: an RDS MySQL 8.0 instance or an Aurora MySQL cluster, ready for DMS CDC.
+
+What DMS needs from a MySQL source, and what this construct sets (DMS "Using MySQL as a source"):
+- ``binlog_format=ROW`` and ``binlog_row_image=FULL`` in a parameter group (a *cluster* parameter
+  group for Aurora); changing them needs a reboot, the article's only downtime.
+- automated backups on: RDS writes binary logs only when backups are enabled.
+- a security group whose 3306 ingress comes only from the DMS security group (see
+  :meth:`MySqlSource.allow_from`).
+The master password is managed by RDS in Secrets Manager (never in Terraform). DMS cannot use that
+secret (it holds no host or port), so the construct also defines an *empty* secret for the DMS
+user, which you fill after deploy (README, post-deploy checklist): no password reaches Terraform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from cdktf import Token
+from constructs import Construct
+
+from constructs_lib.aws import (
+    DbInstance,
+    DbParameterGroup,
+    DbParameterGroupParameter,
+    DbSubnetGroup,
+    RdsCluster,
+    RdsClusterInstance,
+    RdsClusterParameterGroup,
+    RdsClusterParameterGroupParameter,
+    SecretsmanagerSecret,
+    SecurityGroup,
+    VpcSecurityGroupIngressRule,
+)
+from constructs_lib.errors import require
+from constructs_lib.naming import rds_identifier
+from constructs_lib.terraform import literal, literal_tags
+
+MYSQL_PORT = 3306
+#: Parameters DMS CDC needs on a MySQL source.
+BINLOG_PARAMETERS = {"binlog_format": "ROW", "binlog_row_image": "FULL"}
+
+
+class SourceEngine(StrEnum):
+    """Which kind of MySQL: the value is the DMS endpoint ``engine_name``."""
+
+    RDS_MYSQL = "mysql"
+    AURORA_MYSQL = "aurora"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MySqlSourceProps:
+    """Props of :class:`MySqlSource`.
+
+    Default: RDS MySQL 8.0, 20 GB gp3, 7-day backups, deletion protection and a final
+    snapshot on, not Multi-AZ (as in the article).
+    """
+
+    identifier: str
+    vpc_id: str
+    subnet_ids: Sequence[str]
+    database_name: str
+    engine: SourceEngine = SourceEngine.RDS_MYSQL
+    engine_version: str = "8.0"
+    #: Default: - db.t3.micro for RDS MySQL, db.t3.medium (the smallest Aurora MySQL 8.0 takes) for Aurora.
+    instance_class: str | None = None
+    allocated_storage_gb: int = 20
+    backup_retention_days: int = 7
+    multi_az: bool = False
+    deletion_protection: bool = True
+    master_username: str = "admin"
+    #: Name of the database user DMS connects as (you create it after deploy, see README).
+    dms_username: str = "dms_user"
+    #: Default: - the AWS managed keys.
+    kms_key_arn: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        rds_identifier(self.identifier, prop="MySqlSourceProps.identifier")
+        require(
+            self.backup_retention_days >= 1,
+            f"MySqlSourceProps.backup_retention_days: {self.backup_retention_days}; must be at least 1, because "
+            "RDS writes binary logs (which DMS CDC reads) only while automated backups are on",
+        )
+        require(
+            Token.is_unresolved(self.subnet_ids) or len(self.subnet_ids) >= 2,
+            "MySqlSourceProps.subnet_ids: an RDS subnet group needs subnets in at least two availability zones",
+        )
+        require(
+            self.engine_version.startswith("8.") or Token.is_unresolved(self.engine_version),
+            f"MySqlSourceProps.engine_version: {self.engine_version!r}; use MySQL 8.0 or later (8.x)",
+        )
+
+
+class MySqlSource(Construct):
+    """Defines the MySQL source database, its binlog settings, network and DMS credentials secret."""
+
+    def __init__(self, scope: Construct, id: str, props: MySqlSourceProps) -> None:
+        super().__init__(scope, id)
+        self.props = props
+        tags = literal_tags(props.tags) or None
+        self.security_group = SecurityGroup(
+            self,
+            "SecurityGroup",
+            name=f"{props.identifier}-mysql",
+            description=literal(f"MySQL source {props.identifier}: 3306 only from DMS"),
+            vpc_id=props.vpc_id,
+            tags=tags,
+        )
+        subnet_group = DbSubnetGroup(
+            self, "SubnetGroup", name=f"{props.identifier}-mysql", subnet_ids=list(props.subnet_ids), tags=tags
+        )
+        if props.engine is SourceEngine.AURORA_MYSQL:
+            self._define_aurora(props, subnet_group, tags)
+        else:
+            self._define_rds(props, subnet_group, tags)
+        self.dms_secret = SecretsmanagerSecret(
+            self,
+            "DmsUserSecret",
+            name=f"{props.identifier}/dms-source",
+            description=literal(
+                "Credentials DMS uses to read the MySQL source: put {username, password, host, port} here after "
+                "deploy (see README); Terraform never holds the value"
+            ),
+            kms_key_id=props.kms_key_arn,
+            tags=tags,
+        )
+
+    def _define_rds(self, props: MySqlSourceProps, subnet_group: DbSubnetGroup, tags: dict[str, str] | None) -> None:
+        family = f"mysql{'.'.join(props.engine_version.split('.')[:2])}"
+        parameters = DbParameterGroup(
+            self,
+            "BinlogParameters",
+            name=f"{props.identifier}-binlog",
+            family=family,
+            description="binlog settings DMS CDC needs",
+            parameter=[
+                DbParameterGroupParameter(name=k, value=v, apply_method="pending-reboot")
+                for k, v in BINLOG_PARAMETERS.items()
+            ],
+            tags=tags,
+        )
+        self.resource: DbInstance | RdsCluster = DbInstance(
+            self,
+            "Resource",
+            identifier=props.identifier,
+            engine="mysql",
+            engine_version=props.engine_version,
+            instance_class=self.instance_class,
+            allocated_storage=props.allocated_storage_gb,
+            storage_type="gp3",
+            db_name=props.database_name,
+            username=props.master_username,
+            manage_master_user_password=True,
+            parameter_group_name=parameters.name,
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[self.security_group.id],
+            publicly_accessible=False,
+            storage_encrypted=True,
+            kms_key_id=props.kms_key_arn,
+            backup_retention_period=props.backup_retention_days,
+            multi_az=props.multi_az,
+            deletion_protection=props.deletion_protection,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{props.identifier}-final",
+            copy_tags_to_snapshot=True,
+            auto_minor_version_upgrade=True,
+            iam_database_authentication_enabled=True,
+            enabled_cloudwatch_logs_exports=["error", "slowquery"],
+            tags=tags,
+        )
+        self.parameter_group_name = parameters.name
+        self.endpoint_address: str = self.resource.address
+        self.master_user_secret_arn: str = self.resource.master_user_secret.get(0).secret_arn
+
+    def _define_aurora(self, props: MySqlSourceProps, subnet_group: DbSubnetGroup, tags: dict[str, str] | None) -> None:
+        parameters = RdsClusterParameterGroup(
+            self,
+            "BinlogParameters",
+            name=f"{props.identifier}-binlog",
+            family="aurora-mysql8.0",
+            description="binlog settings DMS CDC needs",
+            parameter=[
+                RdsClusterParameterGroupParameter(name=k, value=v, apply_method="pending-reboot")
+                for k, v in BINLOG_PARAMETERS.items()
+            ],
+            tags=tags,
+        )
+        engine_version = props.engine_version if props.engine_version != "8.0" else None
+        cluster = RdsCluster(
+            self,
+            "Resource",
+            cluster_identifier=props.identifier,
+            engine="aurora-mysql",
+            engine_version=engine_version,
+            database_name=props.database_name,
+            master_username=props.master_username,
+            manage_master_user_password=True,
+            db_cluster_parameter_group_name=parameters.name,
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[self.security_group.id],
+            storage_encrypted=True,
+            kms_key_id=props.kms_key_arn,
+            backup_retention_period=props.backup_retention_days,
+            deletion_protection=props.deletion_protection,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{props.identifier}-final",
+            copy_tags_to_snapshot=True,
+            iam_database_authentication_enabled=True,
+            enabled_cloudwatch_logs_exports=["error", "slowquery"],
+            tags=tags,
+        )
+        for index in range(2 if props.multi_az else 1):
+            RdsClusterInstance(
+                self,
+                f"Instance{index + 1}",
+                identifier=f"{props.identifier}-{index + 1}",
+                cluster_identifier=cluster.id,
+                engine="aurora-mysql",
+                instance_class=self.instance_class,
+                db_subnet_group_name=subnet_group.name,
+                publicly_accessible=False,
+                auto_minor_version_upgrade=True,
+                tags=tags,
+            )
+        self.resource = cluster
+        self.parameter_group_name = parameters.name
+        self.endpoint_address = cluster.endpoint
+        self.master_user_secret_arn = cluster.master_user_secret.get(0).secret_arn
+
+    @property
+    def instance_class(self) -> str:
+        if self.props.instance_class:
+            return self.props.instance_class
+        return "db.t3.medium" if self.props.engine is SourceEngine.AURORA_MYSQL else "db.t3.micro"
+
+    @property
+    def engine_name(self) -> str:
+        """The DMS endpoint ``engine_name`` for this source."""
+        return self.props.engine.value
+
+    @property
+    def database_name(self) -> str:
+        return self.props.database_name
+
+    @property
+    def dms_secret_arn(self) -> str:
+        arn: str = self.dms_secret.arn
+        return arn
+
+    def allow_from(self, security_group_id: str, *, description: str = "MySQL from DMS") -> None:
+        """Open 3306 to one security group (the DMS replication instance's), and nothing else."""
+        VpcSecurityGroupIngressRule(
+            self,
+            "IngressFromDms",
+            security_group_id=self.security_group.id,
+            referenced_security_group_id=security_group_id,
+            ip_protocol="tcp",
+            from_port=MYSQL_PORT,
+            to_port=MYSQL_PORT,
+            description=literal(description),
+        )

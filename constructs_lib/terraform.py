@@ -1,0 +1,33 @@
+"""Terraform-JSON details that must be right in exactly one place.
+
+In Terraform JSON every string is a template: ``${...}`` is an interpolation and ``%{...}`` a
+directive. DMS placeholders such as ``${film_id}`` inside ``table_mappings`` would make
+``terraform plan`` fail, so every user-supplied string goes through :func:`literal`, which writes
+Terraform's escapes (``$${`` and ``%%{``) and DMS receives the text unchanged.
+"""
+
+from __future__ import annotations
+
+from cdktf import Token
+
+from constructs_lib.errors import ConstructValidationError
+
+
+def literal(value: str, *, what: str = "value") -> str:
+    """``value`` as a Terraform string that evaluates to exactly ``value``."""
+    if Token.is_unresolved(value):
+        raise ConstructValidationError(
+            f"{what} is a Terraform reference ({value!r}); literal() escapes plain text only"
+        )
+    return value.replace("${", "$${").replace("%{", "%%{")
+
+
+def unescape(value: str) -> str:
+    """What Terraform passes on for a string :func:`literal` produced (used by tests and checks)."""
+    return value.replace("$${", "${").replace("%%{", "%{")
+
+
+def literal_tags(tags: dict[str, str] | None) -> dict[str, str] | None:
+    if tags is None:
+        return None
+    return {literal(k, what="tag key"): literal(v, what=f"tag {k!r}") for k, v in tags.items()}

@@ -1,0 +1,87 @@
+"""The article's migration: the Sakila video-rental MySQL database into one DynamoDB table.
+
+RDS MySQL 8.0 source (binlog ROW/FULL), table ``migration-target-table`` (pk/sk, GSI1, GSI2),
+the ten mapping rules, a full load followed by CDC. The VPC and its private subnets are inputs
+(``terraform plan -var vpc_id=... -var 'private_subnet_ids=[...]'``).
+"""
+
+from __future__ import annotations
+
+from cdktf import TerraformOutput, TerraformStack, TerraformVariable
+from constructs import Construct
+
+from constructs_lib.dms_roles import DmsAccountRoles, DmsAccountRolesProps
+from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps, MigrationType
+from constructs_lib.pipeline_props import ReplicationInstanceClass
+from constructs_lib.single_table import DynamoDbSingleTable
+from constructs_lib.source_database import MySqlSource, MySqlSourceProps
+from constructs_lib.table_props import GlobalSecondaryIndex, KeyAttribute, SingleTableProps
+from stacks.base import configure_stack
+from stacks.config import StackConfig
+from stacks.sakila_mappings import TARGET_TABLE, sakila_table_mappings
+
+SAKILA_TABLE = SingleTableProps(
+    table_name=TARGET_TABLE,
+    global_secondary_indexes=(
+        GlobalSecondaryIndex(name="GSI1", partition_key=KeyAttribute("gsi1pk"), sort_key=KeyAttribute("gsi1sk")),
+        GlobalSecondaryIndex(name="GSI2", partition_key=KeyAttribute("gsi2pk"), sort_key=KeyAttribute("gsi2sk")),
+    ),
+)
+
+
+def network_inputs(stack: TerraformStack) -> tuple[str, list[str]]:
+    """The VPC and private subnets, as Terraform variables."""
+    vpc_id = TerraformVariable(stack, "vpc_id", type="string", description="VPC of the source database and DMS")
+    subnets = TerraformVariable(
+        stack,
+        "private_subnet_ids",
+        type="list(string)",
+        description="At least two private subnets in different availability zones",
+    )
+    return vpc_id.string_value, subnets.list_value
+
+
+def pipeline_outputs(stack: TerraformStack, source: MySqlSource, pipeline: DmsMigrationPipeline) -> None:
+    """Outputs with static names, so scripts can read them (terraform output -raw replication_task_arn)."""
+    outputs = {
+        "replication_task_arn": (pipeline.replication_arn, "Start it with aws dms start-replication-task"),
+        "target_table_name": (pipeline.props.target.table_name, "The DynamoDB single table"),
+        "source_endpoint_arn": (pipeline.source_endpoint.endpoint_arn, "DMS MySQL source endpoint"),
+        "target_endpoint_arn": (pipeline.target_endpoint.endpoint_arn, "DMS DynamoDB target endpoint"),
+        "dms_source_secret_arn": (source.dms_secret_arn, "Fill with {username, password, host, port} after deploy"),
+        "source_address": (source.endpoint_address, "MySQL host, for the secret and the DMS user's grants"),
+    }
+    for name, (value, description) in outputs.items():
+        TerraformOutput(stack, name, value=value, description=description, static_id=True)
+
+
+class SakilaMigrationStack(TerraformStack):
+    """Defines the article's Sakila migration, end to end."""
+
+    def __init__(self, scope: Construct, id: str, config: StackConfig) -> None:
+        super().__init__(scope, id)
+        configure_stack(self, id, config)
+        vpc_id, subnet_ids = network_inputs(self)
+        roles = DmsAccountRoles(self, "DmsAccountRoles", DmsAccountRolesProps(create=config.create_account_roles))
+        source = MySqlSource(
+            self,
+            "Source",
+            MySqlSourceProps(identifier="sakila-source", vpc_id=vpc_id, subnet_ids=subnet_ids, database_name="yourdb"),
+        )
+        table = DynamoDbSingleTable(self, "Table", SAKILA_TABLE)
+        pipeline = DmsMigrationPipeline(
+            self,
+            "Migration",
+            DmsMigrationPipelineProps(
+                identifier="sakila",
+                vpc_id=vpc_id,
+                subnet_ids=subnet_ids,
+                source=source,
+                target=table,
+                table_mappings=sakila_table_mappings(),
+                migration_type=MigrationType.FULL_LOAD_AND_CDC,
+                replication_instance_class=ReplicationInstanceClass.T3_MEDIUM,
+                account_roles=roles,
+            ),
+        )
+        pipeline_outputs(self, source, pipeline)
