@@ -34,17 +34,22 @@ def _register_package() -> None:
     if spec is None or not spec.submodule_search_locations:
         raise ProviderLayoutError(f"{PACKAGE} is not installed as a package; run `make bootstrap`")
     paths = list(spec.submodule_search_locations)
-    if not any((Path(p) / "_jsii" / ASSEMBLY).is_file() for p in paths):
-        raise ProviderLayoutError(
-            f"{PACKAGE} has no _jsii/{ASSEMBLY} under {paths}: the provider version or layout changed. "
-            f"Pin cdktf-cdktf-provider-aws==21.22.1 or update {__name__}"
-        )
+    verify_layout(paths)
     package = types.ModuleType(PACKAGE, "prebuilt AWS provider (loaded module by module)")
     package.__path__ = paths
     package.__file__ = spec.origin
     package.__spec__ = spec
     package.__package__ = PACKAGE
     sys.modules[PACKAGE] = package
+
+
+def verify_layout(paths: list[str]) -> None:
+    """Refuse a provider package that lacks the jsii assembly this loader expects."""
+    if not any((Path(p) / "_jsii" / ASSEMBLY).is_file() for p in paths):
+        raise ProviderLayoutError(
+            f"{PACKAGE} has no _jsii/{ASSEMBLY} under {paths}: the provider version or layout changed. "
+            f"Pin cdktf-cdktf-provider-aws==21.22.1 or update {__name__}"
+        )
 
 
 def load(module: str) -> Any:

@@ -33,6 +33,7 @@ from constructs_lib.aws import (
 )
 from constructs_lib.errors import ConstructValidationError
 from constructs_lib.mapping_fit import mapping_fit_problems
+from constructs_lib.naming import dms_identifier
 from constructs_lib.pipeline_props import (
     DmsMigrationPipelineProps,
     MigrationType,
@@ -256,23 +257,70 @@ class DmsMigrationPipeline(Construct):
             tags=self._tags,
             depends_on=(list(props.account_roles.dependables) if props.account_roles else []) or None,
         )
-        self.replication_task = DmsReplicationTask(
+        self._task_dependencies = [*dependencies, self.log_group]
+        self.replication_task = self._define_task(
+            "ReplicationTask", props.identifier, self.table_mappings, self.task_settings, props.migration_type
+        )
+        self.replication_arn = self.replication_task.replication_task_arn
+
+    def _define_task(
+        self,
+        id: str,
+        identifier: str,
+        mappings: TableMappings,
+        settings: TaskSettings,
+        migration_type: MigrationType,
+    ) -> DmsReplicationTask:
+        props = self.props
+        return DmsReplicationTask(
             self,
-            "ReplicationTask",
-            replication_task_id=props.identifier,
-            migration_type=props.migration_type.value,
+            id,
+            replication_task_id=identifier,
+            migration_type=migration_type.value,
             replication_instance_arn=self.replication_instance.replication_instance_arn,
             source_endpoint_arn=self.source_endpoint.endpoint_arn,
             target_endpoint_arn=self.target_endpoint.endpoint_arn,
-            table_mappings=literal(self.table_mappings.to_json(), what="table_mappings"),
-            replication_task_settings=literal(self.task_settings.to_json(), what="task_settings"),
+            table_mappings=literal(mappings.to_json(), what="table_mappings"),
+            replication_task_settings=literal(settings.to_json(), what="task_settings"),
             start_replication_task=props.start_replication_task,
-            cdc_start_time=props.cdc_start_time_value,
-            cdc_start_position=props.cdc_start_position,
+            cdc_start_time=props.cdc_start_time_value if migration_type is MigrationType.CDC else None,
+            cdc_start_position=props.cdc_start_position if migration_type is MigrationType.CDC else None,
             tags=self._tags,
-            depends_on=[*dependencies, self.log_group],
+            depends_on=self._task_dependencies,
         )
-        self.replication_arn = self.replication_task.replication_task_arn
+
+    def add_task(
+        self,
+        suffix: str,
+        table_mappings: TableMappings,
+        *,
+        task_settings: TaskSettings | None = None,
+        migration_type: MigrationType | None = None,
+    ) -> DmsReplicationTask:
+        """Another task on the same instance and endpoints, e.g. for the next 2 MB of mappings.
+
+        Its id is ``<identifier>-<suffix>``; its mappings get the same checks as the first task's.
+        """
+        if self.props.serverless is not None:
+            raise ConstructValidationError(
+                "DmsMigrationPipeline.add_task: a DMS Serverless replication config is a single task; define "
+                "another DmsMigrationPipeline for more tables",
+                self,
+            )
+        identifier = dms_identifier(
+            f"{self.props.identifier}-{suffix}", prop="DmsMigrationPipeline.add_task(suffix)", max_length=255
+        )
+        mappings = self.props.check_mappings(table_mappings, prop=f"add_task({suffix!r}).table_mappings")
+        problems = mapping_fit_problems(mappings, self.props.target.props)
+        if problems:
+            raise ConstructValidationError("\n  ".join(["mappings do not fit the target table:", *problems]), self)
+        return self._define_task(
+            f"ReplicationTask-{suffix}",
+            identifier,
+            mappings,
+            resolve_task_settings(task_settings) if task_settings else self.task_settings,
+            migration_type or self.props.migration_type,
+        )
 
     def _define_serverless(self, compute: ServerlessCompute, dependencies: list) -> None:  # type: ignore[type-arg]
         props = self.props

@@ -210,15 +210,19 @@ class DmsMigrationPipelineProps:
 
     def resolved_mappings(self) -> TableMappings:
         """The table mappings, checked for a DynamoDB target (errors name this prop)."""
+        return self.check_mappings(self.table_mappings, prop="DmsMigrationPipelineProps.table_mappings")
+
+    @staticmethod
+    def check_mappings(table_mappings: TableMappings | str, *, prop: str) -> TableMappings:
         try:
             mappings = (
-                TableMappings.from_json(self.table_mappings, target=TargetEngine.DYNAMODB)
-                if isinstance(self.table_mappings, str)
-                else self.table_mappings
+                TableMappings.from_json(table_mappings, target=TargetEngine.DYNAMODB)
+                if isinstance(table_mappings, str)
+                else table_mappings
             )
             mappings.validate(TargetEngine.DYNAMODB)
         except MappingError as exc:
-            raise ConstructValidationError(f"DmsMigrationPipelineProps.table_mappings: {exc}") from None
+            raise ConstructValidationError(f"{prop}: {exc}") from None
         return mappings
 
 

@@ -221,3 +221,35 @@ def test_literal_refuses_terraform_references() -> None:
     table = DynamoDbSingleTable(stack, "T", SingleTableProps(table_name="ttt"))
     with pytest.raises(ConstructValidationError, match="is a Terraform reference"):
         literal(table.table_arn)
+
+
+def test_add_task_shares_instance_and_endpoints() -> None:
+    from mappings import TableMappingsBuilder
+
+    built = pipeline()
+    extra = (TableMappingsBuilder(schema="yourdb").include("payment").to_dynamodb("migration-target-table")
+             .map_table("payment", pk="CUSTOMER#${customer_id}", sk="PAYMENT#${payment_id}").build())
+    task = built.add_task("payments", extra)
+    from tests.synth import synth
+    from cdktf import TerraformStack
+
+    doc = synth(TerraformStack.of(built))
+    tasks = {t["replication_task_id"]: t for t in doc["resource"]["aws_dms_replication_task"].values()}
+    assert sorted(tasks) == ["sakila", "sakila-payments"]
+    assert tasks["sakila"]["replication_instance_arn"] == tasks["sakila-payments"]["replication_instance_arn"]
+    assert tasks["sakila"]["source_endpoint_arn"] == tasks["sakila-payments"]["source_endpoint_arn"]
+    assert task is not None
+
+
+def test_add_task_checks_its_mappings() -> None:
+    from mappings import TableMappingsBuilder
+
+    wrong = (TableMappingsBuilder(schema="yourdb").include("payment").to_dynamodb("elsewhere")
+             .map_table("payment", pk="P#${payment_id}").build())
+    with pytest.raises(ConstructValidationError, match="target-table-name 'elsewhere'"):
+        pipeline().add_task("payments", wrong)
+
+
+def test_add_task_is_refused_for_serverless() -> None:
+    with pytest.raises(ConstructValidationError, match="DMS Serverless replication config is a single task"):
+        pipeline(serverless=ServerlessCompute()).add_task("more", sakila_table_mappings())
