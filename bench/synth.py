@@ -47,15 +47,21 @@ def run(mode: str, tasks: int = 1) -> tuple[float, float]:
     """(seconds, peak MB) of one synthesis in a fresh process."""
     env = {**os.environ, "DMS_CDKTF_PROVIDER_IMPORT": mode}
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(CHILD), "--tasks", str(tasks)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, str(CHILD), "--tasks", str(tasks)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     peak = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kb(proc.pid))
         time.sleep(0.02)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
-        raise SystemExit(f"synthesis failed ({mode}, {tasks} tasks): {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+        detail = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+        raise SystemExit(f"synthesis failed ({mode}, {tasks} tasks): {detail}")
     return elapsed, peak / 1024
 
 
@@ -70,8 +76,10 @@ def compare(runs: int) -> None:
         peaks = [m for _, m in samples]
         medians[mode] = statistics.median(times)
         label = "plain provider import" if mode == "plain" else "project loader (lazy)"
-        print(f"{label:24} median {medians[mode]:6.2f} s  min {min(times):6.2f} s  max {max(times):6.2f} s  "
-              f"peak RSS median {statistics.median(peaks):6.0f} MB (max {max(peaks):.0f} MB)")
+        print(
+            f"{label:24} median {medians[mode]:6.2f} s  min {min(times):6.2f} s  max {max(times):6.2f} s  "
+            f"peak RSS median {statistics.median(peaks):6.0f} MB (max {max(peaks):.0f} MB)"
+        )
     print(f"ratio project/plain: {medians['lazy'] / medians['plain']:.2f}")
 
 

@@ -11,45 +11,23 @@ from enum import StrEnum
 from constructs_lib.errors import ConstructValidationError, require
 from constructs_lib.naming import dynamodb_table_name
 
-MAX_GSIS = 20  # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
+# Key and index shapes are declared once, in the pure-Python design model.
+from mappings.design import MAX_GSIS, GlobalSecondaryIndex, KeyAttribute, KeyType, ProjectionType, TableDesign
 
-
-class KeyType(StrEnum):
-    """DynamoDB key attribute types."""
-
-    STRING = "S"
-    NUMBER = "N"
-    BINARY = "B"
-
-
-class ProjectionType(StrEnum):
-    ALL = "ALL"
-    KEYS_ONLY = "KEYS_ONLY"
-    INCLUDE = "INCLUDE"
+__all__ = [
+    "MAX_GSIS",
+    "BillingMode",
+    "GlobalSecondaryIndex",
+    "KeyAttribute",
+    "KeyType",
+    "ProjectionType",
+    "SingleTableProps",
+]
 
 
 class BillingMode(StrEnum):
     PAY_PER_REQUEST = "PAY_PER_REQUEST"
     PROVISIONED = "PROVISIONED"
-
-
-@dataclass(frozen=True)
-class KeyAttribute:
-    """A key attribute: its name and type (default string)."""
-
-    name: str
-    type: KeyType = KeyType.STRING
-
-
-@dataclass(frozen=True, kw_only=True)
-class GlobalSecondaryIndex:
-    """A GSI. Default: projection ALL, like the article's GSI1 and GSI2."""
-
-    name: str
-    partition_key: KeyAttribute
-    sort_key: KeyAttribute | None = None
-    projection: ProjectionType = ProjectionType.ALL
-    non_key_attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +86,17 @@ class SingleTableProps:
         for gsi in self.global_secondary_indexes:
             keys += [gsi.partition_key, *([gsi.sort_key] if gsi.sort_key else [])]
         return tuple(keys)
+
+    @classmethod
+    def from_design(cls, design: TableDesign, **overrides: object) -> SingleTableProps:
+        """The table props a :class:`~mappings.design.TableDesign` declares (billing, tags... as overrides)."""
+        return cls(
+            table_name=design.table_name,
+            partition_key=design.partition_key,
+            sort_key=design.sort_key,
+            global_secondary_indexes=design.indexes,
+            **overrides,  # type: ignore[arg-type]
+        )
 
     def gsi_key_names(self) -> set[str]:
         return {k.name for g in self.global_secondary_indexes for k in (g.partition_key, g.sort_key) if k}

@@ -15,18 +15,13 @@ from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelinePr
 from constructs_lib.pipeline_props import ReplicationInstanceClass
 from constructs_lib.single_table import DynamoDbSingleTable
 from constructs_lib.source_database import MySqlSource, MySqlSourceProps
-from constructs_lib.table_props import GlobalSecondaryIndex, KeyAttribute, SingleTableProps
+from constructs_lib.table_props import SingleTableProps
 from stacks.base import configure_stack
 from stacks.config import StackConfig
-from stacks.sakila_mappings import TARGET_TABLE, sakila_table_mappings
+from stacks.sakila_design import SAKILA_DESIGN
+from stacks.sakila_mappings import sakila_table_mappings
 
-SAKILA_TABLE = SingleTableProps(
-    table_name=TARGET_TABLE,
-    global_secondary_indexes=(
-        GlobalSecondaryIndex(name="GSI1", partition_key=KeyAttribute("gsi1pk"), sort_key=KeyAttribute("gsi1sk")),
-        GlobalSecondaryIndex(name="GSI2", partition_key=KeyAttribute("gsi2pk"), sort_key=KeyAttribute("gsi2sk")),
-    ),
-)
+SAKILA_TABLE = SingleTableProps.from_design(SAKILA_DESIGN)
 
 
 def network_inputs(stack: TerraformStack) -> tuple[str, list[str]]:

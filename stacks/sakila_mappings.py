@@ -1,45 +1,18 @@
-"""The article's ten table-mapping rules for the Sakila database, written with the builder."""
+"""The article's ten table-mapping rules for the Sakila database, from the single-table design."""
 
 from __future__ import annotations
 
-from mappings import TableMappings, TableMappingsBuilder
+from mappings import TableMappings
+from mappings.design import exclude, include
+from stacks.sakila_design import SAKILA_DESIGN, TARGET_TABLE
 
-TARGET_TABLE = "migration-target-table"
+__all__ = ["TARGET_TABLE", "sakila_table_mappings"]
 
 
-def sakila_table_mappings(schema: str = "yourdb", target_table: str = TARGET_TABLE) -> TableMappings:
-    """Include every table but film_text; map eight tables into one DynamoDB table (pk/sk, GSI1, GSI2)."""
-    return (
-        TableMappingsBuilder(schema=schema)
-        .include("%")
-        .exclude("film_text")
-        .next_rule_id(10)
-        .to_dynamodb(target_table, partition_key="pk", sort_key="sk")
-        .map_table("language", pk="LANGUAGE#${language_id}")
-        .map_table("actor", pk="ACTOR#${actor_id}")
-        .map_table("film", pk="FILM#${film_id}")
-        .map_table("category", pk="CATEGORY#${category_id}")
-        .map_table("customer", pk="CUSTOMER#${customer_id}")
-        .map_table(
-            "film_actor",
-            pk="FILM#${film_id}",
-            sk="ACTOR#${actor_id}",
-            gsi1pk="ACTOR#${actor_id}",
-            gsi1sk="FILM#${film_id}",
-        )
-        .map_table(
-            "film_category",
-            pk="FILM#${film_id}",
-            sk="CATEGORY#${category_id}",
-            gsi1pk="CATEGORY#${category_id}",
-            gsi1sk="FILM#${film_id}",
-        )
-        .map_table(
-            "rental",
-            pk="CUSTOMER#${customer_id}",
-            sk="RENTAL#${rental_id}",
-            gsi2pk="INVENTORY#${inventory_id}",
-            gsi2sk="RENTAL#${rental_id}",
-        )
-        .build()
+def sakila_table_mappings(schema: str = "yourdb") -> TableMappings:
+    """Include every table but film_text (rules 1, 2); map eight tables into one table (rules 10-17)."""
+    return SAKILA_DESIGN.table_mappings(
+        schema,
+        selection=[include(schema, "%", rule_id=1), exclude(schema, "film_text", rule_id=2)],
+        first_rule_id=10,
     )

@@ -227,11 +227,17 @@ def test_add_task_shares_instance_and_endpoints() -> None:
     from mappings import TableMappingsBuilder
 
     built = pipeline()
-    extra = (TableMappingsBuilder(schema="yourdb").include("payment").to_dynamodb("migration-target-table")
-             .map_table("payment", pk="CUSTOMER#${customer_id}", sk="PAYMENT#${payment_id}").build())
+    extra = (
+        TableMappingsBuilder(schema="yourdb")
+        .include("payment")
+        .to_dynamodb("migration-target-table")
+        .map_table("payment", pk="CUSTOMER#${customer_id}", sk="PAYMENT#${payment_id}")
+        .build()
+    )
     task = built.add_task("payments", extra)
-    from tests.synth import synth
     from cdktf import TerraformStack
+
+    from tests.synth import synth
 
     doc = synth(TerraformStack.of(built))
     tasks = {t["replication_task_id"]: t for t in doc["resource"]["aws_dms_replication_task"].values()}
@@ -244,8 +250,13 @@ def test_add_task_shares_instance_and_endpoints() -> None:
 def test_add_task_checks_its_mappings() -> None:
     from mappings import TableMappingsBuilder
 
-    wrong = (TableMappingsBuilder(schema="yourdb").include("payment").to_dynamodb("elsewhere")
-             .map_table("payment", pk="P#${payment_id}").build())
+    wrong = (
+        TableMappingsBuilder(schema="yourdb")
+        .include("payment")
+        .to_dynamodb("elsewhere")
+        .map_table("payment", pk="P#${payment_id}")
+        .build()
+    )
     with pytest.raises(ConstructValidationError, match="target-table-name 'elsewhere'"):
         pipeline().add_task("payments", wrong)
 

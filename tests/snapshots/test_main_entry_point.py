@@ -21,15 +21,17 @@ def main_py_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = {**os.environ, "CDKTF_OUTDIR": str(out)}
     for key in [k for k in env if k.startswith("DMS_")]:  # defaults only: the output must not depend on the shell
         env.pop(key)
-    result = subprocess.run([sys.executable, "main.py"], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run([sys.executable, "main.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
 
 def test_main_writes_every_stack(main_py_output: Path) -> None:
     assert sorted(p.parent.name for p in main_py_output.glob("stacks/*/cdk.tf.json")) == [
-        "aurora-serverless", "minimal", "sakila"]
+        "aurora-serverless",
+        "minimal",
+        "sakila",
+    ]
 
 
 def test_main_output_carries_the_articles_mappings(main_py_output: Path, article_mappings: dict[str, Any]) -> None:

@@ -17,8 +17,7 @@ from tests.conftest import ROOT
 def _synth(out: Path, mode: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DMS_")}
     env.update(CDKTF_OUTDIR=str(out), DMS_CDKTF_PROVIDER_IMPORT=mode)
-    result = subprocess.run([sys.executable, "main.py"], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=600)
+    result = subprocess.run([sys.executable, "main.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
 
 
@@ -40,8 +39,14 @@ def test_lazy_path_skips_the_package_init() -> None:
         "assert not hasattr(pkg, '__all__'), 'the package __init__ ran';"
         "assert len(loaded) < 100, len(loaded); print(len(loaded))"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                            env={k: v for k, v in os.environ.items() if k != aws.IMPORT_MODE_ENV})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={k: v for k, v in os.environ.items() if k != aws.IMPORT_MODE_ENV},
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert int(result.stdout.strip()) >= 20  # the resource modules the constructs use (of ~2,200)
 
