@@ -17,7 +17,7 @@ export PATH := $(NODE22_BIN):$(BIN):$(PATH)
 export CHECKPOINT_DISABLE := 1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 
-.PHONY: bootstrap synth test lint typecheck bench clean
+.PHONY: bootstrap mariadb synth test check lint bench clean
 
 $(PY_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-fund --no-audit --loglevel=error
 	touch $@
 
+# The test suite starts its own throwaway MariaDB; install the server package once if it is missing.
+mariadb:
+	@command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || { \
+	  echo "installing mariadb-server (Debian)"; SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq mariadb-server >/dev/null; }
+
 bootstrap: $(PY_STAMP) $(NODE_STAMP)
 
 ## synth: synthesize every stack with the pinned cdktf CLI (HCL=1 writes cdk.tf instead of cdk.tf.json)
@@ -39,9 +45,14 @@ synth: bootstrap
 	@echo "Synthesized:"; find cdktf.out/stacks -name 'cdk.tf*' | sort
 
 ## test: the whole suite, with its wall time
-test: bootstrap
+test: bootstrap mariadb
 	@start=$$(date +%s); rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s wall time"; exit $$rc
+
+## check: synthesize, then check every stack's DMS tasks against a source schema (SCHEMA=path/to/ddl.sql)
+SCHEMA ?= stacks/sql/sakila-schema.sql
+check: synth
+	$(BIN)/python -m stacks.check_tasks --schema $(SCHEMA) $(if $(STACK),--stack $(STACK),) $(if $(STRICT),--strict,) cdktf.out
 
 lint: bootstrap
 	$(BIN)/ruff check .

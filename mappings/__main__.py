@@ -1,7 +1,9 @@
 """Command line for existing documents.
 
     python -m mappings check mappings.json [--task-settings settings.json] [--target dynamodb]
+                             [--schema schema.sql | --mysql-url mysql://user:pw@host/db] [--design module:NAME]
     python -m mappings fmt mappings.json
+    python -m mappings design [--design module:NAME] [--format markdown|html] [--schema schema.sql]
 
 ``check`` prints every problem with its rule id and exits 1 when there is an error (warnings
 alone exit 0; ``--strict`` makes them fail too). ``fmt`` prints the canonical form, like
@@ -11,15 +13,22 @@ alone exit 0; ``--strict`` makes them fail too). ``fmt`` prints the canonical fo
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from mappings._json import loads_strict
+from mappings.design import TableDesign
+from mappings.design_chart import render_html, render_markdown
 from mappings.document import TableMappings, issues_for
 from mappings.enums import TargetEngine
 from mappings.errors import Issue, MappingError
+from mappings.schema import SourceSchema
+from mappings.schema_checks import check_against_schema
 from mappings.task_settings import TaskSettings, task_settings_issues
+
+DEFAULT_DESIGN = "stacks.sakila_design:SAKILA_DESIGN"
 
 
 def _read(path: str, subject: str) -> tuple[object | None, list[Issue]]:
@@ -38,11 +47,52 @@ def _print_issues(label: str, issues: Sequence[Issue]) -> None:
         print(f"{label}: {issue}")
 
 
+def _load_design(spec: str | None) -> TableDesign | None:
+    if not spec:
+        return None
+    module_name, _, attribute = spec.partition(":")
+    try:
+        value = getattr(importlib.import_module(module_name), attribute or "DESIGN")
+    except (ImportError, AttributeError) as exc:
+        raise SystemExit(f"error: cannot load design {spec!r}: {exc}") from None
+    if not isinstance(value, TableDesign):
+        raise SystemExit(f"error: {spec!r} is a {type(value).__name__}, not a TableDesign")
+    return value
+
+
+def _load_schema(args: argparse.Namespace, data: object) -> SourceSchema | None:
+    if args.mysql_url:
+        return SourceSchema.from_mysql(args.mysql_url)
+    if not args.schema:
+        return None
+    try:
+        text = Path(args.schema).read_text()
+    except OSError as exc:
+        raise SystemExit(f"error: cannot read {args.schema}: {exc.strerror}") from None
+    return SourceSchema.from_ddl(text, name=args.schema_name or _single_schema_name(data))
+
+
+def _single_schema_name(data: object) -> str:
+    """The one schema the document maps (what a DDL file without a database name belongs to)."""
+    rules = data.get("rules") if isinstance(data, dict) else None
+    names = {
+        r.get("object-locator", {}).get("schema-name")
+        for r in rules or []
+        if isinstance(r, dict) and isinstance(r.get("object-locator"), dict)
+    }
+    names = {n for n in names if isinstance(n, str) and "%" not in n}
+    return names.pop() if len(names) == 1 else ""
+
+
 def _check(args: argparse.Namespace) -> int:
     target = None if args.target == "auto" else TargetEngine(args.target)
     data, issues = _read(args.mappings, "table mappings")
     if data is not None:
         issues = issues_for(data, target)
+        schema = _load_schema(args, data)
+        if schema is not None and not any(i.is_error for i in issues):
+            mappings = TableMappings.from_dict(data)
+            issues += check_against_schema(mappings, schema, design=_load_design(args.design))
     _print_issues(args.mappings, issues)
     if args.task_settings:
         settings, settings_issues = _read(args.task_settings, "task settings")
@@ -71,6 +121,15 @@ def _fmt(args: argparse.Namespace) -> int:
     return 1
 
 
+def _design(args: argparse.Namespace) -> int:
+    design = _load_design(args.design)
+    assert design is not None
+    schema = SourceSchema.from_ddl(Path(args.schema).read_text()) if args.schema else None
+    render = render_html if args.format == "html" else render_markdown
+    print(render(design, schema), end="")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mappings", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -84,7 +143,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="target engine whose rules apply (default: inferred from the document)",
     )
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    source = check.add_mutually_exclusive_group()
+    source.add_argument("--schema", help="MySQL DDL of the source (e.g. mysqldump --no-data output)")
+    source.add_argument("--mysql-url", help="read the schema from a live server: mysql://user:pw@host:port/db")
+    check.add_argument("--schema-name", help="database the DDL describes (default: the one the mappings name)")
+    check.add_argument("--design", help="a TableDesign to take key types and GSI keys from, as module:NAME")
     check.set_defaults(run=_check)
+    design = sub.add_parser("design", help="print the single-table design as an entity chart")
+    design.add_argument(
+        "--design", default=DEFAULT_DESIGN, help=f"module:NAME of a TableDesign (default {DEFAULT_DESIGN})"
+    )
+    design.add_argument("--format", choices=["markdown", "html"], default="markdown")
+    design.add_argument("--schema", help="MySQL DDL, for example values typed like the columns")
+    design.set_defaults(run=_design)
     fmt = sub.add_parser("fmt", help="print the document in canonical form")
     fmt.add_argument("file", help="table-mapping (or, with --task-settings, task-settings) JSON file")
     fmt.add_argument("--task-settings", action="store_true", help="the file is a task-settings document")

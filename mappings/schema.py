@@ -290,8 +290,8 @@ def _column_from_def(item: Any, exp: Any) -> tuple[Column, bool, bool]:
     precision = scale = length = None
     if base in ("decimal", "numeric"):
         precision, scale = [*numbers, 10, 0][:2] if numbers else (10, 0)
-    elif numbers:
-        length = numbers[0]
+    elif numbers and base in ("char", "varchar", "binary", "varbinary", "bit"):
+        length = numbers[0]  # for integers the number is a display width, not a size
     column = Column(
         name=item.name,
         data_type="int" if base == "integer" else base,

@@ -54,3 +54,15 @@ def stack_docs() -> dict[str, dict[str, Any]]:
 @pytest.fixture(scope="session")
 def sakila(stack_docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return stack_docs["sakila"]
+
+
+@pytest.fixture(scope="session")
+def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A private MariaDB server for the whole session, stopped by its pid at the end."""
+    from tests.servers import MariaDB
+
+    server = MariaDB.start(tmp_path_factory.mktemp("mariadb"))
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -92,3 +92,40 @@ def test_module_entry_point_runs() -> None:
         cwd=ROOT,
     )
     assert result.returncode == 1 and "Duplicate ruleid 1" in result.stdout
+
+
+SAKILA_DDL = ROOT / "stacks" / "sql" / "sakila-schema.sql"
+
+
+def _article_file(tmp_path: Path, replace: tuple[str, str] | None = None) -> Path:
+    from stacks.sakila_mappings import sakila_table_mappings
+
+    text = sakila_table_mappings().to_json(indent=2)
+    if replace:
+        text = text.replace(*replace, 1)
+    path = tmp_path / "mappings.json"
+    path.write_text(text)
+    return path
+
+
+def test_check_against_a_ddl_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(_article_file(tmp_path)), "--schema", str(SAKILA_DDL)]) == 0
+    assert "0 error(s), 7 warning(s)" in capsys.readouterr().err
+    broken = _article_file(tmp_path, ('"RENTAL#${rental_id}"', '"#METADATA"'))
+    assert (
+        main(["check", str(broken), "--schema", str(SAKILA_DDL), "--design", "stacks.sakila_design:SAKILA_DESIGN"]) == 1
+    )
+    out = capsys.readouterr().out
+    assert "key-overwrites-rows" in out and "rental_id" in out
+
+
+def test_design_command_prints_the_chart(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["design", "--format", "markdown"]) == 0
+    assert "| film_actor | `FILM#${film_id}` | `ACTOR#${actor_id}` |" in capsys.readouterr().out
+    assert main(["design", "--format", "html"]) == 0
+    assert capsys.readouterr().out.startswith("<!doctype html>")
+
+
+def test_design_command_rejects_a_non_design() -> None:
+    with pytest.raises(SystemExit, match="is a str, not a TableDesign"):
+        main(["design", "--design", "stacks.sakila_design:TARGET_TABLE"])

@@ -1,0 +1,118 @@
+"""Throwaway database servers for tests, started on temporary directories and stopped by pid.
+
+MariaDB (Debian's ``mariadb-server``; ``make test`` installs it) runs as a private instance:
+``mariadb-install-db`` into a temp datadir, ``mariadbd`` on a Unix socket only (no TCP port to
+collide with), row binlog on for the CDC rehearsal. It never touches the system's own server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _binary(name: str) -> str:
+    found = shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if Path(p).exists()), None)
+    if found is None:
+        raise RuntimeError(f"{name} is not installed: run the suite with `make test`, which installs mariadb-server")
+    return found
+
+
+@dataclass
+class MariaDB:
+    """A running private MariaDB server."""
+
+    directory: Path
+    process: subprocess.Popen[bytes]
+
+    @property
+    def socket(self) -> str:
+        return str(self.directory / "mysqld.sock")
+
+    def url(self, database: str) -> str:
+        return f"mysql://root@localhost/{database}?unix_socket={self.socket}"
+
+    def execute_file(self, database: str, sql: Path) -> None:
+        client = _binary("mariadb")
+        subprocess.run(
+            [
+                client,
+                "--no-defaults",
+                f"--socket={self.socket}",
+                "-uroot",
+                "-e",
+                f"CREATE DATABASE IF NOT EXISTS `{database}`",
+            ],
+            check=True,
+        )
+        with sql.open("rb") as handle:
+            subprocess.run(
+                [client, "--no-defaults", f"--socket={self.socket}", "-uroot", database], stdin=handle, check=True
+            )
+
+    @classmethod
+    def start(cls, directory: Path) -> MariaDB:
+        data = directory / "data"
+        subprocess.run(
+            [
+                _binary("mariadb-install-db"),
+                "--no-defaults",
+                f"--datadir={data}",
+                "--user=root",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        process = subprocess.Popen(
+            [
+                _binary("mariadbd"),
+                "--no-defaults",
+                "--user=root",
+                f"--datadir={data}",
+                "--skip-networking",
+                f"--socket={directory / 'mysqld.sock'}",
+                f"--pid-file={directory / 'mysqld.pid'}",
+                f"--log-error={directory / 'error.log'}",
+                f"--log-bin={data / 'binlog'}",
+                "--binlog-format=ROW",
+                "--binlog-row-image=FULL",
+                "--binlog-row-metadata=FULL",
+                "--server-id=1",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        server = cls(directory, process)
+        deadline = time.monotonic() + 60
+        while not server._ready():
+            if process.poll() is not None or time.monotonic() > deadline:
+                log = (directory / "error.log").read_text() if (directory / "error.log").exists() else ""
+                server.stop()
+                raise RuntimeError(f"MariaDB did not start:\n{log[-2000:]}")
+            time.sleep(0.1)
+        return server
+
+    def _ready(self) -> bool:
+        if not Path(self.socket).exists():
+            return False
+        ping = subprocess.run(
+            [_binary("mariadb-admin"), "--no-defaults", f"--socket={self.socket}", "-uroot", "ping"],
+            capture_output=True,
+        )
+        return ping.returncode == 0
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
