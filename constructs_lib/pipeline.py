@@ -33,7 +33,9 @@ from constructs_lib.aws import (
 )
 from constructs_lib.errors import ConstructValidationError
 from constructs_lib.mapping_fit import mapping_fit_problems
+from constructs_lib.monitoring import MigrationMonitoring, MonitoringProps
 from constructs_lib.naming import dms_identifier
+from constructs_lib.network import NetworkProps, ServiceEndpoints
 from constructs_lib.pipeline_props import (
     DmsMigrationPipelineProps,
     MigrationType,
@@ -48,6 +50,8 @@ __all__ = [
     "DmsMigrationPipeline",
     "DmsMigrationPipelineProps",
     "MigrationType",
+    "MonitoringProps",
+    "NetworkProps",
     "ReplicationInstanceClass",
     "ServerlessCompute",
     "SslMode",
@@ -95,6 +99,20 @@ class DmsMigrationPipeline(Construct):
 
         self.security_group = self._define_security_group()
         props.source.allow_from(self.security_group.id)
+        serverless = props.serverless is not None
+        self.service_endpoints = (
+            ServiceEndpoints(
+                self,
+                "ServiceEndpoints",
+                identifier=props.identifier,
+                vpc_id=props.vpc_id,
+                subnet_ids=props.subnet_ids,
+                route_table_ids=props.network.route_table_ids,
+                dms_security_group=self.security_group,
+            )
+            if props.network.needs_endpoints(serverless)
+            else None
+        )
         self.subnet_group = DmsReplicationSubnetGroup(
             self,
             "SubnetGroup",
@@ -116,6 +134,7 @@ class DmsMigrationPipeline(Construct):
             secrets_manager_arn=props.source.dms_secret_arn,
             secrets_manager_access_role_arn=secrets_role.arn,
             ssl_mode=props.source_ssl_mode.value,
+            kms_key_arn=props.kms_key_arn,
             tags=self._tags,
             depends_on=[secrets_policy],
         )
@@ -126,6 +145,7 @@ class DmsMigrationPipeline(Construct):
             endpoint_type="target",
             engine_name="dynamodb",
             service_access_role=target_role.arn,
+            kms_key_arn=props.kms_key_arn,
             tags=self._tags,
             depends_on=[target_policy],
         )
@@ -134,6 +154,19 @@ class DmsMigrationPipeline(Construct):
             self._define_instance_and_task(task_dependencies)
         else:
             self._define_serverless(props.serverless, task_dependencies)
+        self.monitoring = (
+            MigrationMonitoring(
+                self,
+                "Monitoring",
+                identifier=props.identifier,
+                props=props.monitoring,
+                kms_key_arn=props.kms_key_arn,
+                instance_id=None if serverless else props.identifier,
+                task_arns=[] if serverless else [self.replication_arn],
+            )
+            if props.monitoring is not None
+            else None
+        )
 
     # ------------------------------------------------------------------ network and roles
 
@@ -157,16 +190,17 @@ class DmsMigrationPipeline(Construct):
             to_port=3306,
             description="MySQL source",
         )
-        VpcSecurityGroupEgressRule(
-            self,
-            "EgressHttps",
-            security_group_id=group.id,
-            cidr_ipv4="0.0.0.0/0",
-            ip_protocol="tcp",
-            from_port=HTTPS_PORT,
-            to_port=HTTPS_PORT,
-            description="DynamoDB and Secrets Manager APIs (through VPC endpoints or NAT)",
-        )
+        if not props.network.needs_endpoints(props.serverless is not None):
+            VpcSecurityGroupEgressRule(
+                self,
+                "EgressHttps",
+                security_group_id=group.id,
+                cidr_ipv4="0.0.0.0/0",
+                ip_protocol="tcp",
+                from_port=HTTPS_PORT,
+                to_port=HTTPS_PORT,
+                description="DynamoDB and Secrets Manager APIs through the NAT gateway",
+            )
         return group
 
     def _trust_policy(self, id: str, *, regional: bool) -> DataAwsIamPolicyDocument:
@@ -239,6 +273,7 @@ class DmsMigrationPipeline(Construct):
             "TaskLogs",
             name=f"dms-tasks-{props.identifier}",
             retention_in_days=props.log_retention_days,
+            kms_key_id=props.kms_key_arn,
             tags=self._tags,
         )
         self.replication_instance = DmsReplicationInstance(

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from cdktf import Token
 
 from constructs_lib.errors import ConstructValidationError, require
+from constructs_lib.monitoring import MonitoringProps
 from constructs_lib.naming import dms_identifier
+from constructs_lib.network import NetworkProps
 from mappings import MappingError, TableMappings, TargetEngine, TaskSettings
 
 if TYPE_CHECKING:
@@ -152,9 +154,13 @@ class DmsMigrationPipelineProps:
     #: The account roles to wait for. Default: - assume they exist (create them with DmsAccountRoles).
     account_roles: DmsAccountRoles | None = None
     source_ssl_mode: SslMode = SslMode.REQUIRE
-    log_retention_days: int = 30
-    #: Default: - the AWS managed key for instance storage.
+    log_retention_days: int = 365
+    #: Customer-managed key for instance storage, endpoints, logs and the alert topic. Default: - AWS managed keys.
     kms_key_arn: str | None = None
+    #: How the subnets reach DynamoDB and Secrets Manager. Default: - through a NAT gateway.
+    network: NetworkProps = field(default_factory=NetworkProps)
+    #: Alarms and DMS events to one SNS topic. None: no monitoring. Default: - the MonitoringProps defaults.
+    monitoring: MonitoringProps | None = field(default_factory=MonitoringProps)
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -169,6 +175,8 @@ class DmsMigrationPipelineProps:
             f"{', '.join(map(str, LOG_RETENTION_DAYS))}",
         )
         self._check_cdc_start()
+        for problem in self.network.problems(serverless=self.serverless is not None):
+            raise ConstructValidationError(f"DmsMigrationPipelineProps.network: {problem}")
         if self.serverless is not None:
             require(
                 self.cdc_start_time is None and self.cdc_start_position is None,

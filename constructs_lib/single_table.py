@@ -119,6 +119,17 @@ class DynamoDbSingleTable(Construct):
                     actions=list(DMS_CONTROL_TABLE_ACTIONS),
                     resources=[context.arn("dynamodb", f"table/{name}") for name in DMS_CONTROL_TABLES],
                 ),
+                *(
+                    [
+                        DataAwsIamPolicyDocumentStatement(
+                            sid="DmsTableKey",
+                            actions=["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                            resources=[self.props.kms_key_arn],
+                        )
+                    ]
+                    if self.props.kms_key_arn
+                    else []
+                ),
                 # ListTables has no resource-level permissions; DMS calls it in the connection test.
                 DataAwsIamPolicyDocumentStatement(
                     sid="DmsListTables", actions=["dynamodb:ListTables"], resources=["*"]

@@ -20,11 +20,17 @@ from enum import StrEnum
 from cdktf import Token
 from constructs import Construct
 
+from constructs_lib.account import AccountContext
 from constructs_lib.aws import (
+    DataAwsIamPolicyDocument,
+    DataAwsIamPolicyDocumentStatement,
+    DataAwsIamPolicyDocumentStatementPrincipals,
     DbInstance,
     DbParameterGroup,
     DbParameterGroupParameter,
     DbSubnetGroup,
+    IamRole,
+    IamRolePolicyAttachment,
     RdsCluster,
     RdsClusterInstance,
     RdsClusterParameterGroup,
@@ -40,6 +46,9 @@ from constructs_lib.terraform import literal, literal_tags
 MYSQL_PORT = 3306
 #: Parameters DMS CDC needs on a MySQL source.
 BINLOG_PARAMETERS = {"binlog_format": "ROW", "binlog_row_image": "FULL"}
+#: TLS only: DMS connects with ssl_mode require (or stricter), so nothing else needs plain text.
+TRANSPORT_PARAMETERS = {"require_secure_transport": "1"}
+ENHANCED_MONITORING_POLICY = "service-role/AmazonRDSEnhancedMonitoringRole"
 
 
 class SourceEngine(StrEnum):
@@ -53,8 +62,8 @@ class SourceEngine(StrEnum):
 class MySqlSourceProps:
     """Props of :class:`MySqlSource`.
 
-    Default: RDS MySQL 8.0, 20 GB gp3, 7-day backups, deletion protection and a final
-    snapshot on, not Multi-AZ (as in the article).
+    Default: RDS MySQL 8.0, 20 GB gp3, Multi-AZ, 7-day backups, enhanced monitoring, TLS only,
+    deletion protection and a final snapshot.
     """
 
     identifier: str
@@ -63,12 +72,14 @@ class MySqlSourceProps:
     database_name: str
     engine: SourceEngine = SourceEngine.RDS_MYSQL
     engine_version: str = "8.0"
-    #: Default: - db.t3.micro for RDS MySQL, db.t3.medium (the smallest Aurora MySQL 8.0 takes) for Aurora.
+    #: Default: - db.t3.micro for RDS MySQL, db.r6g.large for Aurora (Performance Insights is on).
     instance_class: str | None = None
     allocated_storage_gb: int = 20
     backup_retention_days: int = 7
-    multi_az: bool = False
+    multi_az: bool = True
     deletion_protection: bool = True
+    #: Enhanced monitoring interval in seconds (0 turns it off).
+    monitoring_interval: int = 60
     master_username: str = "admin"
     #: Name of the database user DMS connects as (you create it after deploy, see README).
     dms_username: str = "dms_user"
@@ -78,6 +89,10 @@ class MySqlSourceProps:
 
     def __post_init__(self) -> None:
         rds_identifier(self.identifier, prop="MySqlSourceProps.identifier")
+        require(
+            self.monitoring_interval in (0, 1, 5, 10, 15, 30, 60),
+            f"MySqlSourceProps.monitoring_interval: {self.monitoring_interval}; allowed: 0, 1, 5, 10, 15, 30, 60",
+        )
         require(
             self.backup_retention_days >= 1,
             f"MySqlSourceProps.backup_retention_days: {self.backup_retention_days}; must be at least 1, because "
@@ -137,7 +152,7 @@ class MySqlSource(Construct):
             description="binlog settings DMS CDC needs",
             parameter=[
                 DbParameterGroupParameter(name=k, value=v, apply_method="pending-reboot")
-                for k, v in BINLOG_PARAMETERS.items()
+                for k, v in (BINLOG_PARAMETERS | TRANSPORT_PARAMETERS).items()
             ],
             tags=tags,
         )
@@ -168,6 +183,8 @@ class MySqlSource(Construct):
             auto_minor_version_upgrade=True,
             iam_database_authentication_enabled=True,
             enabled_cloudwatch_logs_exports=["error", "slowquery"],
+            monitoring_interval=props.monitoring_interval,
+            monitoring_role_arn=self._monitoring_role_arn(props),
             tags=tags,
         )
         self.parameter_group_name = parameters.name
@@ -183,7 +200,7 @@ class MySqlSource(Construct):
             description="binlog settings DMS CDC needs",
             parameter=[
                 RdsClusterParameterGroupParameter(name=k, value=v, apply_method="pending-reboot")
-                for k, v in BINLOG_PARAMETERS.items()
+                for k, v in (BINLOG_PARAMETERS | TRANSPORT_PARAMETERS).items()
             ],
             tags=tags,
         )
@@ -208,9 +225,10 @@ class MySqlSource(Construct):
             final_snapshot_identifier=f"{props.identifier}-final",
             copy_tags_to_snapshot=True,
             iam_database_authentication_enabled=True,
-            enabled_cloudwatch_logs_exports=["error", "slowquery"],
+            enabled_cloudwatch_logs_exports=["audit", "error", "slowquery"],
             tags=tags,
         )
+        monitoring_role_arn = self._monitoring_role_arn(props)
         for index in range(2 if props.multi_az else 1):
             RdsClusterInstance(
                 self,
@@ -222,6 +240,10 @@ class MySqlSource(Construct):
                 db_subnet_group_name=subnet_group.name,
                 publicly_accessible=False,
                 auto_minor_version_upgrade=True,
+                monitoring_interval=props.monitoring_interval,
+                monitoring_role_arn=monitoring_role_arn,
+                performance_insights_enabled=True,
+                performance_insights_kms_key_id=props.kms_key_arn,
                 tags=tags,
             )
         self.resource = cluster
@@ -233,7 +255,37 @@ class MySqlSource(Construct):
     def instance_class(self) -> str:
         if self.props.instance_class:
             return self.props.instance_class
-        return "db.t3.medium" if self.props.engine is SourceEngine.AURORA_MYSQL else "db.t3.micro"
+        # Aurora: the smallest class with Performance Insights for Aurora MySQL 8.0.
+        return "db.r6g.large" if self.props.engine is SourceEngine.AURORA_MYSQL else "db.t3.micro"
+
+    def _monitoring_role_arn(self, props: MySqlSourceProps) -> str | None:
+        """The role RDS enhanced monitoring publishes OS metrics with (None when turned off)."""
+        if props.monitoring_interval == 0:
+            return None
+        context = AccountContext.of(self)
+        trust = DataAwsIamPolicyDocument(
+            self,
+            "MonitoringTrust",
+            statement=[
+                DataAwsIamPolicyDocumentStatement(
+                    actions=["sts:AssumeRole"],
+                    principals=[
+                        DataAwsIamPolicyDocumentStatementPrincipals(
+                            type="Service", identifiers=["monitoring.rds.amazonaws.com"]
+                        )
+                    ],
+                )
+            ],
+        )
+        role = IamRole(self, "MonitoringRole", name=f"{props.identifier}-rds-monitoring", assume_role_policy=trust.json)
+        IamRolePolicyAttachment(
+            self,
+            "MonitoringPolicy",
+            role=role.name,
+            policy_arn=f"arn:{context.partition}:iam::aws:policy/{ENHANCED_MONITORING_POLICY}",
+        )
+        arn: str = role.arn
+        return arn
 
     @property
     def engine_name(self) -> str:

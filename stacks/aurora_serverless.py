@@ -7,17 +7,21 @@ DMS Serverless reaches DynamoDB and Secrets Manager only through VPC endpoints.
 
 from __future__ import annotations
 
+import dataclasses
+
 from cdktf import TerraformStack
 from constructs import Construct
 
 from constructs_lib.dms_roles import DmsAccountRoles, DmsAccountRolesProps
+from constructs_lib.kms import MigrationKey
+from constructs_lib.network import NetworkProps
 from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps
 from constructs_lib.pipeline_props import ServerlessCompute
 from constructs_lib.single_table import DynamoDbSingleTable
 from constructs_lib.source_database import MySqlSource, MySqlSourceProps, SourceEngine
 from stacks.base import configure_stack
 from stacks.config import StackConfig
-from stacks.sakila import SAKILA_TABLE, network_inputs, pipeline_outputs
+from stacks.sakila import SAKILA_TABLE, network_inputs, pipeline_outputs, route_table_input
 from stacks.sakila_mappings import sakila_table_mappings
 
 
@@ -29,6 +33,7 @@ class AuroraServerlessStack(TerraformStack):
         configure_stack(self, id, config)
         vpc_id, subnet_ids = network_inputs(self)
         roles = DmsAccountRoles(self, "DmsAccountRoles", DmsAccountRolesProps(create=False))
+        key = MigrationKey(self, "Key", name="sakila-aurora-migration")
         source = MySqlSource(
             self,
             "Source",
@@ -38,9 +43,10 @@ class AuroraServerlessStack(TerraformStack):
                 subnet_ids=subnet_ids,
                 database_name="yourdb",
                 engine=SourceEngine.AURORA_MYSQL,
+                kms_key_arn=key.key_arn,
             ),
         )
-        table = DynamoDbSingleTable(self, "Table", SAKILA_TABLE)
+        table = DynamoDbSingleTable(self, "Table", dataclasses.replace(SAKILA_TABLE, kms_key_arn=key.key_arn))
         pipeline = DmsMigrationPipeline(
             self,
             "Migration",
@@ -53,6 +59,8 @@ class AuroraServerlessStack(TerraformStack):
                 table_mappings=sakila_table_mappings(),
                 account_roles=roles,
                 serverless=ServerlessCompute(max_capacity_units=8),
+                kms_key_arn=key.key_arn,
+                network=NetworkProps(nat=False, route_table_ids=route_table_input(self)),
             ),
         )
         pipeline_outputs(self, source, pipeline)

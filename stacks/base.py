@@ -5,11 +5,13 @@ from __future__ import annotations
 from cdktf import LocalBackend, S3Backend, TerraformStack
 
 from constructs_lib.aws import AwsProvider, AwsProviderDefaultTags
+from constructs_lib.guardrails import attach_guardrails
 from stacks.config import StackConfig
 
 
 def configure_stack(stack: TerraformStack, name: str, config: StackConfig) -> None:
-    """Add the AWS provider (with default tags) and the state backend to ``stack``."""
+    """Add the AWS provider (with default tags), the state backend and the guard-rails to ``stack``."""
+    attach_guardrails(stack)
     AwsProvider(
         stack,
         "aws",

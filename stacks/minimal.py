@@ -10,6 +10,7 @@ from cdktf import TerraformStack
 from constructs import Construct
 
 from constructs_lib.dms_roles import DmsAccountRoles, DmsAccountRolesProps
+from constructs_lib.kms import MigrationKey
 from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps
 from constructs_lib.single_table import DynamoDbSingleTable
 from constructs_lib.source_database import MySqlSource, MySqlSourceProps
@@ -28,12 +29,19 @@ class MinimalStack(TerraformStack):
         configure_stack(self, id, config)
         vpc_id, subnet_ids = network_inputs(self)
         roles = DmsAccountRoles(self, "DmsAccountRoles", DmsAccountRolesProps(create=False))
+        key = MigrationKey(self, "Key", name="shop-migration")
         source = MySqlSource(
             self,
             "Source",
-            MySqlSourceProps(identifier="shop-source", vpc_id=vpc_id, subnet_ids=subnet_ids, database_name="shop"),
+            MySqlSourceProps(
+                identifier="shop-source",
+                vpc_id=vpc_id,
+                subnet_ids=subnet_ids,
+                database_name="shop",
+                kms_key_arn=key.key_arn,
+            ),
         )
-        table = DynamoDbSingleTable(self, "Table", SingleTableProps(table_name="customers"))
+        table = DynamoDbSingleTable(self, "Table", SingleTableProps(table_name="customers", kms_key_arn=key.key_arn))
         mappings = (
             TableMappingsBuilder(schema="shop")
             .explicit("customer")
@@ -52,6 +60,7 @@ class MinimalStack(TerraformStack):
                 target=table,
                 table_mappings=mappings,
                 account_roles=roles,
+                kms_key_arn=key.key_arn,
             ),
         )
         pipeline_outputs(self, source, pipeline)

@@ -7,10 +7,14 @@ the ten mapping rules, a full load followed by CDC. The VPC and its private subn
 
 from __future__ import annotations
 
+import dataclasses
+
 from cdktf import TerraformOutput, TerraformStack, TerraformVariable
 from constructs import Construct
 
 from constructs_lib.dms_roles import DmsAccountRoles, DmsAccountRolesProps
+from constructs_lib.kms import MigrationKey
+from constructs_lib.network import NetworkProps
 from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps, MigrationType
 from constructs_lib.pipeline_props import ReplicationInstanceClass
 from constructs_lib.single_table import DynamoDbSingleTable
@@ -36,6 +40,17 @@ def network_inputs(stack: TerraformStack) -> tuple[str, list[str]]:
     return vpc_id.string_value, subnets.list_value
 
 
+def route_table_input(stack: TerraformStack) -> list[str]:
+    """Route tables of isolated subnets, for the DynamoDB gateway endpoint."""
+    tables = TerraformVariable(
+        stack,
+        "private_route_table_ids",
+        type="list(string)",
+        description="Route tables of the private subnets (the DynamoDB gateway endpoint attaches to them)",
+    )
+    return tables.list_value
+
+
 def pipeline_outputs(stack: TerraformStack, source: MySqlSource, pipeline: DmsMigrationPipeline) -> None:
     """Outputs with static names, so scripts can read them (terraform output -raw replication_task_arn)."""
     outputs = {
@@ -58,12 +73,19 @@ class SakilaMigrationStack(TerraformStack):
         configure_stack(self, id, config)
         vpc_id, subnet_ids = network_inputs(self)
         roles = DmsAccountRoles(self, "DmsAccountRoles", DmsAccountRolesProps(create=config.create_account_roles))
+        key = MigrationKey(self, "Key", name="sakila-migration")
         source = MySqlSource(
             self,
             "Source",
-            MySqlSourceProps(identifier="sakila-source", vpc_id=vpc_id, subnet_ids=subnet_ids, database_name="yourdb"),
+            MySqlSourceProps(
+                identifier="sakila-source",
+                vpc_id=vpc_id,
+                subnet_ids=subnet_ids,
+                database_name="yourdb",
+                kms_key_arn=key.key_arn,
+            ),
         )
-        table = DynamoDbSingleTable(self, "Table", SAKILA_TABLE)
+        table = DynamoDbSingleTable(self, "Table", dataclasses.replace(SAKILA_TABLE, kms_key_arn=key.key_arn))
         pipeline = DmsMigrationPipeline(
             self,
             "Migration",
@@ -77,6 +99,9 @@ class SakilaMigrationStack(TerraformStack):
                 migration_type=MigrationType.FULL_LOAD_AND_CDC,
                 replication_instance_class=ReplicationInstanceClass.T3_MEDIUM,
                 account_roles=roles,
+                kms_key_arn=key.key_arn,
+                # The article's DMS runs in isolated subnets: VPC endpoints for DynamoDB and Secrets Manager.
+                network=NetworkProps(nat=False, route_table_ids=route_table_input(self)),
             ),
         )
         pipeline_outputs(self, source, pipeline)

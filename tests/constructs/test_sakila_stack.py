@@ -15,7 +15,7 @@ def _task(doc: dict[str, Any]) -> dict[str, Any]:
 
 def test_binlog_parameters(sakila: dict[str, Any]) -> None:
     params = {p["name"]: p["value"] for p in only(sakila, "aws_db_parameter_group")["parameter"]}
-    assert params == {"binlog_format": "ROW", "binlog_row_image": "FULL"}
+    assert (params["binlog_format"], params["binlog_row_image"]) == ("ROW", "FULL")
 
 
 def test_db_instance_uses_the_binlog_parameter_group(sakila: dict[str, Any]) -> None:
@@ -47,8 +47,13 @@ def test_master_password_is_managed_by_rds(sakila: dict[str, Any]) -> None:
 
 
 def test_source_ingress_only_from_dms_security_group(sakila: dict[str, Any]) -> None:
-    (rule,) = resources(sakila, "aws_vpc_security_group_ingress_rule").values()
-    dms_group = next(n for n, g in resources(sakila, "aws_security_group").items() if g["name"] == "sakila-dms")
+    groups = {g["name"]: n for n, g in resources(sakila, "aws_security_group").items()}
+    dms_group = groups["sakila-dms"]
+    (rule,) = [
+        r
+        for r in resources(sakila, "aws_vpc_security_group_ingress_rule").values()
+        if r["security_group_id"] == f"${{aws_security_group.{groups['sakila-source-mysql']}.id}}"
+    ]
     assert rule["referenced_security_group_id"] == f"${{aws_security_group.{dms_group}.id}}"
     assert (rule["from_port"], rule["to_port"], "cidr_ipv4" in rule) == (3306, 3306, False)
 
@@ -65,14 +70,18 @@ def test_table_keys_and_indexes(sakila: dict[str, Any]) -> None:
 def test_table_pitr_encryption_protection_on_demand(sakila: dict[str, Any]) -> None:
     table = only(sakila, "aws_dynamodb_table")
     assert table["point_in_time_recovery"] == {"enabled": True}
-    assert table["server_side_encryption"] == {"enabled": True}
+    assert table["server_side_encryption"]["enabled"] is True
     assert (table["deletion_protection_enabled"], table["billing_mode"]) == (True, "PAY_PER_REQUEST")
 
 
 def test_account_role_names_and_managed_policies(sakila: dict[str, Any]) -> None:
     roles = {r["name"] for r in resources(sakila, "aws_iam_role").values()}
     assert {"dms-vpc-role", "dms-cloudwatch-logs-role"} <= roles
-    policies = sorted(a["policy_arn"] for a in resources(sakila, "aws_iam_role_policy_attachment").values())
+    policies = sorted(
+        a["policy_arn"]
+        for a in resources(sakila, "aws_iam_role_policy_attachment").values()
+        if "AmazonDMS" in a["policy_arn"]
+    )
     partition = ref("aws_partition", sakila, "partition", "data")
     assert policies == [
         f"arn:{partition}:iam::aws:policy/service-role/AmazonDMSCloudWatchLogsRole",
@@ -133,7 +142,7 @@ def test_table_mappings_reach_dms_as_the_article_wrote_them(
 
 def test_log_group_is_the_one_dms_writes(sakila: dict[str, Any]) -> None:
     group = only(sakila, "aws_cloudwatch_log_group")
-    assert (group["name"], group["retention_in_days"]) == ("dms-tasks-sakila", 30)
+    assert (group["name"], group["retention_in_days"]) == ("dms-tasks-sakila", 365)
     assert only(sakila, "aws_dms_replication_instance")["replication_instance_id"] == "sakila"
 
 

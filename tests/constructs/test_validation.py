@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from constructs_lib.errors import ConstructValidationError
+from constructs_lib.network import NetworkProps
 from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps, MigrationType
 from constructs_lib.pipeline_props import ServerlessCompute
 from constructs_lib.single_table import DynamoDbSingleTable
@@ -141,7 +142,12 @@ def test_dynamodb_checks_apply_to_python_mappings_too() -> None:
         ),
         ({"migration_type": MigrationType.CDC, "cdc_start_position": "somewhere"}, r"'mysql-bin-changelog.000024:373'"),
         (
-            {"serverless": ServerlessCompute(), "migration_type": MigrationType.CDC, "cdc_start_position": "b.1:4"},
+            {
+                "serverless": ServerlessCompute(),
+                "migration_type": MigrationType.CDC,
+                "cdc_start_position": "b.1:4",
+                "network": NetworkProps(nat=False, route_table_ids=["rtb-1"]),
+            },
             "DMS Serverless does not support custom CDC start points",
         ),
     ],
@@ -263,4 +269,6 @@ def test_add_task_checks_its_mappings() -> None:
 
 def test_add_task_is_refused_for_serverless() -> None:
     with pytest.raises(ConstructValidationError, match="DMS Serverless replication config is a single task"):
-        pipeline(serverless=ServerlessCompute()).add_task("more", sakila_table_mappings())
+        pipeline(serverless=ServerlessCompute(), network=NetworkProps(route_table_ids=["rtb-1"])).add_task(
+            "more", sakila_table_mappings()
+        )

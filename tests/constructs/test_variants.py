@@ -17,7 +17,8 @@ from tests.synth import new_stack, only, resources, synth
 def test_aurora_binlog_settings_are_in_a_cluster_parameter_group(stack_docs: dict[str, Any]) -> None:
     doc = stack_docs["aurora-serverless"]
     group = only(doc, "aws_rds_cluster_parameter_group")
-    assert {p["name"]: p["value"] for p in group["parameter"]} == {"binlog_format": "ROW", "binlog_row_image": "FULL"}
+    params = {p["name"]: p["value"] for p in group["parameter"]}
+    assert (params["binlog_format"], params["binlog_row_image"]) == ("ROW", "FULL")
     assert resources(doc, "aws_db_parameter_group") == {}
     cluster = only(doc, "aws_rds_cluster")
     assert (cluster["engine"], cluster["manage_master_user_password"], cluster["storage_encrypted"]) == (
@@ -29,8 +30,11 @@ def test_aurora_binlog_settings_are_in_a_cluster_parameter_group(stack_docs: dic
 
 
 def test_aurora_instances_are_private_and_big_enough(stack_docs: dict[str, Any]) -> None:
-    instance = only(stack_docs["aurora-serverless"], "aws_rds_cluster_instance")
-    assert (instance["publicly_accessible"], instance["instance_class"]) == (False, "db.t3.medium")
+    instances = resources(stack_docs["aurora-serverless"], "aws_rds_cluster_instance").values()
+    assert len(instances) == 2  # Multi-AZ by default: a writer and a reader in another zone
+    for instance in instances:
+        assert (instance["publicly_accessible"], instance["instance_class"]) == (False, "db.r6g.large")
+        assert instance["performance_insights_enabled"] is True
 
 
 def test_aurora_source_endpoint_engine(stack_docs: dict[str, Any]) -> None:
@@ -49,7 +53,11 @@ def test_serverless_uses_a_replication_config_instead_of_instance_and_task(stack
 
 def test_minimal_stack_skips_account_roles(stack_docs: dict[str, Any]) -> None:
     doc = stack_docs["minimal"]
-    assert {r["name"] for r in resources(doc, "aws_iam_role").values()} == {"shop-dms-dynamodb", "shop-dms-secrets"}
+    assert {r["name"] for r in resources(doc, "aws_iam_role").values()} == {
+        "shop-dms-dynamodb",
+        "shop-dms-secrets",
+        "shop-source-rds-monitoring",
+    }
     assert resources(doc, "time_sleep") == {}
     assert "depends_on" not in only(doc, "aws_dms_replication_subnet_group")
 

@@ -81,6 +81,83 @@ data "aws_caller_identity" "AccountContext_caller_495D69AA" {
 
 provider "time" {
 }
+data "aws_iam_policy_document" "Key_Policy_58DDA5C1" {
+  statement {
+    actions = [
+      "kms:*"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "AccountAdministersThroughIam"
+    principals {
+      identifiers = [
+        "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:iam::${data.aws_caller_identity.AccountContext_caller_495D69AA.account_id}:root"
+      ]
+      type = "AWS"
+    }
+  }
+  statement {
+    actions = [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:DescribeKey"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "CloudWatchLogsForThisAccount"
+    condition {
+      test = "ArnLike"
+      values = [
+        "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:logs:${data.aws_region.AccountContext_region_565574B7.region}:${data.aws_caller_identity.AccountContext_caller_495D69AA.account_id}:log-group:*"
+      ]
+      variable = "kms:EncryptionContext:aws:logs:arn"
+    }
+    principals {
+      identifiers = [
+        "logs.${data.aws_region.AccountContext_region_565574B7.region}.amazonaws.com"
+      ]
+      type = "Service"
+    }
+  }
+  statement {
+    actions = [
+      "kms:Decrypt",
+      "kms:GenerateDataKey*"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "AlarmsAndDmsEventsPublishToEncryptedTopic"
+    condition {
+      test = "StringEquals"
+      values = [
+        "${data.aws_caller_identity.AccountContext_caller_495D69AA.account_id}"
+      ]
+      variable = "aws:SourceAccount"
+    }
+    principals {
+      identifiers = [
+        "cloudwatch.amazonaws.com",
+        "dms.amazonaws.com"
+      ]
+      type = "Service"
+    }
+  }
+}
+resource "aws_kms_key" "Key_961B73FD" {
+  deletion_window_in_days = 30
+  description             = "Data at rest of migration sakila-migration"
+  enable_key_rotation     = true
+  policy                  = "${data.aws_iam_policy_document.Key_Policy_58DDA5C1.json}"
+}
+resource "aws_kms_alias" "Key_Alias_6C2E2031" {
+  name          = "alias/sakila-migration"
+  target_key_id = "${aws_kms_key.Key_961B73FD.key_id}"
+}
 resource "aws_security_group" "Source_SecurityGroup_D4D974DE" {
   description = "MySQL source sakila-source: 3306 only from DMS"
   name        = "sakila-source-mysql"
@@ -104,6 +181,32 @@ resource "aws_db_parameter_group" "Source_BinlogParameters_C727EB6E" {
     name         = "binlog_row_image"
     value        = "FULL"
   }
+  parameter {
+    apply_method = "pending-reboot"
+    name         = "require_secure_transport"
+    value        = "1"
+  }
+}
+data "aws_iam_policy_document" "Source_MonitoringTrust_CE4E1431" {
+  statement {
+    actions = [
+      "sts:AssumeRole"
+    ]
+    principals {
+      identifiers = [
+        "monitoring.rds.amazonaws.com"
+      ]
+      type = "Service"
+    }
+  }
+}
+resource "aws_iam_role" "Source_MonitoringRole_B4A1AAD8" {
+  assume_role_policy = "${data.aws_iam_policy_document.Source_MonitoringTrust_CE4E1431.json}"
+  name               = "sakila-source-rds-monitoring"
+}
+resource "aws_iam_role_policy_attachment" "Source_MonitoringPolicy_CDAF8A73" {
+  policy_arn = "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+  role       = "${aws_iam_role.Source_MonitoringRole_B4A1AAD8.name}"
 }
 resource "aws_db_instance" "Source_71E471F1" {
   allocated_storage          = 20
@@ -123,8 +226,11 @@ resource "aws_db_instance" "Source_71E471F1" {
   iam_database_authentication_enabled = true
   identifier                          = "sakila-source"
   instance_class                      = "db.t3.micro"
+  kms_key_id                          = "${aws_kms_key.Key_961B73FD.arn}"
   manage_master_user_password         = true
-  multi_az                            = false
+  monitoring_interval                 = 60
+  monitoring_role_arn                 = "${aws_iam_role.Source_MonitoringRole_B4A1AAD8.arn}"
+  multi_az                            = true
   parameter_group_name                = "${aws_db_parameter_group.Source_BinlogParameters_C727EB6E.name}"
   publicly_accessible                 = false
   skip_final_snapshot                 = false
@@ -137,6 +243,7 @@ resource "aws_db_instance" "Source_71E471F1" {
 }
 resource "aws_secretsmanager_secret" "Source_DmsUserSecret_32394B4D" {
   description = "Credentials DMS uses to read the MySQL source: put {username, password, host, port} here after deploy (see README); Terraform never holds the value"
+  kms_key_id  = "${aws_kms_key.Key_961B73FD.arn}"
   name        = "sakila-source/dms-source"
 }
 resource "aws_vpc_security_group_ingress_rule" "Source_IngressFromDms_E9DC46C1" {
@@ -193,7 +300,8 @@ resource "aws_dynamodb_table" "Table_CD117FA1" {
     enabled = true
   }
   server_side_encryption {
-    enabled = true
+    enabled     = true
+    kms_key_arn = "${aws_kms_key.Key_961B73FD.arn}"
   }
 }
 data "aws_iam_policy_document" "Table_DmsTargetPolicyDocument_FA31ADF7" {
@@ -232,6 +340,18 @@ data "aws_iam_policy_document" "Table_DmsTargetPolicyDocument_FA31ADF7" {
   }
   statement {
     actions = [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:GenerateDataKey*",
+      "kms:DescribeKey"
+    ]
+    resources = [
+      "${aws_kms_key.Key_961B73FD.arn}"
+    ]
+    sid = "DmsTableKey"
+  }
+  statement {
+    actions = [
       "dynamodb:ListTables"
     ]
     resources = [
@@ -244,6 +364,11 @@ resource "aws_iam_role_policy" "Table_DmsTargetPolicy_8A2E1B68" {
   name   = "dms-dynamodb-target"
   policy = "${data.aws_iam_policy_document.Table_DmsTargetPolicyDocument_FA31ADF7.json}"
   role   = "${aws_iam_role.Migration_TargetAccessRole_9658B332.id}"
+}
+
+variable "private_route_table_ids" {
+  description = "Route tables of the private subnets (the DynamoDB gateway endpoint attaches to them)"
+  type        = list(string)
 }
 resource "aws_security_group" "Migration_SecurityGroup_0E27E444" {
   description = "DMS sakila: out to MySQL and to AWS APIs over HTTPS, nothing in"
@@ -258,13 +383,56 @@ resource "aws_vpc_security_group_egress_rule" "Migration_EgressToMySql_FB54B369"
   security_group_id            = "${aws_security_group.Migration_SecurityGroup_0E27E444.id}"
   to_port                      = 3306
 }
-resource "aws_vpc_security_group_egress_rule" "Migration_EgressHttps_C51BB24A" {
-  cidr_ipv4         = "0.0.0.0/0"
-  description       = "DynamoDB and Secrets Manager APIs (through VPC endpoints or NAT)"
+resource "aws_vpc_endpoint" "Migration_ServiceEndpoints_DynamoDb_DD0DC590" {
+  route_table_ids = "${var.private_route_table_ids}"
+  service_name    = "com.amazonaws.${data.aws_region.AccountContext_region_565574B7.region}.dynamodb"
+  tags = {
+    Name = "sakila-dynamodb"
+  }
+  vpc_endpoint_type = "Gateway"
+  vpc_id            = "${var.vpc_id}"
+}
+resource "aws_security_group" "Migration_ServiceEndpoints_SecurityGroup_D9C23054" {
+  description = "Secrets Manager endpoint for DMS sakila: 443 from DMS only"
+  name        = "sakila-endpoints"
+  vpc_id      = "${var.vpc_id}"
+}
+resource "aws_vpc_security_group_ingress_rule" "Migration_ServiceEndpoints_FromDms_4BE0A2EE" {
+  description                  = "HTTPS from DMS"
+  from_port                    = 443
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = "${aws_security_group.Migration_SecurityGroup_0E27E444.id}"
+  security_group_id            = "${aws_security_group.Migration_ServiceEndpoints_SecurityGroup_D9C23054.id}"
+  to_port                      = 443
+}
+resource "aws_vpc_endpoint" "Migration_ServiceEndpoints_SecretsManager_BA00ACC9" {
+  private_dns_enabled = true
+  security_group_ids = [
+    "${aws_security_group.Migration_ServiceEndpoints_SecurityGroup_D9C23054.id}"
+  ]
+  service_name = "com.amazonaws.${data.aws_region.AccountContext_region_565574B7.region}.secretsmanager"
+  subnet_ids   = "${var.private_subnet_ids}"
+  tags = {
+    Name = "sakila-secretsmanager"
+  }
+  vpc_endpoint_type = "Interface"
+  vpc_id            = "${var.vpc_id}"
+}
+resource "aws_vpc_security_group_egress_rule" "Migration_ServiceEndpoints_DmsToDynamoDb_ABA3B5B4" {
+  description       = "DynamoDB through the gateway endpoint"
   from_port         = 443
   ip_protocol       = "tcp"
+  prefix_list_id    = "${aws_vpc_endpoint.Migration_ServiceEndpoints_DynamoDb_DD0DC590.prefix_list_id}"
   security_group_id = "${aws_security_group.Migration_SecurityGroup_0E27E444.id}"
   to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "Migration_ServiceEndpoints_DmsToSecretsManager_3B8E873B" {
+  description                  = "Secrets Manager through the interface endpoint"
+  from_port                    = 443
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = "${aws_security_group.Migration_ServiceEndpoints_SecurityGroup_D9C23054.id}"
+  security_group_id            = "${aws_security_group.Migration_SecurityGroup_0E27E444.id}"
+  to_port                      = 443
 }
 resource "aws_dms_replication_subnet_group" "Migration_SubnetGroup_3FB08A56" {
   replication_subnet_group_description = "DMS subnets for sakila"
@@ -336,6 +504,15 @@ data "aws_iam_policy_document" "Migration_SecretsPolicyDocument_DE27F56D" {
     ]
     sid = "ReadSourceSecret"
   }
+  statement {
+    actions = [
+      "kms:Decrypt"
+    ]
+    resources = [
+      "${aws_kms_key.Key_961B73FD.arn}"
+    ]
+    sid = "DecryptSourceSecret"
+  }
 }
 resource "aws_iam_role_policy" "Migration_SecretsAccessPolicy_0F027B00" {
   name   = "dms-source-secret"
@@ -347,6 +524,7 @@ resource "aws_dms_endpoint" "Migration_SourceEndpoint_8F17F523" {
   endpoint_id                     = "sakila-source"
   endpoint_type                   = "source"
   engine_name                     = "mysql"
+  kms_key_arn                     = "${aws_kms_key.Key_961B73FD.arn}"
   secrets_manager_access_role_arn = "${aws_iam_role.Migration_SecretsAccessRole_228F7CA3.arn}"
   secrets_manager_arn             = "${aws_secretsmanager_secret.Source_DmsUserSecret_32394B4D.arn}"
   ssl_mode                        = "require"
@@ -358,18 +536,21 @@ resource "aws_dms_endpoint" "Migration_TargetEndpoint_27665E1B" {
   endpoint_id         = "sakila-target"
   endpoint_type       = "target"
   engine_name         = "dynamodb"
+  kms_key_arn         = "${aws_kms_key.Key_961B73FD.arn}"
   service_access_role = "${aws_iam_role.Migration_TargetAccessRole_9658B332.arn}"
   depends_on = [
     "aws_iam_role_policy.Table_DmsTargetPolicy_8A2E1B68",
   ]
 }
 resource "aws_cloudwatch_log_group" "Migration_TaskLogs_1DABA19C" {
+  kms_key_id        = "${aws_kms_key.Key_961B73FD.arn}"
   name              = "dms-tasks-sakila"
-  retention_in_days = 30
+  retention_in_days = 365
 }
 resource "aws_dms_replication_instance" "Migration_ReplicationInstance_E44EFA0F" {
   allocated_storage           = 50
   auto_minor_version_upgrade  = true
+  kms_key_arn                 = "${aws_kms_key.Key_961B73FD.arn}"
   multi_az                    = false
   publicly_accessible         = false
   replication_instance_class  = "dms.t3.medium"
@@ -397,6 +578,120 @@ resource "aws_dms_replication_task" "Migration_ReplicationTask_D01CF317" {
     "time_sleep.DmsAccountRoles_IamPropagation_7550708D",
     "aws_cloudwatch_log_group.Migration_TaskLogs_1DABA19C",
   ]
+}
+resource "aws_sns_topic" "Migration_Monitoring_Topic_DCA37F91" {
+  kms_master_key_id = "${aws_kms_key.Key_961B73FD.arn}"
+  name              = "sakila-alerts"
+}
+resource "aws_cloudwatch_metric_alarm" "Migration_Monitoring_FreeStorage_5E32C62F" {
+  alarm_actions = [
+    "${aws_sns_topic.Migration_Monitoring_Topic_DCA37F91.arn}"
+  ]
+  alarm_description   = "the replication instance is running out of storage (DMS spills changes to disk when the target falls behind)"
+  alarm_name          = "sakila-free-storage"
+  comparison_operator = "LessThanThreshold"
+  dimensions = {
+    ReplicationInstanceIdentifier = "sakila"
+  }
+  evaluation_periods = 3
+  metric_name        = "FreeStorageSpace"
+  namespace          = "AWS/DMS"
+  ok_actions = [
+    "${aws_sns_topic.Migration_Monitoring_Topic_DCA37F91.arn}"
+  ]
+  period             = 300
+  statistic          = "Minimum"
+  threshold          = 5368709120
+  treat_missing_data = "notBreaching"
+}
+resource "aws_cloudwatch_metric_alarm" "Migration_Monitoring_Cpu_FF61B51F" {
+  alarm_actions = [
+    "${aws_sns_topic.Migration_Monitoring_Topic_DCA37F91.arn}"
+  ]
+  alarm_description   = "the replication instance is CPU-bound"
+  alarm_name          = "sakila-cpu"
+  comparison_operator = "GreaterThanThreshold"
+  dimensions = {
+    ReplicationInstanceIdentifier = "sakila"
+  }
+  evaluation_periods = 3
+  metric_name        = "CPUUtilization"
+  namespace          = "AWS/DMS"
+  ok_actions = [
+    "${aws_sns_topic.Migration_Monitoring_Topic_DCA37F91.arn}"
+  ]
+  period             = 300
+  statistic          = "Average"
+  threshold          = 80
+  treat_missing_data = "notBreaching"
+}
+resource "aws_cloudwatch_metric_alarm" "Migration_Monitoring_CdcLatencySource_DDE2D25D" {
+  alarm_actions = [
+    "${aws_sns_topic.Migration_Monitoring_Topic_DCA37F91.arn}"
+  ]
+  alarm_description   = "CDC is more than 300 s behind the source"
+  alarm_name          = "sakila-cdc-latency-source"
+  comparison_operator = "GreaterThanThreshold"
+  dimensions = {
+    ReplicationInstanceIdentifier = "sakila"
+    ReplicationTaskIdentifier     = "${element(split(":", aws_dms_replication_task.Migration_ReplicationTask_D01CF317.replication_task_arn), 6)}"
+  }
+  evaluation_periods = 3
+  metric_name        = "CDCLatencySource"
+  namespace          = "AWS/DMS"
+  ok_actions = [
+    "${aws_sns_topic.Migration_Monitoring_Topic_DCA37F91.arn}"
+  ]
+  period             = 300
+  statistic          = "Maximum"
+  threshold          = 300
+  treat_missing_data = "notBreaching"
+}
+resource "aws_cloudwatch_metric_alarm" "Migration_Monitoring_CdcLatencyTarget_9BB9636F" {
+  alarm_actions = [
+    "${aws_sns_topic.Migration_Monitoring_Topic_DCA37F91.arn}"
+  ]
+  alarm_description   = "CDC is more than 300 s behind the target"
+  alarm_name          = "sakila-cdc-latency-target"
+  comparison_operator = "GreaterThanThreshold"
+  dimensions = {
+    ReplicationInstanceIdentifier = "sakila"
+    ReplicationTaskIdentifier     = "${element(split(":", aws_dms_replication_task.Migration_ReplicationTask_D01CF317.replication_task_arn), 6)}"
+  }
+  evaluation_periods = 3
+  metric_name        = "CDCLatencyTarget"
+  namespace          = "AWS/DMS"
+  ok_actions = [
+    "${aws_sns_topic.Migration_Monitoring_Topic_DCA37F91.arn}"
+  ]
+  period             = 300
+  statistic          = "Maximum"
+  threshold          = 300
+  treat_missing_data = "notBreaching"
+}
+resource "aws_dms_event_subscription" "Migration_Monitoring_InstanceEvents_C9444811" {
+  enabled = true
+  event_categories = [
+    "failure",
+    "low storage",
+    "failover"
+  ]
+  name          = "sakila-instance"
+  sns_topic_arn = "${aws_sns_topic.Migration_Monitoring_Topic_DCA37F91.arn}"
+  source_ids = [
+    "sakila"
+  ]
+  source_type = "replication-instance"
+}
+resource "aws_dms_event_subscription" "Migration_Monitoring_TaskEvents_9420F906" {
+  enabled = true
+  event_categories = [
+    "failure",
+    "state change"
+  ]
+  name          = "sakila-task"
+  sns_topic_arn = "${aws_sns_topic.Migration_Monitoring_Topic_DCA37F91.arn}"
+  source_type   = "replication-task"
 }
 
 output "replication_task_arn" {

@@ -1,0 +1,109 @@
+"""Runs the rules over a document, applies suppressions, and fails synth on violations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jsii
+from cdktf import TerraformResource, TerraformStack
+from constructs import Construct, IValidation
+
+from constructs_lib.errors import ConstructValidationError
+from constructs_lib.guardrails.rules import RULES, Compliance, Doc
+
+__all__ = [
+    "Compliance",
+    "Finding",
+    "GuardrailValidation",
+    "Suppression",
+    "attach_guardrails",
+    "evaluate",
+    "suppress",
+    "violations",
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    address: str
+    compliance: Compliance
+    fix: str
+
+    def __str__(self) -> str:
+        return f"guard-rail {self.rule}: {self.address}: {self.fix}"
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An accepted violation: which rule, on which resource (None: the whole stack), and why."""
+
+    rule: str
+    reason: str
+    address: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ConstructValidationError(f"Suppression.rule: {self.rule!r}; allowed: {', '.join(RULES)}")
+        if len(self.reason.strip()) < 10:
+            raise ConstructValidationError(f"Suppression.reason for {self.rule!r}: say why (at least a sentence)")
+
+    def covers(self, finding: Finding) -> bool:
+        return finding.rule == self.rule and self.address in (None, finding.address)
+
+
+def _blocks(doc: Doc) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    for kind in ("resource", "data"):
+        for type_name, blocks in doc.get(kind, {}).items():
+            for name, body in blocks.items():
+                address = f"{'data.' if kind == 'data' else ''}{type_name}.{name}"
+                yield kind, type_name, address, body
+
+
+def evaluate(doc: Doc) -> list[Finding]:
+    """Every rule's verdict on every block it applies to."""
+    findings = []
+    for kind, type_name, address, body in _blocks(doc):
+        for rule_id, rule in RULES.items():
+            verdict = rule(doc, kind, type_name, body)
+            if verdict.compliance is not Compliance.NOT_APPLICABLE:
+                findings.append(Finding(rule_id, address, verdict.compliance, verdict.fix))
+    return findings
+
+
+def violations(doc: Doc, suppressions: tuple[Suppression, ...] = ()) -> list[Finding]:
+    return [
+        f
+        for f in evaluate(doc)
+        if f.compliance is Compliance.NON_COMPLIANT and not any(s.covers(f) for s in suppressions)
+    ]
+
+
+_SUPPRESSIONS: dict[str, list[Suppression]] = {}
+
+
+def suppress(scope: Construct, rule: str, reason: str, *, resource: TerraformResource | None = None) -> Suppression:
+    """Accept one rule's violation on ``resource`` (or the whole stack), with a reason."""
+    address = f"{resource.terraform_resource_type}.{resource.friendly_unique_id}" if resource is not None else None
+    suppression = Suppression(rule=rule, reason=reason, address=address)
+    _SUPPRESSIONS.setdefault(TerraformStack.of(scope).node.addr, []).append(suppression)
+    return suppression
+
+
+@jsii.implements(IValidation)
+class GuardrailValidation:
+    """Fails synth when a rule is violated (unless suppressed)."""
+
+    def __init__(self, stack: TerraformStack) -> None:
+        self.stack = stack
+
+    def validate(self) -> list[str]:
+        doc = self.stack.to_terraform()
+        accepted = tuple(_SUPPRESSIONS.get(self.stack.node.addr, ()))
+        return [str(f) for f in violations(doc, accepted)]
+
+
+def attach_guardrails(stack: TerraformStack) -> None:
+    stack.node.add_validation(GuardrailValidation(stack))
