@@ -18,7 +18,7 @@ export PATH := $(NODE22_BIN):$(BIN):$(PATH)
 export CHECKPOINT_DISABLE := 1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 
-.PHONY: bootstrap mariadb synth test check lint bench clean
+.PHONY: bootstrap mariadb synth test check rehearse lint bench clean
 
 $(PY_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ test: bootstrap mariadb $(CHECKOV_STAMP)
 SCHEMA ?= stacks/sql/sakila-schema.sql
 check: synth
 	$(BIN)/python -m stacks.check_tasks --schema $(SCHEMA) $(if $(STACK),--stack $(STACK),) $(if $(STRICT),--strict,) cdktf.out
+
+## rehearse: throwaway MariaDB + dynalite, the Sakila data, the full load with the stack's mappings, queries, verify
+rehearse: bootstrap mariadb
+	$(BIN)/python -m stacks.rehearsal run
 
 lint: bootstrap
 	$(BIN)/ruff check .

@@ -26,9 +26,13 @@ from mappings import MappingError, TableMappings, TaskSettings
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "dms-table-mappings"
 DOCUMENTS = [json.loads(p.read_text()) for p in sorted(CORPUS.glob("*.json")) if "fragment" not in p.name]
-SETTINGS = [{"FullLoadSettings": {"TargetTablePrepMode": "DO_NOTHING", "MaxFullLoadSubTasks": 8},
-             "Logging": {"EnableLogging": True, "LogComponents": [{"Id": "IO", "Severity": "LOGGER_SEVERITY_DEFAULT"}]},
-             "ErrorBehavior": {"DataErrorPolicy": "LOG_ERROR"}}]
+SETTINGS = [
+    {
+        "FullLoadSettings": {"TargetTablePrepMode": "DO_NOTHING", "MaxFullLoadSubTasks": 8},
+        "Logging": {"EnableLogging": True, "LogComponents": [{"Id": "IO", "Severity": "LOGGER_SEVERITY_DEFAULT"}]},
+        "ErrorBehavior": {"DataErrorPolicy": "LOG_ERROR"},
+    }
+]
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
@@ -85,8 +89,7 @@ def main() -> None:
         corrupted(SETTINGS).map(lambda d: ("settings", d)),
     )
 
-    @settings(max_examples=args.examples, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=args.examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(inputs)
     def fuzz(item: tuple[str, Any]) -> None:
         kind, value = item
@@ -101,8 +104,10 @@ def main() -> None:
 
     start = time.perf_counter()
     fuzz()
-    print(f"{args.examples} examples, {counted['inputs']} parser calls in {time.perf_counter() - start:.1f} s: "
-          f"{counted['rejected']} rejected with MappingError, {len(foreign)} raised anything else")
+    print(
+        f"{args.examples} examples, {counted['inputs']} parser calls in {time.perf_counter() - start:.1f} s: "
+        f"{counted['rejected']} rejected with MappingError, {len(foreign)} raised anything else"
+    )
     for line in foreign[:20]:
         print("  " + line)
     raise SystemExit(1 if foreign else 0)

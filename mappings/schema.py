@@ -146,7 +146,7 @@ class SourceSchema:
     @classmethod
     def from_mysql(cls, url: str, *, database: str | None = None) -> SourceSchema:
         """Read a live server: ``mysql://user:password@host:port/database`` or ``...?unix_socket=/path``."""
-        import pymysql  # type: ignore[import-untyped]
+        import pymysql
 
         parsed = urlparse(url)
         query = dict(part.split("=", 1) for part in parsed.query.split("&") if "=" in part)

@@ -59,10 +59,36 @@ def sakila(stack_docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A private MariaDB server for the whole session, stopped by its pid at the end."""
-    from tests.servers import MariaDB
+    from stacks.rehearsal.servers import MariaDB
 
     server = MariaDB.start(tmp_path_factory.mktemp("mariadb"))
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def dynalite() -> Any:
+    """A local DynamoDB (dynalite, in memory) for the whole session, stopped by its pid at the end."""
+    from stacks.rehearsal.servers import Dynalite
+
+    server = Dynalite.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sakila_db(mariadb: Any) -> str:
+    """The Sakila schema and generated data in the session's MariaDB; returns its URL."""
+    from stacks.rehearsal.__main__ import DDL, SCHEMA, connect
+    from stacks.rehearsal.data import generate, load
+
+    mariadb.execute_file(SCHEMA, DDL)
+    url: str = mariadb.url(SCHEMA)
+    connection = connect(url)
+    load(connection, generate())
+    connection.close()
+    return url

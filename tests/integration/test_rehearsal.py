@@ -1,0 +1,152 @@
+"""The Sakila rehearsal end to end on real servers: MariaDB with the generated data, and dynalite."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+
+from stacks.rehearsal.__main__ import SCHEMA, builder_for, connect
+from stacks.rehearsal.data import SCALE
+from stacks.rehearsal.dynamo import client, create_table
+from stacks.rehearsal.load import LoadReport, full_load
+from stacks.rehearsal.patterns import query
+from stacks.rehearsal.verify import verify
+from stacks.sakila_design import SAKILA_DESIGN
+from tests.conftest import ROOT
+
+TABLE = SAKILA_DESIGN.table_name
+MAPPED = ("actor", "category", "customer", "film", "film_actor", "film_category", "language", "rental")
+
+
+def _fresh_table(ddb: Any) -> None:
+    if TABLE in ddb.list_tables()["TableNames"]:
+        ddb.delete_table(TableName=TABLE)
+        ddb.get_waiter("table_not_exists").wait(TableName=TABLE, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+    create_table(ddb, SAKILA_DESIGN)
+
+
+@pytest.fixture(scope="module")
+def ddb(dynalite: Any) -> Any:
+    return client(dynalite.endpoint_url)
+
+
+@pytest.fixture(scope="module")
+def loaded(sakila_db: str, ddb: Any) -> LoadReport:
+    _fresh_table(ddb)
+    connection = connect(sakila_db)
+    builder, tables = builder_for(connection)
+    return full_load(connection, ddb, builder, SCHEMA, tables, progress=lambda *_: None)
+
+
+def _sql(url: str, statement: str) -> set[int]:
+    connection = connect(url)
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _ids(items: list[dict[str, Any]], attribute: str, prefix: str) -> set[int]:
+    return {int(i[attribute]["S"].removeprefix(prefix)) for i in items if i[attribute]["S"].startswith(prefix)}
+
+
+def _pattern(name: str) -> Any:
+    return next(p for p in SAKILA_DESIGN.access_patterns if p.name == name)
+
+
+def test_every_mapped_row_is_written(loaded: LoadReport) -> None:
+    assert {t.table: t.rows for t in loaded.tables} == {t: SCALE[t] for t in MAPPED}
+    assert all(t.written == t.rows for t in loaded.tables) and loaded.rejections == []
+
+
+def test_film_with_its_actors_and_categories(loaded: LoadReport, ddb: Any, sakila_db: str) -> None:
+    items = query(ddb, SAKILA_DESIGN, _pattern("Film with its actors and categories"), "FILM#1")
+    assert _ids(items, "sk", "ACTOR#") == _sql(sakila_db, "SELECT actor_id FROM film_actor WHERE film_id = 1")
+    assert _ids(items, "sk", "CATEGORY#") == _sql(sakila_db, "SELECT category_id FROM film_category WHERE film_id = 1")
+    metadata = next(i for i in items if i["sk"]["S"] == "#METADATA")
+    assert metadata["title"]["S"] == next(iter(_sql(sakila_db, "SELECT title FROM film WHERE film_id = 1")))
+
+
+def test_customer_with_their_rentals(loaded: LoadReport, ddb: Any, sakila_db: str) -> None:
+    items = query(ddb, SAKILA_DESIGN, _pattern("Customer with their rentals"), "CUSTOMER#7")
+    assert _ids(items, "sk", "RENTAL#") == _sql(sakila_db, "SELECT rental_id FROM rental WHERE customer_id = 7")
+
+
+def test_films_of_an_actor_and_in_a_category(loaded: LoadReport, ddb: Any, sakila_db: str) -> None:
+    actor = query(ddb, SAKILA_DESIGN, _pattern("Films of an actor"), "ACTOR#3")
+    assert _ids(actor, "gsi1sk", "FILM#") == _sql(sakila_db, "SELECT film_id FROM film_actor WHERE actor_id = 3")
+    category = query(ddb, SAKILA_DESIGN, _pattern("Films in a category"), "CATEGORY#5")
+    assert _ids(category, "gsi1sk", "FILM#") == _sql(
+        sakila_db, "SELECT film_id FROM film_category WHERE category_id = 5"
+    )
+
+
+def test_rentals_of_an_inventory_item(loaded: LoadReport, ddb: Any, sakila_db: str) -> None:
+    items = query(ddb, SAKILA_DESIGN, _pattern("Rentals of an inventory item"), "INVENTORY#42")
+    assert _ids(items, "gsi2sk", "RENTAL#") == _sql(sakila_db, "SELECT rental_id FROM rental WHERE inventory_id = 42")
+
+
+def test_verify_is_clean_after_the_load(loaded: LoadReport, ddb: Any, sakila_db: str) -> None:
+    connection = connect(sakila_db)
+    builder, tables = builder_for(connection)
+    differences = verify(connection, ddb, builder, SCHEMA, tables)
+    assert differences.clean and differences.expected == differences.actual == sum(SCALE[t] for t in MAPPED)
+
+
+def test_verify_finds_missing_unexpected_and_different_items(loaded: LoadReport, ddb: Any, sakila_db: str) -> None:
+    connection = connect(sakila_db)
+    builder, tables = builder_for(connection)
+    original = ddb.get_item(TableName=TABLE, Key={"pk": {"S": "FILM#2"}, "sk": {"S": "#METADATA"}})["Item"]
+    ddb.put_item(TableName=TABLE, Item={**original, "title": {"S": "CHANGED"}})
+    ddb.delete_item(TableName=TABLE, Key={"pk": {"S": "ACTOR#4"}, "sk": {"S": "#METADATA"}})
+    ddb.put_item(TableName=TABLE, Item={"pk": {"S": "GHOST#1"}, "sk": {"S": "#METADATA"}})
+    try:
+        differences = verify(connection, ddb, builder, SCHEMA, tables)
+        assert differences.counts == {"missing": 1, "unexpected": 1, "different": 1}
+        assert (differences.missing, differences.unexpected, differences.different) == (
+            ["ACTOR#4|#METADATA"],
+            ["GHOST#1|#METADATA"],
+            ["FILM#2|#METADATA"],
+        )
+    finally:
+        ddb.delete_item(TableName=TABLE, Key={"pk": {"S": "GHOST#1"}, "sk": {"S": "#METADATA"}})
+        full_load(connection, ddb, builder, SCHEMA, tables, progress=lambda *_: None)
+    assert verify(connection, ddb, builder, SCHEMA, tables).clean
+
+
+def _item_count(ddb: Any) -> int:
+    return sum(page["Count"] for page in ddb.get_paginator("scan").paginate(TableName=TABLE, Select="COUNT"))
+
+
+def test_a_load_killed_mid_way_completes_on_rerun(sakila_db: str, ddb: Any, dynalite: Any, loaded: LoadReport) -> None:
+    _fresh_table(ddb)
+    command = [
+        sys.executable,
+        "-m",
+        "stacks.rehearsal",
+        "load",
+        "--mysql-url",
+        sakila_db,
+        "--endpoint-url",
+        dynalite.endpoint_url,
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while _item_count(ddb) < 2000 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    partial = _item_count(ddb)
+    assert 0 < partial < loaded.rows, "the load was not interrupted mid-way"
+    rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert "exists (re-run: puts are idempotent)" in rerun.stdout
+    connection = connect(sakila_db)
+    builder, tables = builder_for(connection)
+    differences = verify(connection, ddb, builder, SCHEMA, tables)
+    assert differences.clean and differences.actual == loaded.rows  # nothing lost, nothing duplicated

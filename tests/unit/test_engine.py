@@ -1,0 +1,183 @@
+"""The DMS item model: each type conversion and each rejection reason, asserting values."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from mappings.design import Entity, TableDesign
+from mappings.engine import Assumptions, ItemBuilder, Rejection, canonical, item_size, normalize
+from mappings.schema import Column, SourceSchema, Table
+from stacks.sakila_design import SAKILA_DESIGN
+from stacks.sakila_mappings import sakila_table_mappings
+from tests.conftest import ROOT
+
+SAKILA = SourceSchema.from_ddl((ROOT / "stacks/sql/sakila-schema.sql").read_text(), name="yourdb")
+BUILDER = ItemBuilder(sakila_table_mappings(), SAKILA_DESIGN, SAKILA.tables)
+
+TYPES = Table(
+    "t",
+    (
+        Column("id", "int", False),
+        Column("price", "decimal", True, precision=5, scale=2),
+        Column("ratio", "double", True),
+        Column("at", "datetime", True),
+        Column("day", "date", True),
+        Column("stamp", "timestamp", True),
+        Column("rating", "enum", True, values=("G", "PG")),
+        Column("features", "set", True, values=("Trailers", "Commentaries", "Deleted Scenes")),
+        Column("picture", "blob", True),
+        Column("flag", "bit", True, length=1),
+        Column("bits", "bit", True, length=3),
+        Column("year", "year", True),
+        Column("active", "tinyint", True),
+        Column("doc", "json", True),
+        Column("spot", "geometry", True),
+        Column("duration", "time", True),
+        Column("note", "varchar", True, length=10),
+    ),
+    ("id",),
+)
+DESIGN = TableDesign(table_name="t-t", entities=(Entity(table="t", partition_key="T#${id}", sort_key="${at}"),))
+TYPED = ItemBuilder(DESIGN.table_mappings("db"), DESIGN, {"t": TYPES})
+
+
+def build(**row: object) -> dict:  # type: ignore[type-arg]
+    item = TYPED.build("db", "t", {"id": 7, "at": dt.datetime(2005, 5, 24, 22, 53, 30), **row})
+    assert not isinstance(item, Rejection), item
+    return item
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("price", Decimal("2.50"), {"N": "2.50"}),
+        ("ratio", 6.4, {"N": "6.4"}),
+        ("at", dt.datetime(2005, 5, 24, 22, 53, 30, 120000), {"S": "2005-05-24 22:53:30.120000"}),
+        ("day", dt.date(2006, 2, 15), {"S": "2006-02-15"}),
+        ("stamp", dt.datetime(2006, 2, 15, 4, 34, 33), {"S": "2006-02-15 04:34:33"}),
+        ("rating", "PG", {"S": "PG"}),
+        ("features", "Trailers,Deleted Scenes", {"S": "Trailers,Deleted Scenes"}),
+        ("features", {"Deleted Scenes", "Trailers"}, {"S": "Trailers,Deleted Scenes"}),  # binlog form, definition order
+        ("flag", b"\x01", {"N": "1"}),
+        ("flag", "1", {"N": "1"}),  # binlog form of BIT
+        ("year", 2006, {"N": "2006"}),
+        ("active", 1, {"N": "1"}),
+        ("doc", '{"k": [1, 2]}', {"S": '{"k": [1, 2]}'}),
+        ("note", "", {"S": ""}),
+    ],
+)
+def test_copied_column_types(column: str, value: object, expected: dict) -> None:  # type: ignore[type-arg]
+    assert build(**{column: value})[column] == expected
+
+
+@pytest.mark.parametrize("column", ["picture", "bits", "spot", "duration"])
+def test_types_outside_the_dms_type_table_are_left_out(column: str) -> None:
+    value = {"picture": b"\x89PNG", "bits": b"\x05", "spot": b"\x00\x00", "duration": dt.timedelta(hours=1)}[column]
+    assert column not in build(**{column: value})
+
+
+def test_null_columns_are_left_out_and_render_empty_in_templates() -> None:
+    item = build(note=None)
+    assert "note" not in item
+    design = dataclasses.replace(DESIGN, entities=(Entity(table="t", partition_key="T#${id}", sort_key="N#${note}"),))
+    built = ItemBuilder(design.table_mappings("db"), design, {"t": TYPES}).build("db", "t", {"id": 1, "note": None})
+    assert not isinstance(built, Rejection) and built["sk"] == {"S": "N#"}
+
+
+def test_assumptions_are_changeable() -> None:
+    builder = dataclasses.replace(TYPED, assumptions=Assumptions(drop_unsupported=False))
+    item = builder.build("db", "t", {"id": 1, "at": dt.datetime(2005, 1, 1), "picture": b"\x01\x02"})
+    assert not isinstance(item, Rejection) and item["picture"] == {"S": "0102"}
+
+
+def test_article_item_for_a_rental() -> None:
+    item = BUILDER.build(
+        "yourdb",
+        "rental",
+        {
+            "rental_id": 1,
+            "rental_date": dt.datetime(2005, 5, 24, 22, 53, 30),
+            "inventory_id": 367,
+            "customer_id": 130,
+            "return_date": None,
+            "staff_id": 1,
+        },
+    )
+    assert item == {
+        "rental_id": {"N": "1"},
+        "rental_date": {"S": "2005-05-24 22:53:30"},
+        "inventory_id": {"N": "367"},
+        "customer_id": {"N": "130"},
+        "staff_id": {"N": "1"},
+        "pk": {"S": "CUSTOMER#130"},
+        "sk": {"S": "RENTAL#1"},
+        "gsi2pk": {"S": "INVENTORY#367"},
+        "gsi2sk": {"S": "RENTAL#1"},
+    }
+
+
+def test_document_entities_nest_the_columns() -> None:
+    design = TableDesign(
+        table_name="t-t", entities=(Entity(table="t", partition_key="T#${id}", sort_key="X", as_document=True),)
+    )
+    item = ItemBuilder(design.table_mappings("db"), design, {"t": TYPES}).build("db", "t", {"id": 3, "note": "hi"})
+    assert item == {"_doc": {"M": {"id": {"N": "3"}, "note": {"S": "hi"}}}, "pk": {"S": "T#3"}, "sk": {"S": "X"}}
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ({"at": None}, "missing-key"),  # the sort key template is "${at}": empty
+        ({"at": dt.datetime(2005, 1, 1), "id": "x" * 2100}, "key-too-long"),
+        ({"note": "9" * 40, "price": Decimal("1" * 39)}, "number-too-precise"),
+        ({"doc": "x" * (400 * 1024)}, "item-too-large"),
+    ],
+)
+def test_rejections(row: dict, reason: str) -> None:  # type: ignore[type-arg]
+    built = TYPED.build("db", "t", {"id": 1, "at": dt.datetime(2005, 1, 1), **row})
+    assert isinstance(built, Rejection) and built.reason == reason
+    exception = built.as_exception_row("task", dt.datetime(2026, 1, 1))
+    assert set(exception) == {"TASK_NAME", "TABLE_OWNER", "TABLE_NAME", "ERROR_TIME", "STATEMENT", "ERROR"}
+    assert exception["TABLE_NAME"] == "t" and exception["STATEMENT"].startswith("INSERT INTO db.t ")
+
+
+def test_empty_index_key_is_rejected() -> None:
+    from mappings.design import GlobalSecondaryIndex, KeyAttribute
+
+    design = TableDesign(
+        table_name="t-t",
+        indexes=(GlobalSecondaryIndex(name="G", partition_key=KeyAttribute("g")),),
+        entities=(Entity(table="t", partition_key="T#${id}", sort_key="X", index_keys={"g": "${note}"}),),
+    )
+    built = ItemBuilder(design.table_mappings("db"), design, {"t": TYPES}).build("db", "t", {"id": 1, "note": ""})
+    assert isinstance(built, Rejection) and built.reason == "empty-index-key"
+
+
+def test_text_in_a_number_column_is_rejected() -> None:
+    built = BUILDER.build("yourdb", "film_actor", {"actor_id": "abc", "film_id": 1})
+    assert isinstance(built, Rejection) and built.reason == "not-a-number" and "actor_id" in built.error
+
+
+def test_item_size_follows_dynamodb_rules() -> None:
+    assert item_size({"pk": {"S": "ab"}}) == 4
+    assert item_size({"n": {"N": "12345"}}) == 1 + 4  # (5 digits + 1) // 2 + 1
+    assert item_size({"m": {"M": {"a": {"S": "x"}}}}) == 1 + 3 + (1 + 1 + 1)
+
+
+def test_canonical_compares_numbers_by_value() -> None:
+    assert canonical({"n": {"N": "2.50"}}) == canonical({"n": {"N": "2.5"}})
+    assert canonical({"n": {"N": "2.5"}}) != canonical({"n": {"S": "2.5"}})
+
+
+def test_unselected_or_unmapped_tables_are_not_built() -> None:
+    assert BUILDER.rule_for("yourdb", "film_text") is None and BUILDER.rule_for("yourdb", "payment") is None
+    with pytest.raises(ValueError, match="not mapped"):
+        BUILDER.build("yourdb", "payment", {})
+
+
+def test_normalize_sets_without_schema() -> None:
+    assert normalize({"b", "a"}) == "a,b"
