@@ -18,7 +18,7 @@ export PATH := $(NODE22_BIN):$(BIN):$(PATH)
 export CHECKPOINT_DISABLE := 1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 
-.PHONY: bootstrap mariadb synth test check rehearse lint bench clean
+.PHONY: bootstrap mariadb synth test check rehearse rehearse-cdc lint bench clean
 
 $(PY_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ check: synth
 ## rehearse: throwaway MariaDB + dynalite, the Sakila data, the full load with the stack's mappings, queries, verify
 rehearse: bootstrap mariadb
 	$(BIN)/python -m stacks.rehearsal run
+
+## rehearse-cdc: the same, then a random workload (no base-key updates) followed from the binlog, then verify
+rehearse-cdc: bootstrap mariadb
+	$(BIN)/python -m stacks.rehearsal run --cdc 2000
 
 lint: bootstrap
 	$(BIN)/ruff check .

@@ -18,12 +18,14 @@ from urllib.parse import unquote, urlparse
 
 from mappings.engine import ItemBuilder
 from mappings.schema import SourceSchema
+from stacks.rehearsal.cdc import ChangeApplier, Checkpoint, binlog_head, follow
 from stacks.rehearsal.data import generate, load
 from stacks.rehearsal.dynamo import client, create_table
 from stacks.rehearsal.load import full_load
 from stacks.rehearsal.patterns import run_patterns
 from stacks.rehearsal.servers import ROOT, Dynalite, MariaDB
 from stacks.rehearsal.verify import verify
+from stacks.rehearsal.workload import run_workload
 from stacks.sakila_design import SAKILA_DESIGN
 from stacks.sakila_mappings import sakila_table_mappings
 
@@ -43,6 +45,7 @@ def connect(url: str) -> Any:
         password=unquote(parsed.password or ""),
         unix_socket=query.get("unix_socket"),
         database=parsed.path.lstrip("/") or SCHEMA,
+        autocommit=True,  # every read sees the latest committed rows, not a snapshot from an older read
     )
 
 
@@ -82,7 +85,18 @@ def do_verify(mysql_url: str, endpoint_url: str | None) -> int:
     return 0 if differences.clean else 1
 
 
-def run_everything() -> int:
+def do_cdc(
+    mysql_url: str, endpoint_url: str | None, checkpoint: Path, start: Checkpoint | None, until_caught_up: bool
+) -> int:
+    connection, ddb = connect(mysql_url), client(endpoint_url)
+    builder, _ = builder_for(connection)
+    start = start or Checkpoint.load(checkpoint) or binlog_head(connection)
+    stats = follow(mysql_url, ChangeApplier(builder, ddb, SCHEMA), checkpoint, start, until_caught_up=until_caught_up)
+    print(stats.render())
+    return 0
+
+
+def run_everything(cdc_operations: int = 0) -> int:
     """Throwaway servers, the Sakila data, the full load, the article's queries, and verify."""
     with tempfile.TemporaryDirectory(prefix="rehearsal-") as directory:
         started = time.perf_counter()
@@ -95,7 +109,13 @@ def run_everything() -> int:
                 f"source: MariaDB ({mariadb.socket}) with {sum(counts.values())} Sakila rows; "
                 f"target: dynalite at {dynalite.endpoint_url}"
             )
+            start = binlog_head(connect(url))  # before the full load: changes during it are not lost
             do_load(url, dynalite.endpoint_url, Path(directory) / "exceptions.jsonl")
+            if cdc_operations:
+                workload = run_workload(connect(url), cdc_operations)
+                kinds = ", ".join(f"{count} {kind}" for kind, count in workload.by_kind.items())
+                print(f"workload: {workload.operations} changes ({kinds})")
+                do_cdc(url, dynalite.endpoint_url, Path(directory) / "checkpoint.json", start, until_caught_up=True)
             do_patterns(url, dynalite.endpoint_url)
             status = do_verify(url, dynalite.endpoint_url)
         finally:
@@ -110,16 +130,37 @@ def run_everything() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stacks.rehearsal", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="everything, on throwaway local servers")
-    for name in ("load", "verify", "patterns"):
+    run = sub.add_parser("run", help="everything, on throwaway local servers")
+    run.add_argument(
+        "--cdc",
+        type=int,
+        nargs="?",
+        const=2000,
+        default=0,
+        metavar="N",
+        help="after the full load, N random changes followed by CDC (default N: 2000)",
+    )
+    for name in ("load", "verify", "patterns", "cdc"):
         command = sub.add_parser(name)
         command.add_argument("--mysql-url", required=True, help="mysql://user:pw@host:port/db[?unix_socket=...]")
         command.add_argument("--endpoint-url", help="DynamoDB endpoint (default: AWS for the configured region)")
         if name == "load":
             command.add_argument("--exceptions", type=Path, help="write rejected rows here (JSON lines)")
+        if name == "cdc":
+            command.add_argument("--checkpoint", type=Path, required=True, help="where the applied position is kept")
+            command.add_argument(
+                "--start",
+                help="binlog FILE:POSITION to start from when there is no checkpoint (record it before the full load)",
+            )
+            command.add_argument("--until-caught-up", action="store_true", help="stop at the end of the binlog")
     args = parser.parse_args(argv)
     if args.command == "run":
-        return run_everything()
+        return run_everything(args.cdc)
+    if args.command == "cdc":
+        start = Checkpoint(*args.start.rsplit(":", 1)) if args.start else None
+        if start is not None:
+            start = Checkpoint(start.log_file, int(start.log_pos))
+        return do_cdc(args.mysql_url, args.endpoint_url, args.checkpoint, start, args.until_caught_up)
     if args.command == "load":
         return do_load(args.mysql_url, args.endpoint_url, args.exceptions)
     if args.command == "patterns":

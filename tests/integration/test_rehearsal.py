@@ -150,3 +150,8 @@ def test_a_load_killed_mid_way_completes_on_rerun(sakila_db: str, ddb: Any, dyna
     builder, tables = builder_for(connection)
     differences = verify(connection, ddb, builder, SCHEMA, tables)
     assert differences.clean and differences.actual == loaded.rows  # nothing lost, nothing duplicated
+
+
+def test_connections_read_the_latest_rows(sakila_db: str) -> None:
+    # A reused connection must not verify against a snapshot taken before later changes.
+    assert connect(sakila_db).get_autocommit() is True
