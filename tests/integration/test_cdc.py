@@ -117,7 +117,7 @@ def test_base_key_updates_are_apply_exceptions_and_exactly_those_items_differ(
     ddb = client(dynalite.endpoint_url)
     start = binlog_head(connect(url))
     _load(url, ddb)
-    workload = run_workload(connect(url), 300, seed=11, key_updates=6)
+    workload = run_workload(connect(url), 300, seed=11, key_updates=5)
     stats = _follow(url, ddb, tmp_path / "checkpoint.json", start)
     changed = sorted(key for _, (key,) in workload.key_updates)
     assert sorted(int(e.STATEMENT.split("WHERE rental_id = ")[1].split()[0]) for e in stats.exceptions) == changed
@@ -127,7 +127,7 @@ def test_base_key_updates_are_apply_exceptions_and_exactly_those_items_differ(
     # Each moved row: its old item is still there (unexpected), its new item was never written (missing).
     assert differences.counts == {"missing": len(changed), "unexpected": len(changed), "different": 0}
     rental_ids = {int(key.split("RENTAL#")[1]) for key in differences.missing + differences.unexpected}
-    assert rental_ids == set(changed)
+    assert rental_ids == set(changed)  # five changes: all fit in the report's five examples per kind
 
 
 def test_rows_changed_during_the_full_load_converge(servers: tuple[str, Dynalite], tmp_path: Path) -> None:
