@@ -23,17 +23,12 @@ class AccountContext:
 
     @staticmethod
     def of(scope: Construct) -> AccountContext:
+        """The stack's lookups, defined on first use (one set per stack, however many constructs ask)."""
         stack = TerraformStack.of(scope)
         holder = stack.node.try_find_child(_ID)
-        if holder is None:
-            holder = Construct(stack, _ID)
-            partition = DataAwsPartition(holder, "partition")
-            region = DataAwsRegion(holder, "region")
-            caller = DataAwsCallerIdentity(holder, "caller")
-            holder.node.add_metadata("context", "shared lookups")
-            context = AccountContext(partition.partition, region.region, caller.account_id, partition.dns_suffix)
-            _CACHE[stack.node.addr] = context
-        return _CACHE[stack.node.addr]
+        if not isinstance(holder, _AccountLookups):
+            holder = _AccountLookups(stack, _ID)
+        return holder.context
 
     def arn(self, service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
         """An ARN in this partition, region and account, e.g. ``arn("dynamodb", "table/x")``."""
@@ -43,4 +38,12 @@ class AccountContext:
         )
 
 
-_CACHE: dict[str, AccountContext] = {}
+class _AccountLookups(Construct):
+    """Holds the data sources, and the context built from them, inside the stack they belong to."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        partition = DataAwsPartition(self, "partition")
+        region = DataAwsRegion(self, "region")
+        caller = DataAwsCallerIdentity(self, "caller")
+        self.context = AccountContext(partition.partition, region.region, caller.account_id, partition.dns_suffix)

@@ -81,14 +81,29 @@ def violations(doc: Doc, suppressions: tuple[Suppression, ...] = ()) -> list[Fin
     ]
 
 
-_SUPPRESSIONS: dict[str, list[Suppression]] = {}
+_ID = "Guardrails"
+
+
+class _Guardrails(Construct):
+    """Lives in the stack it guards and holds that stack's accepted suppressions."""
+
+    def __init__(self, stack: TerraformStack) -> None:
+        super().__init__(stack, _ID)
+        self.suppressions: list[Suppression] = []
+
+
+def _guardrails(scope: Construct) -> _Guardrails:
+    found = TerraformStack.of(scope).node.try_find_child(_ID)
+    if not isinstance(found, _Guardrails):
+        raise ConstructValidationError("suppress: this stack has no guard-rails; call attach_guardrails(stack) first")
+    return found
 
 
 def suppress(scope: Construct, rule: str, reason: str, *, resource: TerraformResource | None = None) -> Suppression:
     """Accept one rule's violation on ``resource`` (or the whole stack), with a reason."""
     address = f"{resource.terraform_resource_type}.{resource.friendly_unique_id}" if resource is not None else None
     suppression = Suppression(rule=rule, reason=reason, address=address)
-    _SUPPRESSIONS.setdefault(TerraformStack.of(scope).node.addr, []).append(suppression)
+    _guardrails(scope).suppressions.append(suppression)
     return suppression
 
 
@@ -96,14 +111,13 @@ def suppress(scope: Construct, rule: str, reason: str, *, resource: TerraformRes
 class GuardrailValidation:
     """Fails synth when a rule is violated (unless suppressed)."""
 
-    def __init__(self, stack: TerraformStack) -> None:
-        self.stack = stack
+    def __init__(self, stack: TerraformStack, holder: _Guardrails) -> None:
+        self.stack, self.holder = stack, holder
 
     def validate(self) -> list[str]:
         doc = self.stack.to_terraform()
-        accepted = tuple(_SUPPRESSIONS.get(self.stack.node.addr, ()))
-        return [str(f) for f in violations(doc, accepted)]
+        return [str(f) for f in violations(doc, tuple(self.holder.suppressions))]
 
 
 def attach_guardrails(stack: TerraformStack) -> None:
-    stack.node.add_validation(GuardrailValidation(stack))
+    stack.node.add_validation(GuardrailValidation(stack, _Guardrails(stack)))

@@ -168,3 +168,23 @@ def test_suppressions_need_a_known_rule_and_a_reason() -> None:
         Suppression(rule="no-such-rule", reason="because it is fine here")
     with pytest.raises(ConstructValidationError, match="say why"):
         Suppression(rule="dynamodb-pitr", reason="ok")
+
+
+def test_suppressions_belong_to_their_own_stack() -> None:
+    # Two apps with a stack of the same name have the same construct address; a suppression in one
+    # must not leak into the other.
+    first = SakilaMigrationStack(TfTesting.app(), "sakila", StackConfig())
+    suppress(first, "dynamodb-pitr", "a throwaway table for a load test, recreated every run")
+    second = SakilaMigrationStack(TfTesting.app(), "sakila", StackConfig())
+    second.node.find_child("Table").node.find_child("Resource").add_override("point_in_time_recovery.enabled", False)
+    with pytest.raises(RuntimeError, match="guard-rail dynamodb-pitr"):
+        TfTesting.synth(second, run_validations=True)
+
+
+def test_account_lookups_belong_to_their_own_stack() -> None:
+    from constructs_lib.account import AccountContext
+    from tests.synth import new_stack
+
+    first, second = new_stack(), new_stack()  # same name, different apps
+    assert AccountContext.of(first) is AccountContext.of(first)
+    assert AccountContext.of(first) is not AccountContext.of(second)
