@@ -93,10 +93,10 @@ class WireModel:
     def to_dict(self) -> dict[str, Any]:
         """The exact DMS JSON object, keys in canonical order, absent fields omitted."""
         out: dict[str, Any] = dict(self._wire_prefix)
-        for attr, key in _serial_spec(type(self)):
+        for attr, key, convert in _serial_spec(type(self)):
             value = getattr(self, attr)
             if value is not None:
-                out[key] = value if type(value) in _PLAIN else to_json_value(value)
+                out[key] = value if convert is None else convert(value)
         return out
 
 
@@ -104,6 +104,7 @@ _PLAIN = frozenset({str, int, bool, float})
 
 
 def to_json_value(value: Any) -> Any:
+    """Plain JSON data for any model value (used where the static type is not known)."""
     kind = type(value)
     if kind in _PLAIN:
         return value
@@ -118,13 +119,54 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
-_SERIAL_CACHE: dict[type, tuple[tuple[str, str], ...]] = {}
+Converter = Callable[[Any], Any] | None
+_SERIAL_CACHE: dict[type, tuple[tuple[str, str, Converter], ...]] = {}
 
 
-def _serial_spec(cls: type) -> tuple[tuple[str, str], ...]:
+def _enum_value(value: Any) -> Any:
+    return value._value_
+
+
+def _model_dict(value: Any) -> Any:
+    return value.to_dict()
+
+
+def _models_list(value: Any) -> Any:
+    return [v.to_dict() for v in value]
+
+
+def _converter(tp: Any) -> Converter:
+    """How to turn a field of this type into JSON data, decided once per class (speed: to_dict is hot)."""
+    args = (
+        [a for a in typing.get_args(tp) if a is not type(None)]
+        if typing.get_origin(tp) in (Union, types.UnionType)
+        else [tp]
+    )
+    if len(args) == 1:
+        tp = args[0]
+        if isinstance(tp, type) and issubclass(tp, StrEnum):
+            return _enum_value
+        if isinstance(tp, type) and issubclass(tp, WireModel):
+            return _model_dict
+        if typing.get_origin(tp) is tuple:
+            item = typing.get_args(tp)[0]
+            if isinstance(item, type) and issubclass(item, WireModel):
+                return _models_list
+            return to_json_value
+        if tp in _PLAIN:
+            return None
+    return to_json_value
+
+
+def _serial_spec(cls: type) -> tuple[tuple[str, str, Converter], ...]:
     spec = _SERIAL_CACHE.get(cls)
     if spec is None:
-        spec = tuple((f.name, f.metadata["wire"]) for f in dataclasses.fields(cls) if "wire" in f.metadata)
+        hints = typing.get_type_hints(cls)
+        spec = tuple(
+            (f.name, f.metadata["wire"], _converter(hints[f.name]))
+            for f in dataclasses.fields(cls)
+            if "wire" in f.metadata
+        )
         _SERIAL_CACHE[cls] = spec
     return spec
 
