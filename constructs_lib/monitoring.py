@@ -67,6 +67,8 @@ class MigrationMonitoring(Construct):
     ) -> None:
         super().__init__(scope, id)
         self.props = props
+        self._identifier, self._instance_id = identifier, instance_id
+        self._watched: list[str] = []
         self.topic = SnsTopic(
             self, "Topic", name=f"{identifier}-alerts", kms_master_key_id=kms_key_arn or "alias/aws/sns"
         )
@@ -98,21 +100,8 @@ class MigrationMonitoring(Construct):
                 props.cpu_percent,
                 "the replication instance is CPU-bound",
             )
-            for index, arn in enumerate(task_arns):
-                # DMS names task metrics by the task's resource id: the last part of its ARN.
-                task = {**instance, "ReplicationTaskIdentifier": Fn.element(Fn.split(":", arn), 6)}
-                suffix = "" if index == 0 else str(index + 1)
-                for side in ("Source", "Target"):
-                    self._alarm(
-                        f"CdcLatency{side}{suffix}",
-                        f"{identifier}-cdc-latency-{side.lower()}{suffix}",
-                        f"CDCLatency{side}",
-                        task,
-                        "Maximum",
-                        "GreaterThanThreshold",
-                        props.cdc_latency_seconds,
-                        f"CDC is more than {props.cdc_latency_seconds} s behind the {side.lower()}",
-                    )
+            for arn in task_arns:
+                self.watch_task(arn)
             DmsEventSubscription(
                 self,
                 "InstanceEvents",
@@ -132,6 +121,30 @@ class MigrationMonitoring(Construct):
                 source_type="replication-task",
                 event_categories=list(TASK_EVENTS),
                 enabled=True,
+            )
+
+    def watch_task(self, task_arn: str, suffix: str = "") -> None:
+        """CDC-latency alarms (source and target) for one task on the monitored instance."""
+        if self._instance_id is None:
+            return  # DMS Serverless: its metrics have other dimensions (not covered)
+        props = self.props
+        suffix = suffix or ("" if not self._watched else str(len(self._watched) + 1))
+        self._watched.append(task_arn)
+        # DMS names task metrics by the task's resource id: the last part of its ARN.
+        dimensions = {
+            "ReplicationInstanceIdentifier": self._instance_id,
+            "ReplicationTaskIdentifier": Fn.element(Fn.split(":", task_arn), 6),
+        }
+        for side in ("Source", "Target"):
+            self._alarm(
+                f"CdcLatency{side}{'-' + suffix if suffix else ''}",
+                f"{self._identifier}-cdc-latency-{side.lower()}{'-' + suffix if suffix else ''}",
+                f"CDCLatency{side}",
+                dimensions,
+                "Maximum",
+                "GreaterThanThreshold",
+                props.cdc_latency_seconds,
+                f"CDC is more than {props.cdc_latency_seconds} s behind the {side.lower()}",
             )
 
     def _alarm(

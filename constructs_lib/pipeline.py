@@ -349,13 +349,16 @@ class DmsMigrationPipeline(Construct):
         problems = mapping_fit_problems(mappings, self.props.target.props)
         if problems:
             raise ConstructValidationError("\n  ".join(["mappings do not fit the target table:", *problems]), self)
-        return self._define_task(
+        task = self._define_task(
             f"ReplicationTask-{suffix}",
             identifier,
             mappings,
             resolve_task_settings(task_settings) if task_settings else self.task_settings,
             migration_type or self.props.migration_type,
         )
+        if self.monitoring is not None:
+            self.monitoring.watch_task(task.replication_task_arn, suffix)
+        return task
 
     def _define_serverless(self, compute: ServerlessCompute, dependencies: list) -> None:  # type: ignore[type-arg]
         props = self.props

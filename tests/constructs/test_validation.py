@@ -250,6 +250,8 @@ def test_add_task_shares_instance_and_endpoints() -> None:
     assert sorted(tasks) == ["sakila", "sakila-payments"]
     assert tasks["sakila"]["replication_instance_arn"] == tasks["sakila-payments"]["replication_instance_arn"]
     assert tasks["sakila"]["source_endpoint_arn"] == tasks["sakila-payments"]["source_endpoint_arn"]
+    alarms = {a["alarm_name"] for a in doc["resource"]["aws_cloudwatch_metric_alarm"].values()}
+    assert {"sakila-cdc-latency-source-payments", "sakila-cdc-latency-target-payments"} <= alarms
     assert task is not None
 
 
