@@ -148,17 +148,9 @@ class SourceSchema:
         """Read a live server: ``mysql://user:password@host:port/database`` or ``...?unix_socket=/path``."""
         import pymysql
 
-        parsed = urlparse(url)
-        query = dict(part.split("=", 1) for part in parsed.query.split("&") if "=" in part)
-        schema = database or parsed.path.lstrip("/")
-        connection = pymysql.connect(
-            host=parsed.hostname or "localhost",
-            port=parsed.port or 3306,
-            user=unquote(parsed.username or "root"),
-            password=unquote(parsed.password or ""),
-            unix_socket=query.get("unix_socket"),
-            database="information_schema",
-        )
+        settings, named = mysql_settings(url)
+        connection = pymysql.connect(**settings, database="information_schema")
+        schema = database or named
         try:
             return cls.from_information_schema(connection, schema)
         finally:
@@ -206,6 +198,22 @@ class SourceSchema:
                 )
             )
         return cls.of(schema, tables)
+
+
+def mysql_settings(url: str) -> tuple[dict[str, Any], str]:
+    """PyMySQL connection settings and the database name from ``mysql://user:pw@host:port/db[?unix_socket=]``.
+
+    With ``unix_socket`` the host and port are left out, so clients that prefer TCP when given a
+    host (mysql-replication) use the socket too.
+    """
+    parsed = urlparse(url)
+    query = dict(part.split("=", 1) for part in parsed.query.split("&") if "=" in part)
+    settings: dict[str, Any] = {"user": unquote(parsed.username or "root"), "password": unquote(parsed.password or "")}
+    if "unix_socket" in query:
+        settings["unix_socket"] = query["unix_socket"]
+    else:
+        settings.update(host=parsed.hostname or "localhost", port=parsed.port or 3306)
+    return settings, parsed.path.lstrip("/")
 
 
 def _column_from_information_schema(

@@ -14,10 +14,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 from mappings.engine import ItemBuilder
-from mappings.schema import SourceSchema
+from mappings.schema import SourceSchema, mysql_settings
 from stacks.rehearsal.cdc import ChangeApplier, Checkpoint, binlog_head, follow
 from stacks.rehearsal.data import generate, load
 from stacks.rehearsal.dynamo import client, create_table
@@ -36,15 +35,10 @@ DDL = ROOT / "stacks" / "sql" / "sakila-schema.sql"
 def connect(url: str) -> Any:
     import pymysql
 
-    parsed = urlparse(url)
-    query = dict(part.split("=", 1) for part in parsed.query.split("&") if "=" in part)
+    settings, database = mysql_settings(url)
     return pymysql.connect(
-        host=parsed.hostname or "localhost",
-        port=parsed.port or 3306,
-        user=unquote(parsed.username or "root"),
-        password=unquote(parsed.password or ""),
-        unix_socket=query.get("unix_socket"),
-        database=parsed.path.lstrip("/") or SCHEMA,
+        **settings,
+        database=database or SCHEMA,
         autocommit=True,  # every read sees the latest committed rows, not a snapshot from an older read
     )
 

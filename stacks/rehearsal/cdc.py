@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from mappings.engine import ItemBuilder, Rejection, item_key
+from mappings.schema import mysql_settings
 from mappings.templates import placeholders
 
 BATCH = 25
@@ -189,19 +190,6 @@ class ChangeApplier:
         self.stats.applied += 1
 
 
-def connection_settings(url: str) -> dict[str, Any]:
-    from urllib.parse import unquote, urlparse
-
-    parsed = urlparse(url)
-    query = dict(part.split("=", 1) for part in parsed.query.split("&") if "=" in part)
-    settings: dict[str, Any] = {"user": unquote(parsed.username or "root"), "password": unquote(parsed.password or "")}
-    if "unix_socket" in query:
-        settings["unix_socket"] = query["unix_socket"]
-    else:
-        settings.update(host=parsed.hostname or "localhost", port=parsed.port or 3306)
-    return settings
-
-
 def follow(
     url: str,
     applier: ChangeApplier,
@@ -220,7 +208,7 @@ def follow(
 
     position = Checkpoint.load(checkpoint_path) or start
     stream = BinLogStreamReader(
-        connection_settings=connection_settings(url),
+        connection_settings=mysql_settings(url)[0],
         server_id=server_id,
         log_file=position.log_file,
         log_pos=position.log_pos,
