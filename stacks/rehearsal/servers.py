@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,19 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def _wait_until_ready(
+    ready: Callable[[], bool], process: subprocess.Popen[bytes], seconds: float, failure: Callable[[], str]
+) -> None:
+    """Poll ``ready`` until it holds; on exit or timeout stop the server and raise with ``failure()``."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if process.poll() is not None or time.monotonic() > deadline:
+            message = failure()
+            _stop(process)
+            raise RuntimeError(message)
+        time.sleep(0.1)
 
 
 def _binary(name: str) -> str:
@@ -105,13 +119,13 @@ class MariaDB:
             stderr=subprocess.DEVNULL,
         )
         server = cls(directory, process)
-        deadline = time.monotonic() + 60
-        while not server._ready():
-            if process.poll() is not None or time.monotonic() > deadline:
-                log = (directory / "error.log").read_text() if (directory / "error.log").exists() else ""
-                server.stop()
-                raise RuntimeError(f"MariaDB did not start:\n{log[-2000:]}")
-            time.sleep(0.1)
+        log = directory / "error.log"
+        _wait_until_ready(
+            server._ready,
+            process,
+            60,
+            lambda: f"MariaDB did not start:\n{log.read_text()[-2000:] if log.exists() else ''}",
+        )
         return server
 
     def _ready(self) -> bool:
@@ -173,12 +187,7 @@ class Dynalite:
             stderr=subprocess.DEVNULL,
         )
         server = cls(port, process)
-        deadline = time.monotonic() + 30
-        while not server._ready():
-            if process.poll() is not None or time.monotonic() > deadline:
-                server.stop()
-                raise RuntimeError("dynalite did not start")
-            time.sleep(0.1)
+        _wait_until_ready(server._ready, process, 30, lambda: "dynalite did not start")
         return server
 
     def _ready(self) -> bool:
