@@ -67,10 +67,14 @@ class TableMappings:
     def from_dict(cls, data: Any, *, target: TargetEngine | None = None) -> TableMappings:
         """Read a DMS document (hand-written or read back from DMS, ``null``s and all)."""
         parsed = parse_document(strip_nulls(data))
-        issues = parsed.all_issues(target)
-        if any(i.is_error for i in issues) or not parsed.complete:
-            raise MappingError(issues)
-        return cls(tuple(parsed.rules))
+        if not parsed.complete or any(i.is_error for i in parsed.issues):
+            raise MappingError(parsed.all_issues(target))
+        try:
+            mappings = cls(tuple(parsed.rules))  # runs the target-independent checks, once
+        except MappingError as exc:
+            raise MappingError([*exc.issues, *exc.warnings, *check_target(parsed.rules, target)]) from None
+        raise_if_errors(check_target(mappings.rules, target))
+        return mappings
 
     @classmethod
     def from_json(cls, text: str | bytes, *, target: TargetEngine | None = None) -> TableMappings:
