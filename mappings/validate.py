@@ -703,7 +703,7 @@ def _attribute_mappings(item: _Located, rule: ObjectMappingRule) -> Iterator[Iss
             for problem in template_problems(text):
                 yield item.error(
                     "bad-template",
-                    leaf_path[len(item.path) :] if leaf_path.startswith(item.path) else leaf_path,
+                    leaf_path,  # already relative to the rule, like every suffix here
                     f"{text!r}: {problem.message}",
                 )
     excluded = Counter(rule.exclude_columns)
