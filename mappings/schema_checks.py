@@ -20,7 +20,7 @@ from mappings.errors import Issue, Severity
 from mappings.keyspace import ANY, DIGITS, SIGNED_DIGITS, Segment, literal_prefix, segments, shared_value
 from mappings.rules import ObjectMappingRule, SelectionRule
 from mappings.schema import Column, SourceSchema, Table
-from mappings.templates import placeholders
+from mappings.templates import placeholders, string_leaves
 from mappings.wildcards import matches
 
 PARTITION_KEY_BYTES = 2048  # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html
@@ -231,8 +231,6 @@ def _placeholders(item: _Mapped) -> list[Issue]:
 
 
 def _leaves(value: object) -> list[str]:
-    from mappings.templates import string_leaves
-
     return [text for _, text in string_leaves(value, "")]
 
 
