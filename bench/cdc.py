@@ -25,6 +25,7 @@ from stacks.rehearsal.load import full_load
 from stacks.rehearsal.servers import Dynalite, MariaDB
 from stacks.rehearsal.verify import verify
 from stacks.rehearsal.workload import run_workload
+
 from stacks.sakila_design import SAKILA_DESIGN
 
 

@@ -18,13 +18,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from boto3.dynamodb.types import TypeDeserializer
-
-from mappings.engine import Rejection
 from stacks.rehearsal.__main__ import DDL, SCHEMA, builder_for, connect
 from stacks.rehearsal.data import generate, load
 from stacks.rehearsal.dynamo import client, create_table
 from stacks.rehearsal.load import full_load, source_rows
 from stacks.rehearsal.servers import Dynalite, MariaDB
+
+from mappings.engine import Rejection
 from stacks.sakila_design import SAKILA_DESIGN
 
 

@@ -19,19 +19,12 @@ from constructs_lib.monitoring import MonitoringProps
 from constructs_lib.naming import dms_identifier
 from constructs_lib.network import NetworkProps
 from mappings import MappingError, TableMappings, TargetEngine, TaskSettings
+from mappings.enums import MigrationType as MigrationType  # re-exported: the constructs API names it
 
 if TYPE_CHECKING:
     from constructs_lib.dms_roles import DmsAccountRoles
     from constructs_lib.single_table import DynamoDbSingleTable
     from constructs_lib.source_database import MySqlSource
-
-
-class MigrationType(StrEnum):
-    """What the task does: load, replicate changes, or both (the zero-downtime path)."""
-
-    FULL_LOAD = "full-load"
-    CDC = "cdc"
-    FULL_LOAD_AND_CDC = "full-load-and-cdc"
 
 
 class ReplicationInstanceClass(StrEnum):

@@ -11,6 +11,9 @@ from __future__ import annotations
 from cdktf import Token
 
 from constructs_lib.errors import ConstructValidationError
+from mappings.terraform import escape, unescape
+
+__all__ = ["literal", "literal_tags", "unescape"]
 
 
 def literal(value: str, *, what: str = "value") -> str:
@@ -19,12 +22,7 @@ def literal(value: str, *, what: str = "value") -> str:
         raise ConstructValidationError(
             f"{what} is a Terraform reference ({value!r}); literal() escapes plain text only"
         )
-    return value.replace("${", "$${").replace("%{", "%%{")
-
-
-def unescape(value: str) -> str:
-    """What Terraform passes on for a string :func:`literal` produced (used by tests and checks)."""
-    return value.replace("$${", "${").replace("%%{", "%{")
+    return escape(value)
 
 
 def literal_tags(tags: dict[str, str] | None) -> dict[str, str] | None:

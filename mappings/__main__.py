@@ -17,6 +17,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from mappings._json import loads_strict
 from mappings.design import TableDesign
@@ -27,8 +28,6 @@ from mappings.errors import Issue, MappingError
 from mappings.schema import SourceSchema
 from mappings.schema_checks import check_against_schema
 from mappings.task_settings import TaskSettings, task_settings_issues
-
-DEFAULT_DESIGN = "stacks.sakila_design:SAKILA_DESIGN"
 
 
 def _read(path: str, subject: str) -> tuple[object | None, list[Issue]]:
@@ -130,10 +129,16 @@ def _design(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mappings", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="print every problem; exit 1 on errors")
+def add_commands(sub: Any) -> None:
+    """Register ``check``, ``fmt`` and ``design`` on an argparse sub-parser set (here and in ``dms-dynamodb``)."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    check = sub.add_parser(
+        "check",
+        help="check a table-mapping document (and task settings, and a source schema); exit 1 on errors",
+        description="Print every problem with its rule id and JSON path; exit 1 on errors (--strict: on warnings too).",
+        epilog="example:\n  dms-dynamodb check mappings.json --task-settings settings.json --schema schema.sql",
+        formatter_class=formatter,
+    )
     check.add_argument("mappings", help="table-mapping JSON file")
     check.add_argument("--task-settings", help="task-settings JSON file to check too")
     check.add_argument(
@@ -149,17 +154,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("--schema-name", help="database the DDL describes (default: the one the mappings name)")
     check.add_argument("--design", help="a TableDesign to take key types and GSI keys from, as module:NAME")
     check.set_defaults(run=_check)
-    design = sub.add_parser("design", help="print the single-table design as an entity chart")
-    design.add_argument(
-        "--design", default=DEFAULT_DESIGN, help=f"module:NAME of a TableDesign (default {DEFAULT_DESIGN})"
+    design = sub.add_parser(
+        "design",
+        help="print a single-table design (mappings.design.TableDesign) as an entity chart",
+        epilog="example:\n  dms-dynamodb design --design stacks.shop_design:SHOP_DESIGN --format html > design.html",
+        formatter_class=formatter,
     )
+    design.add_argument("--design", required=True, help="module:NAME of a TableDesign, e.g. mypkg.design:DESIGN")
     design.add_argument("--format", choices=["markdown", "html"], default="markdown")
     design.add_argument("--schema", help="MySQL DDL, for example values typed like the columns")
     design.set_defaults(run=_design)
-    fmt = sub.add_parser("fmt", help="print the document in canonical form")
+    fmt = sub.add_parser(
+        "fmt",
+        help="print a table-mapping (or task-settings) document in canonical form, like terraform fmt",
+        epilog="example:\n  dms-dynamodb fmt mappings.json > mappings.canonical.json",
+        formatter_class=formatter,
+    )
     fmt.add_argument("file", help="table-mapping (or, with --task-settings, task-settings) JSON file")
     fmt.add_argument("--task-settings", action="store_true", help="the file is a task-settings document")
     fmt.set_defaults(run=_fmt)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mappings", description=__doc__.split("\n\n")[0])
+    add_commands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -19,11 +19,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mappings.design import TableDesign
+from mappings.design import KeyAttribute, KeyType, TableDesign
 from mappings.document import TableMappings
 from mappings.enums import AttributeSubType, AttributeType, ObjectMappingAction, SelectionAction
-from mappings.rules import ObjectMappingRule, SelectionRule
+from mappings.filters import TableFilter
+from mappings.rules import ObjectMappingRule, SelectionRule, TableSettingsRule, TransformationRule
 from mappings.schema import Column, Table
+from mappings.task_settings import TaskSettings
 from mappings.templates import placeholders
 from mappings.wildcards import matches
 
@@ -44,11 +46,16 @@ class Assumptions:
     null_in_template: str = ""
     #: DATETIME/TIMESTAMP text: "YYYY-MM-DD HH:MM:SS", fraction digits only when non-zero [1].
     datetime_format: str = "%Y-%m-%d %H:%M:%S"
-    #: MySQL BIT(1), TINYINT(1) and BOOLEAN become numbers, as the type table's INT1 -> N says [11].
-    boolean_as_number: bool = True
     #: Types outside DMS's DynamoDB type table (BLOB, BINARY, TIME, BIT(n>1), GEOMETRY) are left out of
-    #: copied columns [12]; inside templates they are rendered as text.
+    #: copied columns [12]; inside templates they are rendered as text (a BIT(1) inside ``${}`` as 1/0).
     drop_unsupported: bool = True
+
+
+# Settled by the documentation (CHAP_Source.MySQL "Source data types for MySQL", CHAP_Target.DynamoDB
+# "Target data types for DynamoDB"), so facts, not assumptions: BIT(1) -> BOOLEAN -> BOOL;
+# TINYINT(1)/BOOLEAN are INT1 -> Number; TIMESTAMP is written in UTC (the readers open their sessions
+# with time_zone '+00:00', and the binlog carries TIMESTAMPs as UTC epochs); DATETIME without a
+# fraction is written without one; NULL columns are left out.
 
 
 DEFAULTS = Assumptions()
@@ -147,8 +154,11 @@ def attribute(value: Any, column: Column | None, assumptions: Assumptions = DEFA
     kind = column.data_type if column is not None else ""
     if kind in _UNSUPPORTED and assumptions.drop_unsupported:
         return None
-    if kind == "bit" and column is not None and (column.length or 1) > 1 and assumptions.drop_unsupported:
-        return None
+    if kind == "bit" and column is not None:
+        if (column.length or 1) == 1:
+            return {"BOOL": bool(value)}
+        if assumptions.drop_unsupported:
+            return None
     if (
         isinstance(value, bool)
         or (column is not None and column.is_numeric)
@@ -207,19 +217,82 @@ def item_size(item: Item) -> int:
     return sum(len(name.encode()) + value_size(value) for name, value in item.items())
 
 
+# --------------------------------------------------------------------------------- LOBs
+
+#: MySQL's CLOB types: DMS migrates them to DynamoDB as strings; other LOBs (BLOBs) it does not
+#: ("AWS DMS doesn't support LOB data unless it is a CLOB", CHAP_Target.DynamoDB).
+CLOB_TYPES = frozenset({"tinytext", "text", "mediumtext", "longtext", "json"})
+
+
+@dataclass(frozen=True)
+class LobPolicy:
+    """The task's LOB settings (TargetMetadata; CHAP_Tasks.CustomizingTasks.TaskSettings.TargetMetadata).
+
+    DMS defaults: ``SupportLobs`` true, limited-size LOB mode with ``LobMaxSize`` 32 (KB). In
+    limited-size mode DMS truncates a LOB to ``LobMaxSize``; without LOB support it leaves LOB
+    columns out. Assumption: the truncation keeps whole UTF-8 characters (DMS does not say).
+    """
+
+    support_lobs: bool = True
+    full_lob_mode: bool = False
+    max_size_kb: int = 32
+
+    @classmethod
+    def from_settings(cls, settings: TaskSettings) -> LobPolicy:
+        target = settings.target_metadata
+        if target is None:
+            return cls()
+        full = bool(target.full_lob_mode) and not target.limited_size_lob_mode
+        return cls(
+            support_lobs=target.support_lobs is not False,
+            full_lob_mode=full,
+            max_size_kb=target.lob_max_size if target.lob_max_size is not None else 32,
+        )
+
+    @property
+    def max_bytes(self) -> int | None:
+        return None if self.full_lob_mode else self.max_size_kb * 1024
+
+
+@dataclass(frozen=True)
+class Truncation:
+    """A LOB value DMS would truncate in limited-size LOB mode."""
+
+    table: str
+    key: tuple[str, ...]
+    column: str
+    original_bytes: int
+    kept_bytes: int
+
+    def render(self) -> str:
+        return (
+            f"{self.table} {'|'.join(self.key)} column {self.column}: {self.original_bytes} bytes truncated "
+            f"to {self.kept_bytes} (LobMaxSize)"
+        )
+
+
+def _truncate(value: str, limit: int) -> str:
+    return value.encode()[:limit].decode("utf-8", "ignore")
+
+
 # --------------------------------------------------------------------------------- items
 
 
 @dataclass
 class ItemBuilder:
-    """Builds the items DMS would write for one task's mappings."""
+    """Builds the items DMS would write for one task's mappings, into any of the tables they name."""
 
     mappings: TableMappings
-    #: The target table's design, for key names and which attributes are index keys.
-    design: TableDesign | None = None
+    #: The target tables the stack defines, by name (key names and types, index keys). A table an
+    #: object mapping names that is not here is the one DMS creates from the mapping's key names.
+    targets: Mapping[str, TableDesign] = field(default_factory=dict)
     tables: Mapping[str, Table] = field(default_factory=dict)
     assumptions: Assumptions = DEFAULTS
+    lobs: LobPolicy = field(default_factory=LobPolicy)
+    #: LOB values truncated so far (``build`` appends; the load reports them).
+    truncations: list[Truncation] = field(default_factory=list)
     _rules: dict[tuple[str, str], ObjectMappingRule | None] = field(default_factory=dict, init=False)
+    _filters: dict[tuple[str, str], TableFilter] = field(default_factory=dict, init=False)
 
     def rule_for(self, schema: str, table: str) -> ObjectMappingRule | None:
         """The object-mapping rule DMS applies to a selected table (None: not selected or not mapped)."""
@@ -228,8 +301,9 @@ class ItemBuilder:
             self._rules[key] = self._find_rule(schema, table)
         return self._rules[key]
 
-    def _find_rule(self, schema: str, table: str) -> ObjectMappingRule | None:
-        selected = False
+    def selected_by(self, schema: str, table: str) -> list[SelectionRule] | None:
+        """The selection rules that include the table, or None when it is not selected (or excluded)."""
+        hits = []
         for rule in self.mappings.rules:
             if isinstance(rule, SelectionRule):
                 loc = rule.object_locator
@@ -240,8 +314,12 @@ class ItemBuilder:
                 )
                 if hit and rule.rule_action is SelectionAction.EXCLUDE:
                     return None
-                selected = selected or hit
-        if not selected:
+                if hit:
+                    hits.append(rule)
+        return hits or None
+
+    def _find_rule(self, schema: str, table: str) -> ObjectMappingRule | None:
+        if self.selected_by(schema, table) is None:
             return None
         for rule in self.mappings.rules:
             if isinstance(rule, ObjectMappingRule):
@@ -250,12 +328,75 @@ class ItemBuilder:
                     return rule
         return None
 
+    def filter_for(self, schema: str, table: str) -> TableFilter:
+        """The source filters of every selection rule that includes the table (all AND-ed).
+
+        Assumption: filters of several include rules matching one table are AND-ed, like the
+        filters of one rule (DMS documents filters on tables with exact names only).
+        """
+        key = (schema, table)
+        if key not in self._filters:
+            rules = self.selected_by(schema, table) or []
+            found = tuple(f for r in rules for f in (r.filters or ()))
+            self._filters[key] = TableFilter(self.tables.get(table), found)
+        return self._filters[key]
+
     def mapped_tables(self, schema: str, tables: Iterable[str]) -> list[str]:
         return [t for t in tables if self.rule_for(schema, t) is not None]
 
     def key_names(self, rule: ObjectMappingRule) -> list[str]:
         params = rule.mapping_parameters
         return [n for n in ((params.partition_key_name, params.sort_key_name) if params else ()) if n]
+
+    def target_name(self, rule: ObjectMappingRule, table: str) -> str:
+        """DMS writes to ``target-table-name``, or to a table named like the source table."""
+        return rule.target_table_name or table
+
+    def target(self, rule: ObjectMappingRule, table: str) -> TableDesign:
+        """The target table's design: the stack's, or the one DMS would create from the mapping's keys.
+
+        Assumption for a table the stack does not define: its key attributes are strings, except a
+        key the mapping copies from a numeric column (no attribute mapping), which is a number.
+        """
+        name = self.target_name(rule, table)
+        if name in self.targets:
+            return self.targets[name]
+        source = self.tables.get(table)
+        templated = {m.target_attribute_name for m in rule.attribute_mappings}
+
+        def key(attribute: str) -> KeyAttribute:
+            column = source.column(attribute) if source is not None and attribute not in templated else None
+            return KeyAttribute(
+                attribute, KeyType.NUMBER if column is not None and column.is_numeric else KeyType.STRING
+            )
+
+        names = self.key_names(rule) or ["pk"]
+        return TableDesign(
+            table_name=name, partition_key=key(names[0]), sort_key=key(names[1]) if len(names) > 1 else None
+        )
+
+    def not_modeled(self) -> list[str]:
+        """Rules that can change items but are not part of this model, each with why (never a silent guess)."""
+        notes = []
+        for rule in self.mappings.rules:
+            label = f"rule-id {rule.rule_id} ({rule.rule_name})"
+            if isinstance(rule, TransformationRule):
+                notes.append(
+                    f"{label}: transformation {rule.rule_action.value} on {rule.rule_target.value} - DMS does not "
+                    "document its effect on DynamoDB targets (open question 18); items are predicted without it"
+                )
+            elif isinstance(rule, TableSettingsRule) and rule.lob_settings is not None:
+                notes.append(f"{label}: per-table lob-settings - items are predicted with the task's LOB settings")
+            elif (
+                isinstance(rule, ObjectMappingRule)
+                and rule.mapping_parameters is not None
+                and rule.mapping_parameters.condition_expression is not None
+            ):
+                notes.append(
+                    f"{label}: condition-expression - a conditional write; items are predicted as if it held "
+                    "(open question 20)"
+                )
+        return notes
 
     def build(self, schema: str, table: str, row: Mapping[str, Any]) -> Item | Rejection:
         rule = self.rule_for(schema, table)
@@ -266,10 +407,20 @@ class ItemBuilder:
         values = {name: normalize(value, columns.get(name.lower())) for name, value in row.items()}
         excluded = {c.lower() for c in rule.exclude_columns}
         copied: Item = {}
+        long_values: list[tuple[str, int]] = []
         for name, value in values.items():
+            column = columns.get(name.lower())
             if name.lower() in excluded:
                 continue
-            converted = attribute(value, columns.get(name.lower()), self.assumptions)
+            if column is not None and column.data_type in CLOB_TYPES and value is not None:
+                if not self.lobs.support_lobs:
+                    continue
+                limit = self.lobs.max_bytes
+                size = len(str(value).encode())
+                if limit is not None and size > limit:
+                    value = _truncate(str(value), limit)
+                    long_values.append((name, size))
+            converted = attribute(value, column, self.assumptions)
             if converted is not None:
                 copied[name] = converted
         item: Item = (
@@ -280,7 +431,12 @@ class ItemBuilder:
                 item[mapping.target_attribute_name] = {"S": render(mapping.value, values, self.assumptions)}
             elif mapping.attribute_sub_type in (AttributeSubType.DYNAMODB_MAP, AttributeSubType.DYNAMODB_LIST):
                 item[mapping.target_attribute_name] = _document(mapping.value, values, self.assumptions)
-        return self._check(schema, table, rule, item, values)
+        built = self._check(schema, table, rule, item, values)
+        if not isinstance(built, Rejection):
+            key = item_key(built, self.key_names(rule))
+            limit = self.lobs.max_bytes or 0
+            self.truncations += [Truncation(table, key, name, size, limit) for name, size in long_values]
+        return built
 
     def _check(
         self, schema: str, table: str, rule: ObjectMappingRule, item: Item, row: Mapping[str, Any]
@@ -290,6 +446,7 @@ class ItemBuilder:
         def reject(reason: str, error: str) -> Rejection:
             return Rejection(schema, table, reason, error, statement)
 
+        target = self.target(rule, table)
         limits = [PARTITION_KEY_LIMIT, SORT_KEY_LIMIT]
         for key, limit in zip(self.key_names(rule), limits, strict=False):
             value = item.get(key)
@@ -305,8 +462,16 @@ class ItemBuilder:
                     "key-too-long",
                     f"One or more parameter values were invalid: Size of key {key} exceeds {limit} bytes",
                 )
-        index_keys = self.design.index_key_names if self.design else set()
-        for key in index_keys & item.keys():
+        key_types = {k.name: k.type for k in target.key_attributes}
+        for key in key_types.keys() & item.keys():
+            kind = next(iter(item[key]))
+            if kind != key_types[key].value:
+                return reject(
+                    "key-type-mismatch",
+                    f"One or more parameter values were invalid: Type mismatch for key {key} expected: "
+                    f"{key_types[key].value} actual: {kind}",
+                )
+        for key in target.index_key_names & item.keys():
             if item[key] == {"S": ""}:
                 return reject(
                     "empty-index-key",

@@ -209,3 +209,14 @@ class TargetEngine(StrEnum):
     OPENSEARCH = "opensearch"
     S3 = "s3"
     OTHER = "other"
+
+
+class MigrationType(StrEnum):
+    """What a DMS task does: load, replicate changes, or both (the zero-downtime path).
+
+    See: https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateReplicationTask.html
+    """
+
+    FULL_LOAD = "full-load"
+    CDC = "cdc"
+    FULL_LOAD_AND_CDC = "full-load-and-cdc"

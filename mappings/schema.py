@@ -52,7 +52,7 @@ class Column:
     nullable: bool = True
     unsigned: bool = False
     length: int | None = None  # characters for char/varchar, M for bit/binary
-    precision: int | None = None
+    precision: int | None = None  # DECIMAL digits; fractional-second digits of DATETIME/TIMESTAMP/TIME
     scale: int | None = None
     values: tuple[str, ...] = ()  # ENUM / SET members
 
@@ -87,12 +87,22 @@ class Column:
 
 
 @dataclass(frozen=True, slots=True)
+class ForeignKey:
+    """A declared foreign key: ``columns`` refer to ``referenced_columns`` of ``referenced_table``."""
+
+    columns: tuple[str, ...]
+    referenced_table: str
+    referenced_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     name: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
     unique_keys: tuple[tuple[str, ...], ...] = ()
     is_view: bool = False
+    foreign_keys: tuple[ForeignKey, ...] = ()
     _by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -184,6 +194,17 @@ class SourceSchema:
             keys: dict[str, dict[str, list[str]]] = {}
             for table, index, column in cursor.fetchall():
                 keys.setdefault(table, {}).setdefault(index, []).append(column)
+            cursor.execute(
+                "SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME"
+                " FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = %s AND REFERENCED_TABLE_NAME IS NOT NULL"
+                " ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION",
+                (schema,),
+            )
+            references: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
+            for table, constraint, column, referenced_table, referenced_column in cursor.fetchall():
+                references.setdefault(table, {}).setdefault(constraint, []).append(
+                    (column, referenced_table, referenced_column)
+                )
         tables = []
         for table, cols in columns.items():
             indexes = keys.get(table, {})
@@ -195,6 +216,10 @@ class SourceSchema:
                     primary,
                     tuple(tuple(v) for v in indexes.values()),
                     is_view=kinds.get(table) == "VIEW",
+                    foreign_keys=tuple(
+                        ForeignKey(tuple(c for c, _, _ in parts), parts[0][1], tuple(r for _, _, r in parts))
+                        for parts in references.get(table, {}).values()
+                    ),
                 )
             )
         return cls.of(schema, tables)
@@ -233,13 +258,17 @@ def _column_from_information_schema(
     length = char_len if kind in ("char", "varchar", "binary", "varbinary") else None
     if kind == "bit":
         length = precision
+    if kind in ("datetime", "timestamp", "time") and "(" in column_type:
+        precision = int(column_type[column_type.index("(") + 1 : column_type.index(")")])
     return Column(
         name=name,
         data_type="int" if kind == "integer" else kind,
         nullable=nullable == "YES",
         unsigned="unsigned" in column_type.lower(),
         length=int(length) if length is not None else None,
-        precision=int(precision) if kind in ("decimal", "numeric") and precision is not None else None,
+        precision=int(precision)
+        if kind in ("decimal", "numeric", "datetime", "timestamp", "time") and precision is not None
+        else None,
         scale=int(scale) if kind in ("decimal", "numeric") and scale is not None else None,
         values=values,
     )
@@ -253,6 +282,7 @@ def _table_from_create(statement: Any, exp: Any) -> Table | None:
     columns: list[Column] = []
     primary: tuple[str, ...] = ()
     uniques: list[tuple[str, ...]] = []
+    foreign: list[ForeignKey] = []
     for item in target.expressions:
         if isinstance(item, exp.ColumnDef):
             column, inline_pk, inline_unique = _column_from_def(item, exp)
@@ -267,9 +297,20 @@ def _table_from_create(statement: Any, exp: Any) -> Table | None:
             node = item.this  # a Schema (index name + columns) or the column list itself
             cols = node.expressions if isinstance(node, exp.Schema) else [node]
             uniques.append(tuple(c.name for c in cols if c is not None))
+        elif isinstance(item, (exp.Constraint, exp.ForeignKey)):
+            found = item if isinstance(item, exp.ForeignKey) else item.find(exp.ForeignKey)
+            reference = found.args.get("reference") if found is not None else None
+            if found is not None and reference is not None and isinstance(reference.this, exp.Schema):
+                foreign.append(
+                    ForeignKey(
+                        tuple(i.name for i in found.expressions),
+                        reference.this.this.name,
+                        tuple(i.name for i in reference.this.expressions),
+                    )
+                )
     if primary:  # a primary key column is NOT NULL even when the DDL does not say so
         columns = [Column(**{**_fields(c), "nullable": False}) if c.name in primary else c for c in columns]
-    return Table(table_name, tuple(columns), primary, tuple(uniques))
+    return Table(table_name, tuple(columns), primary, tuple(uniques), foreign_keys=tuple(foreign))
 
 
 def _fields(column: Column) -> dict[str, Any]:
@@ -298,6 +339,8 @@ def _column_from_def(item: Any, exp: Any) -> tuple[Column, bool, bool]:
     precision = scale = length = None
     if base in ("decimal", "numeric"):
         precision, scale = [*numbers, 10, 0][:2] if numbers else (10, 0)
+    elif base in ("datetime", "timestamp", "time") and numbers:
+        precision = numbers[0]
     elif numbers and base in ("char", "varchar", "binary", "varbinary", "bit"):
         length = numbers[0]  # for integers the number is a display width, not a size
     column = Column(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mappings.design import KeyType, TableDesign
@@ -26,6 +26,9 @@ from mappings.wildcards import matches
 PARTITION_KEY_BYTES = 2048  # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html
 SORT_KEY_BYTES = 1024
 ITEM_BYTES = 400 * 1024
+
+#: One design for every mapping, or the designs of several target tables by table name (a stack's).
+Designs = TableDesign | Mapping[str, TableDesign] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +53,14 @@ class _Mapped:
         )
 
 
-def check_against_schema(
-    mappings: TableMappings, schema: SourceSchema, *, design: TableDesign | None = None
-) -> list[Issue]:
+def check_against_schema(mappings: TableMappings, schema: SourceSchema, *, design: Designs = None) -> list[Issue]:
     """Every finding for ``mappings`` on ``schema``; ``design`` supplies key types and GSI keys."""
     issues, mapped = _check_one(mappings, schema, design)
     return issues + _collisions(mapped)
 
 
 def check_tasks_against_schema(
-    documents: Sequence[TableMappings], schema: SourceSchema, *, design: TableDesign | None = None
+    documents: Sequence[TableMappings], schema: SourceSchema, *, design: Designs = None
 ) -> list[Issue]:
     """Check the mappings of several tasks (DMS takes 2 MB per task) that may share target tables.
 
@@ -75,17 +76,22 @@ def check_tasks_against_schema(
     return issues + _collisions(all_mapped)
 
 
-def _check_one(
-    mappings: TableMappings, schema: SourceSchema, design: TableDesign | None
-) -> tuple[list[Issue], list[_Mapped]]:
+def _design_for(item: _Mapped, design: Designs) -> TableDesign | None:
+    """The design of the table the rule writes (one design, or the stack's tables by name)."""
+    if design is None or isinstance(design, TableDesign):
+        return design
+    return design.get(item.rule.target_table_name or item.table.name)
+
+
+def _check_one(mappings: TableMappings, schema: SourceSchema, design: Designs) -> tuple[list[Issue], list[_Mapped]]:
     issues: list[Issue] = []
     selected = list(_selections(mappings, schema, issues))
     mapped = list(_mapped(mappings, schema, design, issues))
     for item in mapped:
         issues += _placeholders(item)
         issues += _coverage(item)
-        issues += _nullable_keys(item, design)
-        issues += _key_types(item, design)
+        issues += _nullable_keys(item, _design_for(item, design))
+        issues += _key_types(item, _design_for(item, design))
         issues += _sizes(item)
     mapped_tables = {m.table.name for m in mapped}
     for table in selected:
@@ -160,9 +166,7 @@ def _selections(mappings: TableMappings, schema: SourceSchema, issues: list[Issu
     return [t for name, t in sorted(included.items()) if name not in excluded]
 
 
-def _mapped(
-    mappings: TableMappings, schema: SourceSchema, design: TableDesign | None, issues: list[Issue]
-) -> Iterable[_Mapped]:
+def _mapped(mappings: TableMappings, schema: SourceSchema, design: Designs, issues: list[Issue]) -> Iterable[_Mapped]:
     for index, rule in enumerate(mappings.rules):
         if not isinstance(rule, ObjectMappingRule) or not _schema_matches(rule, schema):
             continue

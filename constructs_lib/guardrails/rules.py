@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from mappings.terraform import unescape
+
 Doc = dict[str, Any]
 
 
@@ -229,7 +231,7 @@ def prep_mode_keeps_managed_table(doc: Doc, kind: str, type_name: str, body: dic
     if not doc.get("resource", {}).get("aws_dynamodb_table"):
         return NA
     try:
-        settings = json.loads(str(body.get(field) or "{}").replace("$${", "${"))
+        settings = json.loads(unescape(str(body.get(field) or "{}")))
     except ValueError:
         return bad(f"{field} is not valid JSON")
     mode = settings.get("FullLoadSettings", {}).get("TargetTablePrepMode")

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from stacks.rehearsal.__main__ import DDL, SCHEMA, builder_for, connect
 from stacks.rehearsal.cdc import ChangeApplier, Checkpoint, binlog_head, follow
 from stacks.rehearsal.data import generate, load
@@ -25,6 +24,7 @@ from stacks.rehearsal.load import full_load
 from stacks.rehearsal.servers import Dynalite, MariaDB
 from stacks.rehearsal.verify import Differences, verify
 from stacks.rehearsal.workload import run_workload
+
 from stacks.sakila_design import SAKILA_DESIGN
 from tests.conftest import ROOT
 

@@ -10,13 +10,13 @@ import time
 from typing import Any
 
 import pytest
-
 from stacks.rehearsal.__main__ import SCHEMA, builder_for, connect
 from stacks.rehearsal.data import SCALE
 from stacks.rehearsal.dynamo import client, create_table
 from stacks.rehearsal.load import LoadReport, full_load
 from stacks.rehearsal.patterns import query
 from stacks.rehearsal.verify import verify
+
 from stacks.sakila_design import SAKILA_DESIGN
 from tests.conftest import ROOT
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -404,3 +405,36 @@ def load(connection: Any, tables: Sequence[TableRows]) -> dict[str, int]:
             counts[table.table] = len(table.rows)
         cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
     return counts
+
+
+def to_sql(tables: Sequence[TableRows]) -> Iterator[str]:
+    """The rows as SQL ``INSERT`` statements (what ``mysqldump`` writes), for ``dms-dynamodb rehearse --data``."""
+    from pymysql.converters import escape_item
+
+    yield "SET FOREIGN_KEY_CHECKS = 0;\n"
+    for table in tables:
+        expressions = dict(table.expressions)
+        for chunk in chunks(table.rows, 500):
+            rows = []
+            for row in chunk:
+                values = [
+                    expressions.get(column, "%s").replace("%s", escape_item(value, "utf8mb4"))
+                    for column, value in zip(table.columns, row, strict=True)
+                ]
+                rows.append("(" + ", ".join(values) + ")")
+            yield f"INSERT INTO `{table.table}` ({', '.join(table.columns)}) VALUES\n" + ",\n".join(rows) + ";\n"
+    yield "SET FOREIGN_KEY_CHECKS = 1;\n"
+
+
+def main(argv: Sequence[str]) -> int:
+    """``python -m stacks.sakila_data OUT.sql``: write the generated Sakila rows as SQL."""
+    if len(argv) != 1:
+        print("usage: python -m stacks.sakila_data OUT.sql", file=sys.stderr)
+        return 2
+    with open(argv[0], "w") as out:
+        out.writelines(to_sql(generate()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -2,24 +2,24 @@
 
 The CLI's JSON-to-HCL conversion (cdktf 0.21, archived, so no fix is coming) mangles any string
 containing an escaped template sequence: ``table_mappings`` with ``$${film_id}`` comes out as
-``"{" rules ":[{" ...``, which Terraform would reject. This re-synthesizes the JSON in-process and
-rewrites each such attribute as a correct HCL string literal, then verifies every escaped string
+``"{" rules ":[{" ...``, which Terraform would reject. This reads the JSON synthesis of the same
+stacks (through the stack reader; no jsii) and rewrites each such attribute as a correct HCL string literal, then verifies every escaped string
 of the JSON is present in the HCL, failing loudly if one is not.
 
-    python -m stacks.hcl_repair cdktf.out
+    dms-dynamodb hcl-repair cdktf.out --json cdktf.json.out
 """
 
 from __future__ import annotations
 
-import json
 import re
-import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-ESCAPES = ("$${", "%%{")
+from mappings.terraform import ESCAPES
+from rehearsal.stack import STACKS_DIR, read_document
+
+STACKS = STACKS_DIR.name
 
 
 class HclRepairError(RuntimeError):
@@ -66,30 +66,18 @@ def repair(hcl: str, document: dict[str, Any]) -> str:
     return repaired
 
 
-def synthesize_json(outdir: Path) -> dict[str, dict[str, Any]]:
-    """Synthesize every stack's JSON into ``outdir`` (in-process) and return it by stack name."""
-    from cdktf import App
-
-    from stacks.registry import build_app
-
-    app = App(outdir=str(outdir))
-    build_app(app)
-    app.synth()
-    return {p.parent.name: json.loads(p.read_text()) for p in (outdir / "stacks").glob("*/cdk.tf.json")}
-
-
-def main(argv: list[str]) -> int:
-    out = Path(argv[0] if argv else "cdktf.out")
-    with tempfile.TemporaryDirectory() as tmp:
-        documents = synthesize_json(Path(tmp))
-    for stack, document in sorted(documents.items()):
-        path = out / "stacks" / stack / "cdk.tf"
+def repair_stacks(hcl_out: Path, json_out: Path) -> list[Path]:
+    """Repair every ``<hcl_out>/stacks/*/cdk.tf`` from the JSON synthesis in ``<json_out>/stacks/*/cdk.tf.json``."""
+    repaired = []
+    documents = sorted((json_out / STACKS).glob("*/cdk.tf.json"))
+    if not documents:
+        raise HclRepairError(
+            f"no JSON synthesis under {json_out / STACKS}: run `cdktf synth --output {json_out}` first"
+        )
+    for source in documents:
+        path = hcl_out / STACKS / source.parent.name / "cdk.tf"
         if not path.is_file():
             raise HclRepairError(f"{path} is missing: run `cdktf synth --hcl` first")
-        path.write_text(repair(path.read_text(), document))
-        print(f"repaired {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+        path.write_text(repair(path.read_text(), read_document(source)))
+        repaired.append(path)
+    return repaired
