@@ -471,6 +471,15 @@ class ItemBuilder:
                     f"One or more parameter values were invalid: Type mismatch for key {key} expected: "
                     f"{key_types[key].value} actual: {kind}",
                 )
+        for index in target.indexes:
+            for key, limit in zip((k.name for k in index.keys), limits, strict=False):
+                value = item.get(key)
+                if value is not None and len(str(next(iter(value.values()))).encode()) > limit:
+                    return reject(
+                        "index-key-too-long",
+                        f"One or more parameter values were invalid: Size of key {key} exceeds {limit} bytes "
+                        f"(index {index.name})",
+                    )
         for key in target.index_key_names & item.keys():
             if item[key] == {"S": ""}:
                 return reject(

@@ -250,7 +250,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         print(report.render())
         status = 1 if report.rejections else 0
         if args.cdc:
-            frozen = {table: _base_key_columns(plan, schema, table) for schema, table in plan.tables}
+            frozen = {table: _frozen_columns(plan, schema, table) for schema, table in plan.tables}
             tables = [source_schema.tables[t] for _, t in plan.tables]
             workload = run_workload(connection, generator, tables, args.cdc, frozen_columns=frozen, seed=args.seed)
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(workload.by_kind.items()))
@@ -269,12 +269,15 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     return status
 
 
-def _base_key_columns(plan: Any, schema: str, table: str) -> set[str]:
+def _frozen_columns(plan: Any, schema: str, table: str) -> set[str]:
+    """Columns the workload must not update: base-table key columns (DMS cannot apply those updates; they
+    have their own tests) and filter columns (DMS's filter page: filter only on columns that never change)."""
     from mappings.templates import placeholders
 
     rule = plan.builder.rule_for(schema, table)
     templates = {m.target_attribute_name: m.value for m in rule.attribute_mappings if isinstance(m.value, str)}
-    return {c for name in plan.builder.key_names(rule) for c in placeholders(templates.get(name, "${" + name + "}"))}
+    keys = {c for name in plan.builder.key_names(rule) for c in placeholders(templates.get(name, "${" + name + "}"))}
+    return keys | {f.column_name for f in plan.builder.filter_for(schema, table).filters}
 
 
 def _single_schema(task: StackTask) -> str:

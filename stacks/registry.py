@@ -10,6 +10,7 @@ from stacks.aurora_serverless import AuroraServerlessStack
 from stacks.config import StackConfig
 from stacks.minimal import MinimalStack
 from stacks.sakila import SakilaMigrationStack
+from stacks.shop import ShopMigrationStack
 
 StackFactory = Callable[[App, StackConfig], TerraformStack]
 
@@ -17,6 +18,7 @@ STACKS: dict[str, StackFactory] = {
     "sakila": lambda app, config: SakilaMigrationStack(app, "sakila", config),
     "minimal": lambda app, config: MinimalStack(app, "minimal", config),
     "aurora-serverless": lambda app, config: AuroraServerlessStack(app, "aurora-serverless", config),
+    "shop": lambda app, config: ShopMigrationStack(app, "shop", config),
 }
 
 

@@ -14,6 +14,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DMS_SHARED_DIR", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus" / "dms-table-mappings"
 ARTICLE = SHARED / "seed" / "mysql-to-dynamodb-with-dms.txt"
+#: The committed JSON snapshots of the example stacks: the tool half's tests read stacks from these
+#: files (what `cdktf synth` writes, kept equal to it by the snapshot tests), so they need no jsii.
+SNAPSHOTS = ROOT / "tests" / "snapshots" / "__snapshots__" / "test_stack_snapshots"
+SAKILA_DDL = ROOT / "stacks" / "sql" / "sakila-schema.sql"
+SAKILA_SCHEMA = "yourdb"
+SHOP_DDL = ROOT / "stacks" / "sql" / "shop-schema.sql"
+
+
+def stack_file(name: str) -> Path:
+    """The synthesized Terraform JSON of an example stack."""
+    return SNAPSHOTS / f"test_stack_json_snapshot[{name}].json"
 
 
 def article_table_mappings() -> dict[str, Any]:
@@ -59,7 +70,7 @@ def sakila(stack_docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A private MariaDB server for the whole session, stopped by its pid at the end."""
-    from stacks.rehearsal.servers import MariaDB
+    from rehearsal.servers import MariaDB
 
     server = MariaDB.start(tmp_path_factory.mktemp("mariadb"))
     try:
@@ -71,7 +82,7 @@ def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @pytest.fixture(scope="session")
 def dynalite() -> Any:
     """A local DynamoDB (dynalite, in memory) for the whole session, stopped by its pid at the end."""
-    from stacks.rehearsal.servers import Dynalite
+    from rehearsal.servers import Dynalite
 
     server = Dynalite.start()
     try:
@@ -83,11 +94,11 @@ def dynalite() -> Any:
 @pytest.fixture(scope="session")
 def sakila_db(mariadb: Any) -> str:
     """The Sakila schema and generated data in the session's MariaDB; returns its URL."""
-    from stacks.rehearsal.__main__ import DDL, SCHEMA, connect
-    from stacks.rehearsal.data import generate, load
+    from rehearsal.source import connect
+    from stacks.sakila_data import generate, load
 
-    mariadb.execute_file(SCHEMA, DDL)
-    url: str = mariadb.url(SCHEMA)
+    mariadb.execute_file(SAKILA_SCHEMA, SAKILA_DDL)
+    url: str = mariadb.url(SAKILA_SCHEMA)
     connection = connect(url)
     load(connection, generate())
     connection.close()

@@ -16,19 +16,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from stacks.rehearsal.__main__ import DDL, SCHEMA, builder_for, connect
-from stacks.rehearsal.cdc import ChangeApplier, Checkpoint, binlog_head, follow
-from stacks.rehearsal.data import generate, load
-from stacks.rehearsal.dynamo import client, create_table
-from stacks.rehearsal.load import full_load
-from stacks.rehearsal.servers import Dynalite, MariaDB
-from stacks.rehearsal.verify import Differences, verify
-from stacks.rehearsal.workload import run_workload
 
-from stacks.sakila_design import SAKILA_DESIGN
-from tests.conftest import ROOT
+from rehearsal.cdc import ChangeApplier, Checkpoint, binlog_head, follow
+from rehearsal.dynamo import client, create_table
+from rehearsal.load import full_load
+from rehearsal.plan import Plan, make_plan
+from rehearsal.servers import Dynalite, MariaDB
+from rehearsal.source import connect
+from rehearsal.stack import read_stack
+from rehearsal.verify import MISSING_SOURCE, MISSING_TARGET, Result, verify
+from stacks.sakila_data import generate, load
+from stacks.sakila_workload import run_workload
+from tests.conftest import ROOT, SAKILA_DDL, SAKILA_SCHEMA, stack_file
 
-TABLE = SAKILA_DESIGN.table_name
+STACK = stack_file("sakila")
 
 
 @pytest.fixture
@@ -36,30 +37,31 @@ def servers(tmp_path: Path) -> Iterator[tuple[str, Dynalite]]:
     """A fresh source with the Sakila data and an empty local DynamoDB, for one scenario."""
     mariadb, dynalite = MariaDB.start(tmp_path / "mariadb"), Dynalite.start()
     try:
-        mariadb.execute_file(SCHEMA, DDL)
-        load(connect(mariadb.url(SCHEMA)), generate())
-        create_table(client(dynalite.endpoint_url), SAKILA_DESIGN)
-        yield mariadb.url(SCHEMA), dynalite
+        mariadb.execute_file(SAKILA_SCHEMA, SAKILA_DDL)
+        load(connect(mariadb.url(SAKILA_SCHEMA)), generate())
+        for design in read_stack(STACK).tables.values():
+            create_table(client(dynalite.endpoint_url), design)
+        yield mariadb.url(SAKILA_SCHEMA), dynalite
     finally:
         dynalite.stop()
         mariadb.stop()
 
 
+def _plan(url: str) -> Plan:
+    stack = read_stack(STACK)
+    return make_plan(stack, stack.task(None), connect(url))
+
+
 def _load(url: str, ddb: Any) -> None:
-    connection = connect(url)
-    builder, tables = builder_for(connection)
-    full_load(connection, ddb, builder, SCHEMA, tables, progress=lambda *_: None)
+    full_load(url, ddb, _plan(url))
 
 
-def _verify(url: str, ddb: Any) -> Differences:
-    connection = connect(url)
-    builder, tables = builder_for(connection)
-    return verify(connection, ddb, builder, SCHEMA, tables)
+def _verify(url: str, ddb: Any) -> Result:
+    return verify(url, ddb, _plan(url))
 
 
 def _follow(url: str, ddb: Any, checkpoint: Path, start: Checkpoint) -> Any:
-    builder, _ = builder_for(connect(url))
-    return follow(url, ChangeApplier(builder, ddb, SCHEMA), checkpoint, start, report=lambda _: None)
+    return follow(url, ChangeApplier(_plan(url), ddb), checkpoint, start, report=lambda _: None)
 
 
 def test_follower_killed_mid_stream_resumes_and_converges(servers: tuple[str, Dynalite], tmp_path: Path) -> None:
@@ -75,8 +77,10 @@ def test_follower_killed_mid_stream_resumes_and_converges(servers: tuple[str, Dy
     command = [
         sys.executable,
         "-m",
-        "stacks.rehearsal",
+        "rehearsal",
         "cdc",
+        "--stack",
+        str(STACK),
         "--mysql-url",
         url,
         "--endpoint-url",
@@ -106,8 +110,8 @@ def test_follower_killed_mid_stream_resumes_and_converges(servers: tuple[str, Dy
     finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert "0 apply exceptions" in finished.stdout
-    differences = _verify(url, ddb)
-    assert differences.clean, differences.render()
+    result = _verify(url, ddb)
+    assert result.clean, result.render()
 
 
 def test_base_key_updates_are_apply_exceptions_and_exactly_those_items_differ(
@@ -123,21 +127,32 @@ def test_base_key_updates_are_apply_exceptions_and_exactly_those_items_differ(
     assert sorted(int(e.STATEMENT.split("WHERE rental_id = ")[1].split()[0]) for e in stats.exceptions) == changed
     assert all("base-table key column(s) customer_id" in e.ERROR for e in stats.exceptions)
     assert {e.TABLE_NAME for e in stats.exceptions} == {"rental"}
-    differences = _verify(url, ddb)
-    # Each moved row: its old item is still there (unexpected), its new item was never written (missing).
-    assert differences.counts == {"missing": len(changed), "unexpected": len(changed), "different": 0}
-    rental_ids = {int(key.split("RENTAL#")[1]) for key in differences.missing + differences.unexpected}
-    assert rental_ids == set(changed)  # five changes: all fit in the report's five examples per kind
+    result = _verify(url, ddb)
+    # Each moved row: its old item is still there (MISSING_SOURCE), its new item was never written (MISSING_TARGET).
+    assert {k: v for k, v in result.counts.items() if v} == {MISSING_TARGET: len(changed), MISSING_SOURCE: len(changed)}
+    for kind in (MISSING_TARGET, MISSING_SOURCE):  # five changes: all fit in the report's five examples per kind
+        assert {int(r["key"]["sk"]["S"].removeprefix("RENTAL#")) for r in result.examples[kind]} == set(changed)
 
 
 def test_rows_changed_during_the_full_load_converge(servers: tuple[str, Dynalite], tmp_path: Path) -> None:
     url, dynalite = servers
     ddb = client(dynalite.endpoint_url)
     start = binlog_head(connect(url))  # recorded before the load, as DMS does
-    writer = threading.Thread(target=run_workload, args=(connect(url), 1500), kwargs={"seed": 3})
+    spans: dict[str, float] = {}
+
+    def write() -> None:
+        spans["workload_start"] = time.perf_counter()
+        run_workload(connect(url), 1500, seed=3)
+        spans["workload_end"] = time.perf_counter()
+
+    writer = threading.Thread(target=write)
     writer.start()
+    spans["load_start"] = time.perf_counter()
     _load(url, ddb)  # reads while the workload writes
+    spans["load_end"] = time.perf_counter()
     writer.join()
+    # The claim of this test: the writes really overlapped the full load.
+    assert spans["workload_start"] < spans["load_end"] and spans["workload_end"] > spans["load_start"], spans
     assert binlog_head(connect(url)) != start
     stats = _follow(url, ddb, tmp_path / "checkpoint.json", start)
     assert stats.applied > 0 and not stats.exceptions

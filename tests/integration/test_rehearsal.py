@@ -10,15 +10,17 @@ import time
 from typing import Any
 
 import pytest
-from stacks.rehearsal.__main__ import SCHEMA, builder_for, connect
-from stacks.rehearsal.data import SCALE
-from stacks.rehearsal.dynamo import client, create_table
-from stacks.rehearsal.load import LoadReport, full_load
-from stacks.rehearsal.patterns import query
-from stacks.rehearsal.verify import verify
 
+from rehearsal.dynamo import client, create_table
+from rehearsal.load import LoadReport, full_load
+from rehearsal.patterns import query
+from rehearsal.plan import Plan, make_plan
+from rehearsal.source import connect
+from rehearsal.stack import read_stack
+from rehearsal.verify import MISSING_SOURCE, MISSING_TARGET, RECORD_DIFF, verify
+from stacks.sakila_data import SCALE
 from stacks.sakila_design import SAKILA_DESIGN
-from tests.conftest import ROOT
+from tests.conftest import ROOT, stack_file
 
 TABLE = SAKILA_DESIGN.table_name
 MAPPED = ("actor", "category", "customer", "film", "film_actor", "film_category", "language", "rental")
@@ -28,7 +30,16 @@ def _fresh_table(ddb: Any) -> None:
     if TABLE in ddb.list_tables()["TableNames"]:
         ddb.delete_table(TableName=TABLE)
         ddb.get_waiter("table_not_exists").wait(TableName=TABLE, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
-    create_table(ddb, SAKILA_DESIGN)
+    create_table(ddb, read_stack(stack_file("sakila")).tables[TABLE])
+
+
+def _plan(url: str) -> Plan:
+    stack = read_stack(stack_file("sakila"))
+    connection = connect(url)
+    try:
+        return make_plan(stack, stack.task(None), connection)
+    finally:
+        connection.close()
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +50,7 @@ def ddb(dynalite: Any) -> Any:
 @pytest.fixture(scope="module")
 def loaded(sakila_db: str, ddb: Any) -> LoadReport:
     _fresh_table(ddb)
-    connection = connect(sakila_db)
-    builder, tables = builder_for(connection)
-    return full_load(connection, ddb, builder, SCHEMA, tables, progress=lambda *_: None)
+    return full_load(sakila_db, ddb, _plan(sakila_db))
 
 
 def _sql(url: str, statement: str) -> set[int]:
@@ -91,32 +100,41 @@ def test_rentals_of_an_inventory_item(loaded: LoadReport, ddb: Any, sakila_db: s
     assert _ids(items, "gsi2sk", "RENTAL#") == _sql(sakila_db, "SELECT rental_id FROM rental WHERE inventory_id = 42")
 
 
+def test_the_stack_file_alone_tells_which_tables_go_where(sakila_db: str) -> None:
+    plan = _plan(sakila_db)
+    assert [t for _, t in plan.tables] == sorted(MAPPED)
+    # include-all selects them too, but nothing maps them: DMS would create a table for each.
+    assert [t for _, t in plan.unmapped] == ["address", "city", "country", "inventory", "payment", "staff", "store"]
+    assert list(plan.targets) == [TABLE] and plan.undefined == ()
+
+
 def test_verify_is_clean_after_the_load(loaded: LoadReport, ddb: Any, sakila_db: str) -> None:
-    connection = connect(sakila_db)
-    builder, tables = builder_for(connection)
-    differences = verify(connection, ddb, builder, SCHEMA, tables)
-    assert differences.clean and differences.expected == differences.actual == sum(SCALE[t] for t in MAPPED)
+    result = verify(sakila_db, ddb, _plan(sakila_db))
+    assert result.clean and result.expected == result.actual == sum(SCALE[t] for t in MAPPED)
 
 
 def test_verify_finds_missing_unexpected_and_different_items(loaded: LoadReport, ddb: Any, sakila_db: str) -> None:
-    connection = connect(sakila_db)
-    builder, tables = builder_for(connection)
+    plan = _plan(sakila_db)
     original = ddb.get_item(TableName=TABLE, Key={"pk": {"S": "FILM#2"}, "sk": {"S": "#METADATA"}})["Item"]
     ddb.put_item(TableName=TABLE, Item={**original, "title": {"S": "CHANGED"}})
     ddb.delete_item(TableName=TABLE, Key={"pk": {"S": "ACTOR#4"}, "sk": {"S": "#METADATA"}})
     ddb.put_item(TableName=TABLE, Item={"pk": {"S": "GHOST#1"}, "sk": {"S": "#METADATA"}})
     try:
-        differences = verify(connection, ddb, builder, SCHEMA, tables)
-        assert differences.counts == {"missing": 1, "unexpected": 1, "different": 1}
-        assert (differences.missing, differences.unexpected, differences.different) == (
-            ["ACTOR#4|#METADATA"],
-            ["GHOST#1|#METADATA"],
-            ["FILM#2|#METADATA"],
-        )
+        result = verify(sakila_db, ddb, plan)
+        assert {k: v for k, v in result.counts.items() if v} == {MISSING_TARGET: 1, MISSING_SOURCE: 1, RECORD_DIFF: 1}
+        assert [r["key"] for r in result.examples[MISSING_TARGET]] == [
+            {"pk": {"S": "ACTOR#4"}, "sk": {"S": "#METADATA"}}
+        ]
+        assert [r["key"] for r in result.examples[MISSING_SOURCE]] == [
+            {"pk": {"S": "GHOST#1"}, "sk": {"S": "#METADATA"}}
+        ]
+        (diff,) = result.examples[RECORD_DIFF]
+        assert diff["key"] == {"pk": {"S": "FILM#2"}, "sk": {"S": "#METADATA"}}
+        assert diff["details"] == [{"attribute": "title", "expected": original["title"], "actual": {"S": "CHANGED"}}]
     finally:
         ddb.delete_item(TableName=TABLE, Key={"pk": {"S": "GHOST#1"}, "sk": {"S": "#METADATA"}})
-        full_load(connection, ddb, builder, SCHEMA, tables, progress=lambda *_: None)
-    assert verify(connection, ddb, builder, SCHEMA, tables).clean
+        full_load(sakila_db, ddb, plan)
+    assert verify(sakila_db, ddb, plan).clean
 
 
 def _item_count(ddb: Any) -> int:
@@ -128,8 +146,11 @@ def test_a_load_killed_mid_way_completes_on_rerun(sakila_db: str, ddb: Any, dyna
     command = [
         sys.executable,
         "-m",
-        "stacks.rehearsal",
+        "rehearsal",
         "load",
+        "--stack",
+        str(stack_file("sakila")),
+        "--quiet",
         "--mysql-url",
         sakila_db,
         "--endpoint-url",
@@ -146,12 +167,15 @@ def test_a_load_killed_mid_way_completes_on_rerun(sakila_db: str, ddb: Any, dyna
     rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert "exists (re-run: puts are idempotent)" in rerun.stdout
+    result = verify(sakila_db, ddb, _plan(sakila_db))
+    assert result.clean and result.actual == loaded.rows  # nothing lost, nothing duplicated
+
+
+def test_connections_read_the_latest_rows_in_utc(sakila_db: str) -> None:
+    # A reused connection must not verify against a snapshot taken before later changes, and DMS
+    # writes TIMESTAMPs in UTC whatever the server's time zone.
     connection = connect(sakila_db)
-    builder, tables = builder_for(connection)
-    differences = verify(connection, ddb, builder, SCHEMA, tables)
-    assert differences.clean and differences.actual == loaded.rows  # nothing lost, nothing duplicated
-
-
-def test_connections_read_the_latest_rows(sakila_db: str) -> None:
-    # A reused connection must not verify against a snapshot taken before later changes.
-    assert connect(sakila_db).get_autocommit() is True
+    assert connection.get_autocommit() is True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@session.time_zone")
+        assert cursor.fetchone() == ("+00:00",)

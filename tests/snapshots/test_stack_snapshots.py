@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from stacks.hcl_repair import escaped_attributes, hcl_string, repair
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
+from rehearsal.hcl_repair import escaped_attributes, hcl_string, repair
 from stacks.registry import STACKS
 from tests.conftest import ROOT
 
