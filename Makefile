@@ -18,7 +18,11 @@ export PATH := $(NODE22_BIN):$(BIN):$(PATH)
 export CHECKPOINT_DISABLE := 1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 
-.PHONY: bootstrap mariadb synth test check rehearse rehearse-cdc lint bench clean
+.PHONY: help bootstrap mariadb synth test check rehearse rehearse-cdc lint bench clean
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  make /'
 
 $(PY_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -46,9 +50,9 @@ bootstrap: $(PY_STAMP) $(NODE_STAMP)
 
 ## synth: synthesize every stack with the pinned cdktf CLI (HCL=1 writes cdk.tf instead of cdk.tf.json)
 synth: bootstrap
-	rm -rf cdktf.out
-	node_modules/.bin/cdktf synth $(if $(HCL),--hcl,)
-	$(if $(HCL),$(BIN)/python -m stacks.hcl_repair cdktf.out,)
+	rm -rf cdktf.out cdktf.json.out
+	$(if $(HCL),node_modules/.bin/cdktf synth --output cdktf.json.out && ,)node_modules/.bin/cdktf synth $(if $(HCL),--hcl,)
+	$(if $(HCL),$(BIN)/dms-dynamodb hcl-repair cdktf.out --json cdktf.json.out && rm -rf cdktf.json.out,)
 	@echo "Synthesized:"; find cdktf.out/stacks -name 'cdk.tf*' | sort
 
 ## test: the whole suite, with its wall time
@@ -56,19 +60,37 @@ test: bootstrap mariadb $(CHECKOV_STAMP)
 	@start=$$(date +%s); rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s wall time"; exit $$rc
 
-## check: synthesize, then check every stack's DMS tasks against a source schema (SCHEMA=path/to/ddl.sql)
-SCHEMA ?= stacks/sql/sakila-schema.sql
+# Each example stack's source DDL (a stack of your own: add a line, or pass SCHEMA=path/to/ddl.sql).
+DDL_sakila := stacks/sql/sakila-schema.sql
+DDL_aurora-serverless := stacks/sql/sakila-schema.sql
+DDL_minimal := stacks/sql/shop-schema.sql
+DDL_shop := stacks/sql/shop-schema.sql
+STACKS := sakila aurora-serverless minimal shop
+ddl = $(or $(SCHEMA),$(DDL_$(1)),$(error no DDL known for stack '$(1)': pass SCHEMA=path/to/ddl.sql))
+
+## check: synthesize, then check all tasks of each stack together against its DDL (STACK=name SCHEMA=ddl.sql STRICT=1)
 check: synth
-	$(BIN)/python -m stacks.check_tasks --schema $(SCHEMA) $(if $(STACK),--stack $(STACK),) $(if $(STRICT),--strict,) cdktf.out
+	@rc=0; $(foreach stack,$(or $(STACK),$(STACKS)),\
+	  $(BIN)/dms-dynamodb check-stack --stack $(stack) --schema $(call ddl,$(stack)) $(if $(STRICT),--strict,) || rc=1;) \
+	exit $$rc
 
-## rehearse: throwaway MariaDB + dynalite, the Sakila data, the full load with the stack's mappings, queries, verify
-rehearse: bootstrap mariadb
-	$(BIN)/python -m stacks.rehearsal run
+# The Sakila example's data as SQL INSERTs (generated deterministically: no copied data).
+.rehearsal/sakila-data.sql: stacks/sakila_data.py | bootstrap
+	mkdir -p .rehearsal
+	$(BIN)/python -m stacks.sakila_data $@
 
-## rehearse-cdc: the same, then a random workload (no base-key updates) followed from the binlog, then verify
-rehearse-cdc: bootstrap mariadb
-	$(BIN)/python -m stacks.rehearsal run --cdc 2000
+REHEARSE_STACK = $(or $(STACK),sakila)
+REHEARSE_DATA = $(if $(filter sakila aurora-serverless,$(REHEARSE_STACK)),--data .rehearsal/sakila-data.sql,--rows $(or $(ROWS),200))
 
+## rehearse: throwaway MariaDB + dynalite, the stack's DDL and data, its task's full load, verify (STACK=name, default sakila)
+rehearse: synth mariadb .rehearsal/sakila-data.sql
+	$(BIN)/dms-dynamodb rehearse --stack $(REHEARSE_STACK) --ddl $(call ddl,$(REHEARSE_STACK)) $(REHEARSE_DATA)
+
+## rehearse-cdc: the same, then 2,000 random changes followed from the binlog (CDC), then verify
+rehearse-cdc: synth mariadb .rehearsal/sakila-data.sql
+	$(BIN)/dms-dynamodb rehearse --stack $(REHEARSE_STACK) --ddl $(call ddl,$(REHEARSE_STACK)) $(REHEARSE_DATA) --cdc 2000
+
+## lint: ruff and mypy --strict over the packages, the tests and the benches
 lint: bootstrap
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -76,5 +98,6 @@ lint: bootstrap
 bench: bootstrap
 	$(BIN)/python bench/mappings_scale.py
 
+## clean: remove generated output and caches
 clean:
-	rm -rf cdktf.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdktf.out cdktf.json.out .rehearsal .pytest_cache .mypy_cache .ruff_cache

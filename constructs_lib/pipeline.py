@@ -11,6 +11,7 @@ this stack manages) and every identifier.
 
 from __future__ import annotations
 
+from cdktf import Annotations
 from constructs import Construct
 
 from constructs_lib.account import AccountContext
@@ -45,6 +46,7 @@ from constructs_lib.pipeline_props import (
 )
 from constructs_lib.terraform import literal, literal_tags
 from mappings import TableMappings, TargetTablePrepMode, TaskSettings
+from mappings.dynamodb_settings import dynamodb_settings_issues
 
 __all__ = [
     "DmsMigrationPipeline",
@@ -93,6 +95,8 @@ class DmsMigrationPipeline(Construct):
         if problems:
             raise ConstructValidationError("\n  ".join(["mappings do not fit the target table:", *problems]), self)
         self.task_settings = resolve_task_settings(props.task_settings)
+        for issue in dynamodb_settings_issues(self.task_settings):  # shown by cdktf synth, with the construct path
+            Annotations.of(self).add_warning(f"task_settings {issue.path.removeprefix('$.')}: {issue.message}")
         self._tags = literal_tags(props.tags) or None
         self._context = AccountContext.of(self)
         waits = list(props.account_roles.dependables) if props.account_roles else []

@@ -23,11 +23,13 @@ from mappings._json import loads_strict
 from mappings.design import TableDesign
 from mappings.design_chart import render_html, render_markdown
 from mappings.document import TableMappings, issues_for
+from mappings.dynamodb_settings import dynamodb_settings_issues, write_capacity
 from mappings.enums import TargetEngine
 from mappings.errors import Issue, MappingError
 from mappings.schema import SourceSchema
 from mappings.schema_checks import check_against_schema
 from mappings.task_settings import TaskSettings, task_settings_issues
+from mappings.validate import infer_target
 
 
 def _read(path: str, subject: str) -> tuple[object | None, list[Issue]]:
@@ -83,6 +85,13 @@ def _single_schema_name(data: object) -> str:
     return names.pop() if len(names) == 1 else ""
 
 
+def _inferred(data: object) -> TargetEngine | None:
+    try:
+        return infer_target(TableMappings.from_dict(data).rules)
+    except MappingError:
+        return None
+
+
 def _check(args: argparse.Namespace) -> int:
     target = None if args.target == "auto" else TargetEngine(args.target)
     data, issues = _read(args.mappings, "table mappings")
@@ -97,6 +106,13 @@ def _check(args: argparse.Namespace) -> int:
         settings, settings_issues = _read(args.task_settings, "task settings")
         if settings is not None:
             settings_issues = task_settings_issues(settings)
+            dynamodb = target is TargetEngine.DYNAMODB or (target is None and _inferred(data) is TargetEngine.DYNAMODB)
+            if dynamodb and not any(i.is_error for i in settings_issues):
+                parsed = TaskSettings.from_dict(settings)
+                settings_issues += dynamodb_settings_issues(parsed)
+                print(
+                    f"{args.task_settings}: info: DMS sets {write_capacity(parsed)} WCU on the target table for the full load"
+                )
         _print_issues(args.task_settings, settings_issues)
         issues = [*issues, *settings_issues]
     errors = sum(1 for i in issues if i.is_error)

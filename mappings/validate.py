@@ -631,6 +631,15 @@ def _dynamodb_target(rules: Sequence[_Located], target: TargetEngine | None) -> 
     for item in rules:
         if isinstance(item.rule, ObjectMappingRule):
             yield from _dynamodb_object_mapping(item, item.rule)
+        elif isinstance(item.rule, TransformationRule):
+            yield item.issue(
+                Severity.WARNING,
+                "transformation-on-dynamodb",
+                "",
+                f"{item.rule.rule_action.value} on a {item.rule.rule_target.value}: DMS does not document whether "
+                "transformation rules take effect before object mapping on a DynamoDB target, nor how (open question "
+                "18); confirm the items with a test task before relying on it. The rehearsal predicts items without it",
+            )
 
 
 def _selected(item: _Located, loc: ObjectLocator, selections: Sequence[_Located]) -> Iterator[Issue]:

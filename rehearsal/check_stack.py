@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mappings import TargetEngine
+from mappings.dynamodb_settings import dynamodb_settings_issues, load_threads, write_capacity
 from mappings.errors import Issue
 from mappings.schema import SourceSchema
 from mappings.schema_checks import check_tasks_against_schema
@@ -36,9 +37,18 @@ class StackFindings:
 def check_stack(stack: Stack, schema: SourceSchema) -> StackFindings:
     findings = StackFindings(stack)
     for task in stack.tasks:
-        issues = task.table_mappings.check(TargetEngine.DYNAMODB) + check_task_settings(task.settings)
+        issues = (
+            task.table_mappings.check(TargetEngine.DYNAMODB)
+            + check_task_settings(task.settings)
+            + dynamodb_settings_issues(task.settings)
+        )
         findings.issues += issues
         findings.lines += [f"{task.address} ({task.task_id}): {issue}" for issue in issues]
+        tables, threads = load_threads(task.settings)
+        findings.lines.append(
+            f"{task.task_id}: info: full load of {tables} tables at once with {threads} writer(s) each; DMS sets "
+            f"{write_capacity(task.settings)} WCU on the target table"
+        )
     across = check_tasks_against_schema([t.table_mappings for t in stack.tasks], schema, design=stack.tables)
     for issue in across:
         position = int(issue.path.split("]")[0].removeprefix("tasks[")) if issue.path.startswith("tasks[") else None

@@ -465,6 +465,13 @@ CASES: list[tuple[str, dict[str, Any], TargetEngine | None, str, str]] = [
         "for Kafka/Kinesis targets",
     ),
     (
+        "transformation-on-dynamodb",
+        doc(sel(), om(), tr("rename", value="name")),
+        TargetEngine.DYNAMODB,
+        "$.rules[2]",
+        "DMS does not document whether transformation rules take effect before object mapping on a DynamoDB target",
+    ),
+    (
         "no-target-table",
         doc(sel(), {k: v for k, v in om().items() if k != "target-table-name"}),
         TargetEngine.DYNAMODB,
