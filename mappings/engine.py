@@ -24,7 +24,7 @@ from mappings.document import TableMappings
 from mappings.enums import AttributeSubType, AttributeType, ObjectMappingAction, SelectionAction
 from mappings.filters import TableFilter
 from mappings.rules import ObjectMappingRule, SelectionRule, TableSettingsRule, TransformationRule
-from mappings.schema import Column, Table
+from mappings.schema import BLOB_TYPES, CLOB_TYPES, Column, Table
 from mappings.task_settings import TaskSettings
 from mappings.templates import placeholders
 from mappings.wildcards import matches
@@ -59,11 +59,7 @@ class Assumptions:
 
 
 DEFAULTS = Assumptions()
-_UNSUPPORTED = {
-    "blob",
-    "tinyblob",
-    "mediumblob",
-    "longblob",
+_UNSUPPORTED = BLOB_TYPES | {
     "binary",
     "varbinary",
     "geometry",
@@ -218,10 +214,6 @@ def item_size(item: Item) -> int:
 
 
 # --------------------------------------------------------------------------------- LOBs
-
-#: MySQL's CLOB types: DMS migrates them to DynamoDB as strings; other LOBs (BLOBs) it does not
-#: ("AWS DMS doesn't support LOB data unless it is a CLOB", CHAP_Target.DynamoDB).
-CLOB_TYPES = frozenset({"tinytext", "text", "mediumtext", "longtext", "json"})
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,10 @@ _LOB_BYTES = {
     "longblob": 4_294_967_295,
     "json": 1 << 30,
 }
+#: MySQL's CLOBs (DMS writes them to DynamoDB as strings, subject to the LOB settings) and BLOBs (it
+#: does not write them: "AWS DMS doesn't support LOB data unless it is a CLOB", CHAP_Target.DynamoDB).
+CLOB_TYPES = frozenset({"tinytext", "text", "mediumtext", "longtext", "json"})
+BLOB_TYPES = frozenset({"tinyblob", "blob", "mediumblob", "longblob"})
 _FIXED_TEXT = {
     "date": 10,
     "time": 17,

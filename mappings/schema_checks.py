@@ -19,7 +19,7 @@ from mappings.enums import AttributeType, ObjectMappingAction, SelectionAction
 from mappings.errors import Issue, Severity
 from mappings.keyspace import ANY, DIGITS, SIGNED_DIGITS, Segment, literal_prefix, segments, shared_value
 from mappings.rules import ObjectMappingRule, SelectionRule
-from mappings.schema import Column, SourceSchema, Table
+from mappings.schema import BLOB_TYPES, CLOB_TYPES, Column, SourceSchema, Table
 from mappings.templates import placeholders, string_leaves
 from mappings.wildcards import matches
 
@@ -53,14 +53,24 @@ class _Mapped:
         )
 
 
-def check_against_schema(mappings: TableMappings, schema: SourceSchema, *, design: Designs = None) -> list[Issue]:
-    """Every finding for ``mappings`` on ``schema``; ``design`` supplies key types and GSI keys."""
-    issues, mapped = _check_one(mappings, schema, design)
+def check_against_schema(
+    mappings: TableMappings, schema: SourceSchema, *, design: Designs = None, lob_max_bytes: int | None = None
+) -> list[Issue]:
+    """Every finding for ``mappings`` on ``schema``; ``design`` supplies key types and GSI keys.
+
+    ``lob_max_bytes``: the task's limited-size LOB mode cap (``LobMaxSize``), which bounds CLOB
+    columns in the item-size estimate. Default: - no cap (full LOB mode, the worst case).
+    """
+    issues, mapped = _check_one(mappings, schema, design, lob_max_bytes)
     return issues + _collisions(mapped)
 
 
 def check_tasks_against_schema(
-    documents: Sequence[TableMappings], schema: SourceSchema, *, design: Designs = None
+    documents: Sequence[TableMappings],
+    schema: SourceSchema,
+    *,
+    design: Designs = None,
+    lob_max_bytes: Sequence[int | None] | None = None,
 ) -> list[Issue]:
     """Check the mappings of several tasks (DMS takes 2 MB per task) that may share target tables.
 
@@ -70,7 +80,7 @@ def check_tasks_against_schema(
     issues: list[Issue] = []
     all_mapped: list[_Mapped] = []
     for position, document in enumerate(documents):
-        found, mapped = _check_one(document, schema, design)
+        found, mapped = _check_one(document, schema, design, lob_max_bytes[position] if lob_max_bytes else None)
         issues += [dataclasses.replace(i, path=f"tasks[{position}].{i.path}") for i in found]
         all_mapped += [dataclasses.replace(m, task=position) for m in mapped]
     return issues + _collisions(all_mapped)
@@ -83,7 +93,9 @@ def _design_for(item: _Mapped, design: Designs) -> TableDesign | None:
     return design.get(item.rule.target_table_name or item.table.name)
 
 
-def _check_one(mappings: TableMappings, schema: SourceSchema, design: Designs) -> tuple[list[Issue], list[_Mapped]]:
+def _check_one(
+    mappings: TableMappings, schema: SourceSchema, design: Designs, lob_max_bytes: int | None
+) -> tuple[list[Issue], list[_Mapped]]:
     issues: list[Issue] = []
     selected = list(_selections(mappings, schema, issues))
     mapped = list(_mapped(mappings, schema, design, issues))
@@ -92,7 +104,7 @@ def _check_one(mappings: TableMappings, schema: SourceSchema, design: Designs) -
         issues += _coverage(item)
         issues += _nullable_keys(item, _design_for(item, design))
         issues += _key_types(item, _design_for(item, design))
-        issues += _sizes(item)
+        issues += _sizes(item, lob_max_bytes)
     mapped_tables = {m.table.name for m in mapped}
     for table in selected:
         if table.name not in mapped_tables and any(isinstance(r, ObjectMappingRule) for r in mappings.rules):
@@ -367,7 +379,7 @@ def _max_bytes(template: str, table: Table) -> int:
     return total
 
 
-def _sizes(item: _Mapped) -> list[Issue]:
+def _sizes(item: _Mapped, lob_max_bytes: int | None) -> list[Issue]:
     issues = []
     params = item.rule.mapping_parameters
     limits = {}
@@ -387,15 +399,22 @@ def _sizes(item: _Mapped) -> list[Issue]:
                     f"values); DynamoDB keys take at most {limit} bytes, and DMS fails longer rows",
                 )
             )
-    # Copied columns count the same whether they are top-level attributes or inside '_doc'.
-    copied = sum(c.max_text_bytes + len(c.name) for c in item.table.columns if c.name not in item.rule.exclude_columns)
+
+    # Copied columns count the same whether they are top-level attributes or inside '_doc'. In limited-size
+    # LOB mode DMS truncates CLOBs to LobMaxSize; other LOBs it does not write to DynamoDB at all.
+    def column_bytes(column: Column) -> int:
+        if lob_max_bytes is not None and column.data_type in CLOB_TYPES:
+            return min(column.max_text_bytes, lob_max_bytes)
+        return 0 if column.data_type in BLOB_TYPES else column.max_text_bytes
+
+    copied = sum(column_bytes(c) + len(c.name) for c in item.table.columns if c.name not in item.rule.exclude_columns)
     mapped = sum(
         _max_bytes(a.value, item.table) + len(a.target_attribute_name)
         for a in item.rule.attribute_mappings
         if isinstance(a.value, str)
     )
     if copied + mapped > ITEM_BYTES:
-        big = sorted((c for c in item.table.columns if c.max_text_bytes > 10_000), key=lambda c: -c.max_text_bytes)
+        big = sorted((c for c in item.table.columns if column_bytes(c) > 10_000), key=lambda c: -column_bytes(c))
         names = ", ".join(f"{c.name} ({c.data_type})" for c in big[:3])
         issues.append(
             item.issue(

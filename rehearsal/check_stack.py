@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from mappings import TargetEngine
 from mappings.dynamodb_settings import dynamodb_settings_issues, load_threads, write_capacity
+from mappings.engine import LobPolicy
 from mappings.errors import Issue
 from mappings.schema import SourceSchema
 from mappings.schema_checks import check_tasks_against_schema
@@ -49,7 +50,12 @@ def check_stack(stack: Stack, schema: SourceSchema) -> StackFindings:
             f"{task.task_id}: info: full load of {tables} tables at once with {threads} writer(s) each; DMS sets "
             f"{write_capacity(task.settings)} WCU on the target table"
         )
-    across = check_tasks_against_schema([t.table_mappings for t in stack.tasks], schema, design=stack.tables)
+    across = check_tasks_against_schema(
+        [t.table_mappings for t in stack.tasks],
+        schema,
+        design=stack.tables,
+        lob_max_bytes=[LobPolicy.from_settings(t.settings).max_bytes for t in stack.tasks],
+    )
     for issue in across:
         position = int(issue.path.split("]")[0].removeprefix("tasks[")) if issue.path.startswith("tasks[") else None
         label = stack.tasks[position].task_id if position is not None else "stack"

@@ -326,8 +326,8 @@ def _parser() -> argparse.ArgumentParser:
 
     hcl = command(
         "hcl-repair",
-        "repair `cdktf synth --hcl` output from the JSON synthesis of the same stacks",
-        "cdktf synth --output cdktf.json.out && cdktf synth --hcl && dms-dynamodb hcl-repair cdktf.out --json cdktf.json.out",
+        "repair `cdktf synth --hcl` output from the JSON synthesis of the same stacks (`make synth HCL=1` runs both)",
+        "dms-dynamodb hcl-repair cdktf.out --json cdktf.json.out  # after cdktf synth --output cdktf.json.out; cdktf synth --hcl",
         cmd_hcl_repair,
     )
     hcl.add_argument("out", nargs="?", default="cdktf.out", help="the HCL synthesis (default cdktf.out)")

@@ -1,0 +1,112 @@
+"""`dms-dynamodb`'s commands that need no server: check-stack, errors and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rehearsal.cli import main
+from tests.conftest import ROOT, SAKILA_DDL, stack_file
+
+
+def _two_tasks_writing_one_key() -> dict[str, Any]:
+    """The Sakila stack with a second task that maps film_text onto film's keys."""
+    document = json.loads(stack_file("sakila").read_text())
+    (task,) = document["resource"]["aws_dms_replication_task"].values()
+    mappings = json.loads(task["table_mappings"])
+    film = next(
+        r
+        for r in mappings["rules"]
+        if r.get("object-locator", {}).get("table-name") == "film" and r["rule-type"] == "object-mapping"
+    )
+    second = {
+        "rules": [
+            {
+                "rule-type": "selection",
+                "rule-id": "1",
+                "rule-name": "include-film-text",
+                "rule-action": "include",
+                "object-locator": {"schema-name": "yourdb", "table-name": "film_text"},
+            },
+            {
+                **film,
+                "rule-id": "2",
+                "rule-name": "map-film-text",
+                "object-locator": {"schema-name": "yourdb", "table-name": "film_text"},
+            },
+        ]
+    }
+    document["resource"]["aws_dms_replication_task"]["Second"] = {
+        **task,
+        "replication_task_id": "sakila-film-text",
+        "table_mappings": json.dumps(second),
+    }
+    return document
+
+
+def test_check_stack_finds_a_key_collision_across_two_tasks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "two-tasks.json"
+    path.write_text(json.dumps(_two_tasks_writing_one_key()))
+    assert main(["check-stack", "--stack", str(path), "--schema", str(SAKILA_DDL)]) == 1
+    out = capsys.readouterr().out
+    (collision,) = [line for line in out.splitlines() if line.startswith("sakila-film-text: error")]
+    assert "error[cross-table-overwrite] tasks[1].$.rules[1]" in collision
+    assert "items of table 'film_text' and of table 'film' (rule-id '12' of tasks[0]) can get the same key" in collision
+    assert "e.g. pk 'FILM#1', sk '#METADATA'" in collision
+    assert "2 task(s) checked together against 1 table(s): 1 error(s)" in out
+
+
+def test_each_task_alone_is_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-stack", "--stack", str(stack_file("sakila")), "--schema", str(SAKILA_DDL)]) == 0
+    assert "1 task(s) checked together against 1 table(s): 0 error(s), 7 warning(s)" in capsys.readouterr().out
+
+
+def test_key_types_come_from_the_stacks_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = json.loads(stack_file("sakila").read_text())
+    (table,) = document["resource"]["aws_dynamodb_table"].values()
+    table["attribute"] = [{**a, "type": "N"} if a["name"] == "sk" else a for a in table["attribute"]]
+    path = tmp_path / "numeric-sk.json"
+    path.write_text(json.dumps(document))
+    assert main(["check-stack", "--stack", str(path), "--schema", str(SAKILA_DDL)]) == 1
+    assert "key 'sk' is declared NUMBER (N) but DMS writes a STRING (S)" in capsys.readouterr().out
+
+
+def test_a_missing_stack_is_a_usage_error_with_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "rehearsal", "verify", "--stack", "nosuch", "--mysql-url", "mysql://x@127.0.0.1:1/"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "dms-dynamodb verify: stack 'nosuch' is not synthesized: cdktf.out/stacks/nosuch/cdk.tf.json is missing"
+    )
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_unreachable_source_is_one_line_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["verify", "--stack", str(stack_file("shop")), "--mysql-url", "mysql://x:secret@127.0.0.1:1/shop"])
+    err = capsys.readouterr().err
+    assert status == 2 and "cannot connect to the source mysql://x:***@127.0.0.1:1/shop" in err
+    assert "secret" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "command", ["check", "fmt", "design", "check-stack", "hcl-repair", "rehearse", "load", "verify", "cdc"]
+)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "rehearsal", command, "--help"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0 and "example:\n  dms-dynamodb " + command in result.stdout
+
+
+def test_the_console_command_is_installed() -> None:
+    result = subprocess.run([str(ROOT / ".venv" / "bin" / "dms-dynamodb"), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "exit codes: 0 clean; 1 differences" in result.stdout
