@@ -66,6 +66,9 @@ DDL_aurora-serverless := stacks/sql/sakila-schema.sql
 DDL_minimal := stacks/sql/shop-schema.sql
 DDL_shop := stacks/sql/shop-schema.sql
 STACKS := sakila aurora-serverless minimal shop
+# Designs whose access patterns `make rehearse` runs on the loaded table (optional).
+DESIGN_sakila := stacks.sakila_design:SAKILA_DESIGN
+DESIGN_shop := stacks.shop_design:SHOP_DESIGN
 ddl = $(or $(SCHEMA),$(DDL_$(1)),$(error no DDL known for stack '$(1)': pass SCHEMA=path/to/ddl.sql))
 
 ## check: synthesize, then check all tasks of each stack together against its DDL (STACK=name SCHEMA=ddl.sql STRICT=1)
@@ -81,14 +84,16 @@ check: synth
 
 REHEARSE_STACK = $(or $(STACK),sakila)
 REHEARSE_DATA = $(if $(filter sakila aurora-serverless,$(REHEARSE_STACK)),--data .rehearsal/sakila-data.sql,--rows $(or $(ROWS),200))
+REHEARSE_ARGS = --stack $(REHEARSE_STACK) --ddl $(call ddl,$(REHEARSE_STACK)) $(REHEARSE_DATA) \
+	$(if $(DESIGN_$(REHEARSE_STACK)),--design $(DESIGN_$(REHEARSE_STACK)),)
 
 ## rehearse: throwaway MariaDB + dynalite, the stack's DDL and data, its task's full load, verify (STACK=name, default sakila)
 rehearse: synth mariadb .rehearsal/sakila-data.sql
-	$(BIN)/dms-dynamodb rehearse --stack $(REHEARSE_STACK) --ddl $(call ddl,$(REHEARSE_STACK)) $(REHEARSE_DATA)
+	$(BIN)/dms-dynamodb rehearse $(REHEARSE_ARGS)
 
 ## rehearse-cdc: the same, then 2,000 random changes followed from the binlog (CDC), then verify
 rehearse-cdc: synth mariadb .rehearsal/sakila-data.sql
-	$(BIN)/dms-dynamodb rehearse --stack $(REHEARSE_STACK) --ddl $(call ddl,$(REHEARSE_STACK)) $(REHEARSE_DATA) --cdc 2000
+	$(BIN)/dms-dynamodb rehearse $(REHEARSE_ARGS) --cdc 2000
 
 ## lint: ruff and mypy --strict over the packages, the tests and the benches
 lint: bootstrap

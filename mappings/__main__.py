@@ -48,7 +48,8 @@ def _print_issues(label: str, issues: Sequence[Issue]) -> None:
         print(f"{label}: {issue}")
 
 
-def _load_design(spec: str | None) -> TableDesign | None:
+def load_design(spec: str | None) -> TableDesign | None:
+    """The ``TableDesign`` named ``module:NAME`` (None for no spec); a clear exit when it is not one."""
     if not spec:
         return None
     module_name, _, attribute = spec.partition(":")
@@ -100,7 +101,7 @@ def _check(args: argparse.Namespace) -> int:
         schema = _load_schema(args, data)
         if schema is not None and not any(i.is_error for i in issues):
             mappings = TableMappings.from_dict(data)
-            issues += check_against_schema(mappings, schema, design=_load_design(args.design))
+            issues += check_against_schema(mappings, schema, design=load_design(args.design))
     _print_issues(args.mappings, issues)
     if args.task_settings:
         settings, settings_issues = _read(args.task_settings, "task settings")
@@ -137,7 +138,7 @@ def _fmt(args: argparse.Namespace) -> int:
 
 
 def _design(args: argparse.Namespace) -> int:
-    design = _load_design(args.design)
+    design = load_design(args.design)
     assert design is not None
     schema = SourceSchema.from_ddl(Path(args.schema).read_text()) if args.schema else None
     render = render_html if args.format == "html" else render_markdown

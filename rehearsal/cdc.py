@@ -150,7 +150,7 @@ class ChangeApplier:
 
     def __init__(self, plan: Plan, ddb: Any, *, writer: BatchWriter | None = None) -> None:
         self.plan, self.builder = plan, plan.builder
-        self.writer = writer or BatchWriter(ddb)
+        self.writer = writer if writer is not None else BatchWriter(ddb)  # an empty writer is falsy (len 0)
         self.stats = CdcStats()
 
     def _base_key_columns(self, schema: str, table: str) -> set[str]:

@@ -167,6 +167,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_cdc(args: argparse.Namespace) -> int:
     from rehearsal.cdc import CdcStopped, ChangeApplier, Checkpoint, binlog_head, follow
+    from rehearsal.dynamo import BatchWriter
     from rehearsal.source import connect
 
     stack, task = _open(args.stack, args.task)
@@ -180,7 +181,9 @@ def cmd_cdc(args: argparse.Namespace) -> int:
         start = binlog_head(connection)
         connection.close()
         print(f"no checkpoint and no --start: following from the current position {start}")
-    applier = ChangeApplier(plan, _ddb(args.endpoint_url))
+    applier = ChangeApplier(
+        plan, _ddb(args.endpoint_url), writer=BatchWriter(_ddb(args.endpoint_url), attempts=args.retries)
+    )
     try:
         stats = follow(
             args.mysql_url,
@@ -207,6 +210,7 @@ def cmd_cdc(args: argparse.Namespace) -> int:
 def cmd_rehearse(args: argparse.Namespace) -> int:
     from rehearsal.cdc import ChangeApplier, binlog_head, follow
     from rehearsal.load import full_load
+    from rehearsal.patterns import run_patterns
     from rehearsal.progress import Progress
     from rehearsal.servers import Dynalite, MariaDB
     from rehearsal.source import connect
@@ -259,6 +263,9 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
             stats = follow(url, applier, Path(directory) / "checkpoint.json", start, report=lambda _: None)
             print(stats.render())
             status = max(status, 1 if stats.exceptions else 0)
+        if args.design:
+            for pattern in run_patterns(connection, ddb, _design(args.design)):
+                print(pattern.render())
         connection.close()
         with ExitStack() as files:
             handle = files.enter_context(open(args.report, "w")) if args.report else None
@@ -267,6 +274,16 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         status = max(status, 0 if result.clean else 1)
     print(f"rehearsal finished in {time.perf_counter() - started:.1f} s: {'clean' if status == 0 else 'NOT CLEAN'}")
     return status
+
+
+def _design(spec: str) -> Any:
+    """A TableDesign by ``module:NAME`` (the user's own code), for its access patterns."""
+    from mappings.__main__ import load_design
+
+    try:
+        return load_design(spec)
+    except SystemExit as exc:
+        raise UsageError(str(exc).removeprefix("error: ")) from None
 
 
 def _frozen_columns(plan: Any, schema: str, table: str) -> set[str]:
@@ -350,6 +367,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     rehearse.add_argument("--seed", type=int, default=1, help="seed of the synthetic rows and the workload")
     rehearse.add_argument("--report", help="write verify's findings here (JSON lines); rejected rows beside it")
+    rehearse.add_argument(
+        "--design", help="module:NAME of the stack's TableDesign: run its access patterns on the loaded table"
+    )
     rehearse.add_argument("--quiet", action="store_true", help="no progress bars")
 
     load = command(
@@ -390,6 +410,13 @@ def _parser() -> argparse.ArgumentParser:
         "--start", help="binlog FILE:POSITION when there is no checkpoint (record it before the full load)"
     )
     cdc.add_argument("--until-caught-up", action="store_true", help="stop at the end of the binlog")
+    cdc.add_argument(
+        "--retries",
+        type=int,
+        default=12,
+        help="writes DynamoDB refuses (errors, throttling) are retried with backoff up to 10 s this many times "
+        "without progress before the follower stops at its checkpoint (default 12: about 45 s)",
+    )
     return parser
 
 

@@ -89,7 +89,8 @@ class BatchWriter:
     :class:`TargetUnavailable` with the writes still pending (nothing is dropped).
     """
 
-    def __init__(self, ddb: Any, *, attempts: int = 8, max_delay: float = 5.0) -> None:
+    def __init__(self, ddb: Any, *, attempts: int = 12, max_delay: float = 10.0) -> None:
+        # 12 attempts without progress, backing off to 10 s: about 45 s of a failing target before giving up.
         self.ddb, self.attempts, self.max_delay = ddb, attempts, max_delay
         self.pending: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
         self.written = 0

