@@ -433,9 +433,8 @@ class ItemBuilder:
     def _check(
         self, schema: str, table: str, rule: ObjectMappingRule, item: Item, row: Mapping[str, Any]
     ) -> Item | Rejection:
-        statement = f"INSERT INTO {schema}.{table} " + json.dumps({k: text(v) for k, v in row.items()})[:1000]
-
         def reject(reason: str, error: str) -> Rejection:
+            statement = f"INSERT INTO {schema}.{table} " + json.dumps({k: text(v) for k, v in row.items()})[:1000]
             return Rejection(schema, table, reason, error, statement)
 
         target = self.target(rule, table)
@@ -505,18 +504,20 @@ def item_key(item: Item, key_names: Iterable[str]) -> tuple[str, ...]:
     return tuple(str(next(iter(item[k].values()))) for k in key_names if k in item)
 
 
+def normalized(value: AttributeValue) -> AttributeValue:
+    """An attribute value as DynamoDB returns it: numbers by value (``2.50`` reads back as ``2.5``)."""
+    if len(value) == 1:
+        ((kind, content),) = value.items()
+        if kind == "N":
+            number = decimal.Decimal(content)
+            return {"N": str(number.normalize()) if number else "0"}
+        if kind == "M":
+            return {"M": {k: normalized(v) for k, v in content.items()}}
+        if kind == "L":
+            return {"L": [normalized(v) for v in content]}
+    return value
+
+
 def canonical(item: Item) -> str:
     """A text form for comparing items: numbers by value, maps by key."""
-
-    def norm(value: Any) -> Any:
-        if isinstance(value, dict) and len(value) == 1:
-            ((kind, content),) = value.items()
-            if kind == "N":
-                return {"N": str(decimal.Decimal(content).normalize())}
-            if kind == "M":
-                return {"M": {k: norm(v) for k, v in sorted(content.items())}}
-            if kind == "L":
-                return {"L": [norm(v) for v in content]}
-        return value
-
-    return json.dumps({k: norm(v) for k, v in sorted(item.items())}, sort_keys=True, separators=(",", ":"))
+    return json.dumps({k: normalized(v) for k, v in item.items()}, sort_keys=True, separators=(",", ":"))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from mappings.engine import Item, Rejection, canonical
+from mappings.engine import Item, Rejection, canonical, normalized
 from rehearsal.plan import Plan
 from rehearsal.source import connect, source_rows
 
@@ -90,7 +90,7 @@ def differences(expected: Item, actual: Item) -> list[dict[str, Any]]:
     for name in sorted(expected.keys() | actual.keys()):
         want, got = expected.get(name), actual.get(name)
         if (want is None) != (got is None) or (
-            want is not None and got is not None and canonical({"a": want}) != canonical({"a": got})
+            want is not None and got is not None and normalized(want) != normalized(got)
         ):
             found.append({"attribute": name, "expected": want, "actual": got})
     return found
@@ -133,7 +133,12 @@ def scan(ddb: Any, table: str, segments: int) -> Iterator[list[Item]]:
 
 
 def _key(table: str, item: Item, names: list[str]) -> str:
-    return json.dumps([table, [canonical({"k": item[n]}) if n in item else None for n in names]])
+    """The item's table and key as one text (numbers by value, as DynamoDB returns them)."""
+    parts = [table]
+    for name in names:
+        value = item.get(name)
+        parts.append("" if value is None else str(next(iter(normalized(value).values()))))
+    return "\x1f".join(parts)
 
 
 def verify(url: str, ddb: Any, plan: Plan, *, segments: int = 4, report: TextIO | None = None) -> Result:
@@ -173,7 +178,7 @@ def verify(url: str, ddb: Any, plan: Plan, *, segments: int = 4, report: TextIO 
                     )
                 db.execute(
                     "INSERT OR REPLACE INTO expected (key, item, source, row) VALUES (?, ?, ?, ?)",
-                    (key, json.dumps(item), f"{schema}.{table}", shown),
+                    (key, canonical(item), f"{schema}.{table}", shown),
                 )
         connection.close()
         result.expected = db.execute("SELECT COUNT(*) FROM expected").fetchone()[0]
@@ -183,7 +188,7 @@ def verify(url: str, ddb: Any, plan: Plan, *, segments: int = 4, report: TextIO 
                 for start in range(0, len(page), LOOKUP):
                     _compare(db, target, names, page[start : start + LOOKUP], result, report)
         for key, item_text, source in db.execute("SELECT key, item, source FROM expected WHERE seen = 0"):
-            table = json.loads(key)[0]
+            table = key.split("\x1f", 1)[0]
             item = json.loads(item_text)
             record = {"type": MISSING_TARGET, "table": table, "key": _key_values(item, key_names[table])}
             result.note({**record, "source_table": source}, report)
@@ -207,14 +212,13 @@ def _compare(
         if key not in found:
             result.note({"type": MISSING_SOURCE, "table": table, "key": _key_values(item, names)}, report)
             continue
-        expected = json.loads(found[key])
-        if canonical(expected) != canonical(item):
+        if canonical(item) != found[key]:
             result.note(
                 {
                     "type": RECORD_DIFF,
                     "table": table,
                     "key": _key_values(item, names),
-                    "details": differences(expected, item),
+                    "details": differences(json.loads(found[key]), item),
                 },
                 report,
             )

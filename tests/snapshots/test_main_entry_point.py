@@ -31,6 +31,7 @@ def test_main_writes_every_stack(main_py_output: Path) -> None:
         "aurora-serverless",
         "minimal",
         "sakila",
+        "shop",
     ]
 
 
