@@ -129,8 +129,12 @@ def main() -> None:
             mariadb.stop()
     assert result.clean and result.actual == count == args.rows, result.render()
     scan_rate, verify_rate = count / scan_seconds, result.actual / verify_seconds
-    print(f"plain boto3 parallel scan ({args.segments} segments): {count} items in {scan_seconds:.1f} s = {scan_rate:,.0f} items/s, resident memory +{scan_peak / 2**20:.1f} MiB")
-    print(f"verify ({args.segments} segments, source read + items built + compared): {result.actual} items in {verify_seconds:.1f} s = {verify_rate:,.0f} items/s, resident memory +{verify_peak / 2**20:.1f} MiB")
+    print(
+        f"plain boto3 parallel scan ({args.segments} segments): {count} items in {scan_seconds:.1f} s = {scan_rate:,.0f} items/s, resident memory +{scan_peak / 2**20:.1f} MiB"
+    )
+    print(
+        f"verify ({args.segments} segments, source read + items built + compared): {result.actual} items in {verify_seconds:.1f} s = {verify_rate:,.0f} items/s, resident memory +{verify_peak / 2**20:.1f} MiB"
+    )
     print(f"ratio verify / plain scan: {verify_rate / scan_rate:.2f} (goal >= 0.5)")
 
 

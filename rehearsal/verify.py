@@ -7,28 +7,31 @@ item no source row maps to) or ``RECORD_DIFF`` (both, with the attributes that d
 actual typed values). Rows DMS would reject and two source rows that map to one item key (the
 later overwrites the earlier) are counted apart: either makes the result unclean.
 
-Bounded memory on tables of any size: the expected items go to a temporary SQLite file; the
-target is read with a parallel scan (``Segment``/``TotalSegments``) and looked up in batches.
+Bounded memory and both sides at once on tables of any size: worker processes read the source in
+key ranges and build the expected items into SQLite files; meanwhile the target is read with a
+parallel scan (``Segment``/``TotalSegments``) into SQLite too; the comparison is a join.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from mappings.engine import Item, Rejection, canonical, normalized
 from rehearsal.plan import Plan
-from rehearsal.source import connect, source_rows
+from rehearsal.source import KeyRange, connect, key_ranges, source_rows
 
 EXAMPLES = 5
-LOOKUP = 500  # item keys looked up in SQLite at a time
+PAGE_ITEMS = 1000
 
 
 #: DMS data validation's failure types.
@@ -104,9 +107,12 @@ def scan(ddb: Any, table: str, segments: int) -> Iterator[list[Item]]:
     def segment(number: int) -> None:
         try:
             paginator = ddb.get_paginator("scan")
-            for page in paginator.paginate(TableName=table, Segment=number, TotalSegments=segments):
+            config = {"PageSize": PAGE_ITEMS}  # small pages: memory bounded by segments, not by the table
+            for page in paginator.paginate(
+                TableName=table, Segment=number, TotalSegments=segments, PaginationConfig=config
+            ):
                 with condition:
-                    while len(pages) > segments * 4:  # bounded: the consumer keeps up
+                    while len(pages) > segments * 2:  # bounded: the consumer keeps up
                         condition.wait()
                     pages.append(page.get("Items", []))
                     condition.notify_all()
@@ -141,84 +147,150 @@ def _key(table: str, item: Item, names: list[str]) -> str:
     return "\x1f".join(parts)
 
 
-def verify(url: str, ddb: Any, plan: Plan, *, segments: int = 4, report: TextIO | None = None) -> Result:
-    """Compare every target table of the task with the items its source rows map to."""
-    result = Result()
-    builder = plan.builder
-    key_names = {name: [k.name for k in d.key_attributes[: 2 if d.sort_key else 1]] for name, d in plan.targets.items()}
-    with tempfile.TemporaryDirectory() as directory:
-        db = sqlite3.connect(Path(directory) / "expected.db")
-        db.execute(
-            "CREATE TABLE expected (key TEXT PRIMARY KEY, item TEXT, source TEXT, row TEXT, seen INTEGER DEFAULT 0)"
-        )
-        connection = connect(url)
-        for schema, table in plan.tables:
-            target = plan.target_of(schema, table).table_name
-            for row in source_rows(connection, schema, table, builder.filter_for(schema, table)):
-                item = builder.build(schema, table, row)
-                if isinstance(item, Rejection):
-                    record = {"type": "REJECTED", "table": target, "key": {}, "source_table": f"{schema}.{table}"}
-                    result.note(
-                        {**record, "error": f"{item.reason}: {item.error}", "statement": item.statement}, report
-                    )
-                    continue
-                key = _key(target, item, key_names[target])
-                shown = json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()})
-                earlier = db.execute("SELECT source, row FROM expected WHERE key = ?", (key,)).fetchone()
-                if earlier is not None:
-                    result.note(
-                        {
-                            "type": "OVERWRITE",
-                            "table": target,
-                            "key": _key_values(item, key_names[target]),
-                            "source_table": f"{earlier[0]} and {schema}.{table}",
-                            "rows": [json.loads(earlier[1]), json.loads(shown)],
-                        },
-                        report,
-                    )
-                db.execute(
-                    "INSERT OR REPLACE INTO expected (key, item, source, row) VALUES (?, ?, ?, ?)",
-                    (key, canonical(item), f"{schema}.{table}", shown),
-                )
-        connection.close()
-        result.expected = db.execute("SELECT COUNT(*) FROM expected").fetchone()[0]
-        for target, names in key_names.items():
-            for page in scan(ddb, target, segments):
-                result.actual += len(page)
-                for start in range(0, len(page), LOOKUP):
-                    _compare(db, target, names, page[start : start + LOOKUP], result, report)
-        for key, item_text, source in db.execute("SELECT key, item, source FROM expected WHERE seen = 0"):
-            table = key.split("\x1f", 1)[0]
-            item = json.loads(item_text)
-            record = {"type": MISSING_TARGET, "table": table, "key": _key_values(item, key_names[table])}
-            result.note({**record, "source_table": source}, report)
-        db.close()
-    return result
-
-
 def _key_values(item: Item, names: list[str]) -> dict[str, Any]:
     return {n: item[n] for n in names if n in item}
 
 
-def _compare(
-    db: sqlite3.Connection, table: str, names: list[str], items: list[Item], result: Result, report: TextIO | None
-) -> None:
-    keys = [_key(table, item, names) for item in items]
-    found = dict(
-        db.execute(f"SELECT key, item FROM expected WHERE key IN ({','.join('?' * len(keys))})", keys).fetchall()
-    )
-    db.executemany("UPDATE expected SET seen = 1 WHERE key = ?", [(k,) for k in keys if k in found])
-    for key, item in zip(keys, items, strict=True):
-        if key not in found:
-            result.note({"type": MISSING_SOURCE, "table": table, "key": _key_values(item, names)}, report)
+# The plan the source workers use: set before the pool forks, so it is never pickled.
+_PLAN: Plan | None = None
+
+
+@dataclass(frozen=True)
+class _Slice:
+    url: str
+    schema: str
+    table: str
+    key_range: KeyRange | None
+    database: str
+
+
+def _build_slice(work: _Slice) -> str:
+    """In a worker process: the expected items of one slice of a source table, into its own SQLite file."""
+    plan = _PLAN
+    assert plan is not None
+    builder = plan.builder
+    target = plan.target_of(work.schema, work.table)
+    names = [k.name for k in target.key_attributes[: 2 if target.sort_key else 1]]
+    db = sqlite3.connect(work.database)
+    db.execute("CREATE TABLE expected (key TEXT, item TEXT, source TEXT, row TEXT)")
+    db.execute("CREATE TABLE rejected (record TEXT)")
+    connection = connect(work.url)
+    rows, rejected = [], []
+    source = f"{work.schema}.{work.table}"
+    table_filter = builder.filter_for(work.schema, work.table)
+    for row in source_rows(connection, work.schema, work.table, table_filter, work.key_range):
+        item = builder.build(work.schema, work.table, row)
+        if isinstance(item, Rejection):
+            record = {"type": "REJECTED", "table": target.table_name, "key": {}, "source_table": source}
+            record |= {"error": f"{item.reason}: {item.error}", "statement": item.statement}
+            rejected.append((json.dumps(record, default=str),))
             continue
-        if canonical(item) != found[key]:
-            result.note(
-                {
-                    "type": RECORD_DIFF,
-                    "table": table,
-                    "key": _key_values(item, names),
-                    "details": differences(json.loads(found[key]), item),
-                },
-                report,
-            )
+        shown = json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()})
+        rows.append((_key(target.table_name, item, names), canonical(item), source, shown))
+        if len(rows) >= 2000:
+            db.executemany("INSERT INTO expected VALUES (?, ?, ?, ?)", rows)
+            rows = []
+    db.executemany("INSERT INTO expected VALUES (?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO rejected VALUES (?)", rejected)
+    db.commit()
+    db.close()
+    connection.close()
+    return work.database
+
+
+def _slices(url: str, plan: Plan, directory: Path, parts: int) -> list[_Slice]:
+    connection = connect(url)
+    try:
+        work: list[_Slice] = []
+        for schema, table in plan.tables:
+            for key_range in key_ranges(connection, schema, plan.builder.tables.get(table), parts):
+                database = str(directory / f"slice-{len(work)}.db")
+                work.append(_Slice(url, schema, table, key_range, database))
+        return work
+    finally:
+        connection.close()
+
+
+def verify(
+    url: str, ddb: Any, plan: Plan, *, segments: int = 4, report: TextIO | None = None, workers: int | None = None
+) -> Result:
+    """Compare every target table of the task with the items its source rows map to.
+
+    The source is read by ``workers`` processes (default: one per core), each a key range of a table;
+    meanwhile this process scans the target tables with ``segments`` parallel scanners. Both sides go
+    into SQLite, and the comparison is a join there: memory stays bounded on tables of any size.
+    """
+    global _PLAN
+    result = Result()
+    workers = workers or os.cpu_count() or 1
+    key_names = {name: [k.name for k in d.key_attributes[: 2 if d.sort_key else 1]] for name, d in plan.targets.items()}
+    with tempfile.TemporaryDirectory() as directory:
+        db = sqlite3.connect(Path(directory) / "verify.db")
+        db.execute("CREATE TABLE actual (key TEXT, item TEXT)")
+        work = _slices(url, plan, Path(directory), workers * 2)
+        _PLAN = plan
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(workers, len(work)), mp_context=context) as pool:
+            built = pool.map(_build_slice, work)
+            for target, names in key_names.items():  # the target, while the workers read the source
+                for page in scan(ddb, target, segments):
+                    result.actual += len(page)
+                    db.executemany(
+                        "INSERT INTO actual VALUES (?, ?)", [(_key(target, i, names), canonical(i)) for i in page]
+                    )
+            databases = list(built)
+        _PLAN = None
+        db.execute("CREATE TABLE rows (key TEXT, item TEXT, source TEXT, row TEXT)")
+        for database in databases:
+            db.execute("ATTACH DATABASE ? AS part", (database,))
+            db.execute("INSERT INTO rows SELECT * FROM part.expected")
+            for (record,) in db.execute("SELECT record FROM part.rejected"):
+                result.note(json.loads(record), report)
+            db.commit()
+            db.execute("DETACH DATABASE part")
+        db.execute("CREATE INDEX rows_key ON rows (key)")
+        _overwrites(db, key_names, result, report)
+        # The last row written for a key is what the table holds (as DMS writing them in order would leave it).
+        db.execute(
+            "CREATE TABLE expected AS SELECT key, item, source FROM rows "
+            "WHERE rowid IN (SELECT MAX(rowid) FROM rows GROUP BY key)"
+        )
+        db.execute("CREATE UNIQUE INDEX expected_key ON expected (key)")
+        db.execute("CREATE INDEX actual_key ON actual (key)")
+        result.expected = db.execute("SELECT COUNT(*) FROM expected").fetchone()[0]
+        _compare(db, key_names, result, report)
+        db.close()
+    return result
+
+
+def _overwrites(db: sqlite3.Connection, key_names: dict[str, list[str]], result: Result, report: TextIO | None) -> None:
+    query = (
+        "SELECT key, GROUP_CONCAT(source, ' and '), MIN(rowid), MAX(rowid) FROM rows GROUP BY key HAVING COUNT(*) > 1"
+    )
+    for key, sources, first, last in db.execute(query).fetchall():
+        table = key.split("\x1f", 1)[0]
+        (item,) = db.execute("SELECT item FROM rows WHERE rowid = ?", (last,)).fetchone()
+        rows = [json.loads(r) for (r,) in db.execute("SELECT row FROM rows WHERE rowid IN (?, ?)", (first, last))]
+        record = {"type": "OVERWRITE", "table": table, "key": _key_values(json.loads(item), key_names[table])}
+        result.note({**record, "source_table": sources, "rows": rows}, report)
+
+
+def _compare(db: sqlite3.Connection, key_names: dict[str, list[str]], result: Result, report: TextIO | None) -> None:
+    missing_source = "SELECT a.key, a.item FROM actual a LEFT JOIN expected e ON e.key = a.key WHERE e.key IS NULL"
+    for key, item_text in db.execute(missing_source):
+        table = key.split("\x1f", 1)[0]
+        record = {"type": MISSING_SOURCE, "table": table, "key": _key_values(json.loads(item_text), key_names[table])}
+        result.note(record, report)
+    missing_target = (
+        "SELECT e.key, e.item, e.source FROM expected e LEFT JOIN actual a ON a.key = e.key WHERE a.key IS NULL"
+    )
+    for key, item_text, source in db.execute(missing_target):
+        table = key.split("\x1f", 1)[0]
+        record = {"type": MISSING_TARGET, "table": table, "key": _key_values(json.loads(item_text), key_names[table])}
+        result.note({**record, "source_table": source}, report)
+    different = "SELECT e.key, e.item, a.item FROM expected e JOIN actual a ON a.key = e.key WHERE a.item <> e.item"
+    for key, expected_text, actual_text in db.execute(different):
+        table = key.split("\x1f", 1)[0]
+        expected, actual = json.loads(expected_text), json.loads(actual_text)
+        record = {"type": RECORD_DIFF, "table": table, "key": _key_values(actual, key_names[table])}
+        result.note({**record, "details": differences(expected, actual)}, report)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ from rehearsal.dynamo import client, create_table
 from rehearsal.load import full_load
 from rehearsal.plan import make_plan
 from rehearsal.source import connect
+from rehearsal.verify import verify
 from tests.integration.test_filters import _stack, cond, filt
 
 
@@ -73,3 +76,39 @@ def test_an_update_that_leaves_the_filter_is_not_applied(mariadb: Any, dynalite:
     kept = ddb.get_item(TableName="leaving", Key={"pk": {"S": "F#1"}})["Item"]
     assert kept["note"] == {"S": "x"} and kept["n"] == {"N": "20"}
     assert UPDATE_LEAVING_FILTER in stats.render()
+
+
+def test_two_rows_writing_one_key_are_an_overwrite_and_a_rejected_row_is_counted(
+    mariadb: Any, dynalite: Any, tmp_path: Path
+) -> None:
+    admin = _database(mariadb, "clash", "CREATE TABLE {db}.f (id INT PRIMARY KEY, twin VARCHAR(3000) NOT NULL, n INT)")
+    with admin.cursor() as cursor:
+        cursor.execute("INSERT INTO clash.f VALUES (1, '7', 1), (2, '7', 2), (3, '8', 3), (4, '9', 4)")
+    document = json.loads(json.dumps(_stack("clash", []).tasks[0].table_mappings.to_dict()))
+    mapping = document["rules"][1]["mapping-parameters"]["attribute-mappings"][0]
+    mapping["value"] = "F#${twin}"  # rows 1 and 2 both become F#7
+    from mappings import TableMappings
+    from rehearsal.stack import Stack
+
+    base = _stack("clash", [])
+    task = dataclasses.replace(base.tasks[0], table_mappings=TableMappings.from_dict(document))
+    stack = Stack(base.path, base.tables, (task,))
+    url = mariadb.url("clash")
+    plan = make_plan(stack, task, connect(url))
+    ddb = client(dynalite.endpoint_url)
+    create_table(ddb, stack.tables["clash"])
+    full_load(url, ddb, plan)
+    with admin.cursor() as cursor:  # a row DMS would reject: its key would be over 2048 bytes
+        cursor.execute("INSERT INTO clash.f VALUES (5, %s, 5)", ("x" * 2100,))
+    report = tmp_path / "verify.jsonl"
+    with report.open("w") as handle:
+        result = verify(url, ddb, make_plan(stack, task, connect(url)), report=handle)
+    assert not result.clean
+    assert {k: v for k, v in result.counts.items() if v} == {"OVERWRITE": 1, "REJECTED": 1}
+    records = {r["type"]: r for r in map(json.loads, report.read_text().splitlines())}
+    assert records["OVERWRITE"]["key"] == {"pk": {"S": "F#7"}}
+    assert records["OVERWRITE"]["source_table"] == "clash.f and clash.f"
+    assert [r["id"] for r in records["OVERWRITE"]["rows"]] == ["1", "2"]
+    assert records["REJECTED"]["error"].startswith(
+        "key-too-long: One or more parameter values were invalid: Size of key pk"
+    )
