@@ -297,6 +297,28 @@ def _frozen_columns(plan: Any, schema: str, table: str) -> set[str]:
     return keys | {f.column_name for f in plan.builder.filter_for(schema, table).filters}
 
 
+def cmd_preflight(args: argparse.Namespace) -> int:
+    from mappings.schema import mysql_settings
+    from rehearsal.preflight import Status, preflight
+    from rehearsal.source import connect
+
+    task = _open(args.stack, args.task)[1] if args.stack else None
+    try:
+        connection = connect(args.mysql_url)
+    except Exception as exc:
+        raise UsageError(f"cannot connect to the source {_redact(args.mysql_url)}: {exc}") from None
+    try:
+        findings = preflight(connection, task=task, database=mysql_settings(args.mysql_url)[1])
+    finally:
+        connection.close()
+    for finding in findings:
+        print(finding.render())
+    errors = sum(f.status is Status.ERROR for f in findings)
+    warnings = sum(f.status is Status.WARNING for f in findings)
+    print(f"preflight of {_redact(args.mysql_url)}: {errors} error(s), {warnings} warning(s)")
+    return 1 if errors else 0
+
+
 def _single_schema(task: StackTask) -> str:
     names = [n for n in task.schema_names if not any(ch in n for ch in "%_[")] or list(task.schema_names)
     if len(names) != 1 or any(ch in names[0] for ch in "%["):
@@ -417,6 +439,19 @@ def _parser() -> argparse.ArgumentParser:
         help="writes DynamoDB refuses (errors, throttling) are retried with backoff up to 10 s this many times "
         "without progress before the follower stops at its checkpoint (default 12: about 45 s)",
     )
+
+    preflight = command(
+        "preflight",
+        "check a live MySQL source for what DMS needs (binlog ROW/FULL, retention, grants, keys, the mapped tables)",
+        f"dms-dynamodb preflight --mysql-url mysql://dms_user:pw@db.example.com:3306/ --stack {EXAMPLE_STACK}",
+        cmd_preflight,
+    )
+    preflight.add_argument("--mysql-url", required=True, help="connect as the user DMS will use")
+    preflight.add_argument(
+        "--stack",
+        help="also check what this stack's task migrates (name or Terraform JSON path); default: the URL's database",
+    )
+    preflight.add_argument("--task", help="the DMS task id, when the stack has several")
     return parser
 
 

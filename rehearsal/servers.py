@@ -84,8 +84,12 @@ class MariaDB:
                 [client, "--no-defaults", f"--socket={self.socket}", "-uroot", database], stdin=handle, check=True
             )
 
+    #: The binlog settings DMS CDC needs (and the rehearsal's follower, which reads column names).
+    BINLOG = ("--binlog-format=ROW", "--binlog-row-image=FULL", "--binlog-row-metadata=FULL")
+
     @classmethod
-    def start(cls, directory: Path) -> MariaDB:
+    def start(cls, directory: Path, *, binlog: tuple[str, ...] = BINLOG) -> MariaDB:
+        """A private server; ``binlog`` replaces the binlog options (e.g. to rehearse a misconfigured source)."""
         data = directory / "data"
         subprocess.run(
             [
@@ -110,9 +114,7 @@ class MariaDB:
                 f"--pid-file={directory / 'mysqld.pid'}",
                 f"--log-error={directory / 'error.log'}",
                 f"--log-bin={data / 'binlog'}",
-                "--binlog-format=ROW",
-                "--binlog-row-image=FULL",
-                "--binlog-row-metadata=FULL",
+                *binlog,
                 "--server-id=1",
             ],
             stdout=subprocess.DEVNULL,
