@@ -65,10 +65,12 @@ DDL_sakila := stacks/sql/sakila-schema.sql
 DDL_aurora-serverless := stacks/sql/sakila-schema.sql
 DDL_minimal := stacks/sql/shop-schema.sql
 DDL_shop := stacks/sql/shop-schema.sql
-STACKS := sakila aurora-serverless minimal shop
+DDL_existing-source := stacks/sql/shop-schema.sql
+STACKS := sakila aurora-serverless minimal shop existing-source
 # Designs whose access patterns `make rehearse` runs on the loaded table (optional).
 DESIGN_sakila := stacks.sakila_design:SAKILA_DESIGN
 DESIGN_shop := stacks.shop_design:SHOP_DESIGN
+DESIGN_existing-source := stacks.shop_design:SHOP_DESIGN
 ddl = $(or $(SCHEMA),$(DDL_$(1)),$(error no DDL known for stack '$(1)': pass SCHEMA=path/to/ddl.sql))
 
 ## check: synthesize, then check all tasks of each stack together against its DDL (STACK=name SCHEMA=ddl.sql STRICT=1)

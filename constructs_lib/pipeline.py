@@ -33,6 +33,12 @@ from constructs_lib.aws import (
     VpcSecurityGroupEgressRule,
 )
 from constructs_lib.errors import ConstructValidationError
+from constructs_lib.existing import (
+    ExistingSourceEndpoint,
+    ExistingTargetEndpoint,
+    MigrationSource,
+    MigrationTarget,
+)
 from constructs_lib.mapping_fit import mapping_fit_problems
 from constructs_lib.monitoring import MigrationMonitoring, MonitoringProps
 from constructs_lib.naming import dms_identifier
@@ -44,6 +50,7 @@ from constructs_lib.pipeline_props import (
     ServerlessCompute,
     SslMode,
 )
+from constructs_lib.table_props import SingleTableProps
 from constructs_lib.terraform import literal, literal_tags
 from mappings import TableMappings, TargetTablePrepMode, TaskSettings
 from mappings.dynamodb_settings import dynamodb_settings_issues
@@ -91,7 +98,7 @@ class DmsMigrationPipeline(Construct):
         super().__init__(scope, id)
         self.props = props
         self.table_mappings: TableMappings = props.resolved_mappings()
-        problems = mapping_fit_problems(self.table_mappings, props.target.props)
+        problems = mapping_fit_problems(self.table_mappings, self.target_props)
         if problems:
             raise ConstructValidationError("\n  ".join(["mappings do not fit the target table:", *problems]), self)
         self.task_settings = resolve_task_settings(props.task_settings)
@@ -102,7 +109,8 @@ class DmsMigrationPipeline(Construct):
         waits = list(props.account_roles.dependables) if props.account_roles else []
 
         self.security_group = self._define_security_group()
-        props.source.allow_from(self.security_group.id)
+        if not isinstance(props.source, ExistingSourceEndpoint):
+            props.source.allow_from(self.security_group.id)
         serverless = props.serverless is not None
         self.service_endpoints = (
             ServiceEndpoints(
@@ -126,34 +134,43 @@ class DmsMigrationPipeline(Construct):
             tags=self._tags,
             depends_on=waits or None,
         )
-        target_role, target_policy = self._define_target_role()
-        secrets_role, secrets_policy = self._define_secrets_role()
-        self.source_endpoint = DmsEndpoint(
-            self,
-            "SourceEndpoint",
-            endpoint_id=f"{props.identifier}-source",
-            endpoint_type="source",
-            engine_name=props.source.engine_name,
-            database_name=props.source.database_name,
-            secrets_manager_arn=props.source.dms_secret_arn,
-            secrets_manager_access_role_arn=secrets_role.arn,
-            ssl_mode=props.source_ssl_mode.value,
-            kms_key_arn=props.kms_key_arn,
-            tags=self._tags,
-            depends_on=[secrets_policy],
-        )
-        self.target_endpoint = DmsEndpoint(
-            self,
-            "TargetEndpoint",
-            endpoint_id=f"{props.identifier}-target",
-            endpoint_type="target",
-            engine_name="dynamodb",
-            service_access_role=target_role.arn,
-            kms_key_arn=props.kms_key_arn,
-            tags=self._tags,
-            depends_on=[target_policy],
-        )
-        task_dependencies = [target_policy, secrets_policy, *waits]
+        secrets_policy = target_policy = None
+        if isinstance(props.source, ExistingSourceEndpoint):
+            self.source_endpoint_arn: str = props.source.endpoint_arn
+        else:
+            secrets_role, secrets_policy = self._define_secrets_role(props.source)
+            self.source_endpoint = DmsEndpoint(
+                self,
+                "SourceEndpoint",
+                endpoint_id=f"{props.identifier}-source",
+                endpoint_type="source",
+                engine_name=props.source.engine_name,
+                database_name=props.source.database_name,
+                secrets_manager_arn=props.source.dms_secret_arn,
+                secrets_manager_access_role_arn=secrets_role.arn,
+                ssl_mode=(props.source.ssl_mode or props.source_ssl_mode).value,
+                kms_key_arn=props.kms_key_arn,
+                tags=self._tags,
+                depends_on=[secrets_policy],
+            )
+            self.source_endpoint_arn = self.source_endpoint.endpoint_arn
+        if isinstance(props.target, ExistingTargetEndpoint):
+            self.target_endpoint_arn: str = props.target.endpoint_arn
+        else:
+            target_role, target_policy = self._define_target_role(props.target)
+            self.target_endpoint = DmsEndpoint(
+                self,
+                "TargetEndpoint",
+                endpoint_id=f"{props.identifier}-target",
+                endpoint_type="target",
+                engine_name="dynamodb",
+                service_access_role=target_role.arn,
+                kms_key_arn=props.kms_key_arn,
+                tags=self._tags,
+                depends_on=[target_policy],
+            )
+            self.target_endpoint_arn = self.target_endpoint.endpoint_arn
+        task_dependencies = [*(p for p in (target_policy, secrets_policy) if p is not None), *waits]
         if props.serverless is None:
             self._define_instance_and_task(task_dependencies)
         else:
@@ -172,6 +189,14 @@ class DmsMigrationPipeline(Construct):
             else None
         )
 
+    @property
+    def target_props(self) -> SingleTableProps:
+        """The target table as the mapping checks see it (from an existing endpoint's design too)."""
+        target = self.props.target
+        if isinstance(target, ExistingTargetEndpoint):
+            return SingleTableProps.from_design(target.table)
+        return target.props
+
     # ------------------------------------------------------------------ network and roles
 
     def _define_security_group(self) -> SecurityGroup:
@@ -184,16 +209,29 @@ class DmsMigrationPipeline(Construct):
             vpc_id=props.vpc_id,
             tags=self._tags,
         )
-        VpcSecurityGroupEgressRule(
-            self,
-            "EgressToMySql",
-            security_group_id=group.id,
-            referenced_security_group_id=props.source.security_group.id,
-            ip_protocol="tcp",
-            from_port=3306,
-            to_port=3306,
-            description="MySQL source",
-        )
+        network = props.source.network
+        if network.security_group_id is not None:
+            VpcSecurityGroupEgressRule(
+                self,
+                "EgressToMySql",
+                security_group_id=group.id,
+                referenced_security_group_id=network.security_group_id,
+                ip_protocol="tcp",
+                from_port=network.port,
+                to_port=network.port,
+                description="MySQL source",
+            )
+        for position, block in enumerate(network.cidr_blocks):
+            VpcSecurityGroupEgressRule(
+                self,
+                f"EgressToMySql{position}",
+                security_group_id=group.id,
+                cidr_ipv4=block,
+                ip_protocol="tcp",
+                from_port=network.port,
+                to_port=network.port,
+                description=literal(f"MySQL source in {block}"),
+            )
         if not props.network.needs_endpoints(props.serverless is not None):
             VpcSecurityGroupEgressRule(
                 self,
@@ -227,7 +265,7 @@ class DmsMigrationPipeline(Construct):
             ],
         )
 
-    def _define_target_role(self) -> tuple[IamRole, IamRolePolicy]:
+    def _define_target_role(self, target: MigrationTarget) -> tuple[IamRole, IamRolePolicy]:
         role = IamRole(
             self,
             "TargetAccessRole",
@@ -236,9 +274,9 @@ class DmsMigrationPipeline(Construct):
             assume_role_policy=self._trust_policy("TargetTrustPolicy", regional=False).json,
             tags=self._tags,
         )
-        return role, self.props.target.grant_dms_target(role)
+        return role, target.grant_dms_target(role)
 
-    def _define_secrets_role(self) -> tuple[IamRole, IamRolePolicy]:
+    def _define_secrets_role(self, source: MigrationSource) -> tuple[IamRole, IamRolePolicy]:
         props = self.props
         role = IamRole(
             self,
@@ -252,13 +290,13 @@ class DmsMigrationPipeline(Construct):
             DataAwsIamPolicyDocumentStatement(
                 sid="ReadSourceSecret",
                 actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                resources=[props.source.dms_secret_arn],
+                resources=[source.dms_secret_arn],
             )
         ]
-        if props.source.props.kms_key_arn:
+        if source.secret_kms_key_arn:
             statements.append(
                 DataAwsIamPolicyDocumentStatement(
-                    sid="DecryptSourceSecret", actions=["kms:Decrypt"], resources=[props.source.props.kms_key_arn]
+                    sid="DecryptSourceSecret", actions=["kms:Decrypt"], resources=[source.secret_kms_key_arn]
                 )
             )
         document = DataAwsIamPolicyDocument(self, "SecretsPolicyDocument", statement=statements)
@@ -317,8 +355,8 @@ class DmsMigrationPipeline(Construct):
             replication_task_id=identifier,
             migration_type=migration_type.value,
             replication_instance_arn=self.replication_instance.replication_instance_arn,
-            source_endpoint_arn=self.source_endpoint.endpoint_arn,
-            target_endpoint_arn=self.target_endpoint.endpoint_arn,
+            source_endpoint_arn=self.source_endpoint_arn,
+            target_endpoint_arn=self.target_endpoint_arn,
             table_mappings=literal(mappings.to_json(), what="table_mappings"),
             replication_task_settings=literal(settings.to_json(), what="task_settings"),
             start_replication_task=props.start_replication_task,
@@ -350,7 +388,7 @@ class DmsMigrationPipeline(Construct):
             f"{self.props.identifier}-{suffix}", prop="DmsMigrationPipeline.add_task(suffix)", max_length=255
         )
         mappings = self.props.check_mappings(table_mappings, prop=f"add_task({suffix!r}).table_mappings")
-        problems = mapping_fit_problems(mappings, self.props.target.props)
+        problems = mapping_fit_problems(mappings, self.target_props)
         if problems:
             raise ConstructValidationError("\n  ".join(["mappings do not fit the target table:", *problems]), self)
         task = self._define_task(
@@ -371,8 +409,8 @@ class DmsMigrationPipeline(Construct):
             "ReplicationConfig",
             replication_config_identifier=props.identifier,
             replication_type=props.migration_type.value,
-            source_endpoint_arn=self.source_endpoint.endpoint_arn,
-            target_endpoint_arn=self.target_endpoint.endpoint_arn,
+            source_endpoint_arn=self.source_endpoint_arn,
+            target_endpoint_arn=self.target_endpoint_arn,
             table_mappings=literal(self.table_mappings.to_json(), what="table_mappings"),
             replication_settings=literal(self.task_settings.to_json(), what="task_settings"),
             start_replication=props.start_replication_task,

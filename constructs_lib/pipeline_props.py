@@ -23,8 +23,7 @@ from mappings.enums import MigrationType as MigrationType  # re-exported: the co
 
 if TYPE_CHECKING:
     from constructs_lib.dms_roles import DmsAccountRoles
-    from constructs_lib.single_table import DynamoDbSingleTable
-    from constructs_lib.source_database import MySqlSource
+    from constructs_lib.existing import ExistingSourceEndpoint, ExistingTargetEndpoint, MigrationSource, MigrationTarget
 
 
 class ReplicationInstanceClass(StrEnum):
@@ -125,8 +124,12 @@ class DmsMigrationPipelineProps:
     identifier: str
     vpc_id: str
     subnet_ids: Sequence[str]
-    source: MySqlSource
-    target: DynamoDbSingleTable
+    #: A :class:`~constructs_lib.source_database.MySqlSource` (created here), an
+    #: :class:`~constructs_lib.existing.ExistingMySqlSource`, or an existing endpoint.
+    source: MigrationSource | ExistingSourceEndpoint
+    #: A :class:`~constructs_lib.single_table.DynamoDbSingleTable` (created here), an
+    #: :class:`~constructs_lib.existing.ExistingDynamoDbTable`, or an existing endpoint.
+    target: MigrationTarget | ExistingTargetEndpoint
     #: A :class:`~mappings.TableMappings`, or a DMS JSON document (validated the same way).
     table_mappings: TableMappings | str
     #: Default: - ``TargetTablePrepMode=DO_NOTHING``, logging on.
@@ -157,6 +160,7 @@ class DmsMigrationPipelineProps:
     tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._check_types()
         dms_identifier(self.identifier, prop="DmsMigrationPipelineProps.identifier", max_length=55)
         require(
             5 <= self.allocated_storage_gb <= 6144,
@@ -175,6 +179,46 @@ class DmsMigrationPipelineProps:
                 self.cdc_start_time is None and self.cdc_start_position is None,
                 "DmsMigrationPipelineProps.serverless: DMS Serverless does not support custom CDC start points; "
                 "drop cdc_start_time/cdc_start_position or use a replication instance",
+            )
+
+    def _check_types(self) -> None:
+        """Wrong types fail here, naming the prop and what is allowed (not later, deep in the construct)."""
+        from constructs_lib.existing import (
+            ExistingDynamoDbTable,
+            ExistingMySqlSource,
+            ExistingSourceEndpoint,
+            ExistingTargetEndpoint,
+        )
+        from constructs_lib.single_table import DynamoDbSingleTable
+        from constructs_lib.source_database import MySqlSource
+
+        prefix = "DmsMigrationPipelineProps"
+        for name, enum in (
+            ("migration_type", MigrationType),
+            ("replication_instance_class", ReplicationInstanceClass),
+            ("source_ssl_mode", SslMode),
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, enum):
+                close = next((m for m in enum if m.value == value), None)
+                hint = f" (did you mean {enum.__name__}.{close.name}?)" if close is not None else ""
+                raise ConstructValidationError(
+                    f"{prefix}.{name}: {value!r} is a {type(value).__name__}, not a {enum.__name__}{hint}; allowed: "
+                    + ", ".join(f"{enum.__name__}.{m.name}" for m in enum)
+                )
+        sources = (MySqlSource, ExistingMySqlSource, ExistingSourceEndpoint)
+        if not isinstance(self.source, sources):
+            raise ConstructValidationError(
+                f"{prefix}.source: a {type(self.source).__name__}; allowed: " + ", ".join(t.__name__ for t in sources)
+            )
+        targets = (DynamoDbSingleTable, ExistingDynamoDbTable, ExistingTargetEndpoint)
+        if not isinstance(self.target, targets):
+            raise ConstructValidationError(
+                f"{prefix}.target: a {type(self.target).__name__}; allowed: " + ", ".join(t.__name__ for t in targets)
+            )
+        if isinstance(self.subnet_ids, str):
+            raise ConstructValidationError(
+                f"{prefix}.subnet_ids: {self.subnet_ids!r} is a string; give a list of subnet ids (or a Terraform list)"
             )
 
     def _check_cdc_start(self) -> None:

@@ -106,34 +106,31 @@ class DynamoDbSingleTable(Construct):
 
     def grant_dms_target(self, role: IamRole) -> IamRolePolicy:
         """Let DMS (through ``role``) load this table and keep its control tables next to it."""
-        context = AccountContext.of(self)
-        document = DataAwsIamPolicyDocument(
-            self,
-            "DmsTargetPolicyDocument",
-            statement=[
-                DataAwsIamPolicyDocumentStatement(
-                    sid="DmsTargetTable", actions=list(DMS_TABLE_ACTIONS), resources=[self.table_arn]
-                ),
-                DataAwsIamPolicyDocumentStatement(
-                    sid="DmsControlTables",
-                    actions=list(DMS_CONTROL_TABLE_ACTIONS),
-                    resources=[context.arn("dynamodb", f"table/{name}") for name in DMS_CONTROL_TABLES],
-                ),
-                *(
-                    [
-                        DataAwsIamPolicyDocumentStatement(
-                            sid="DmsTableKey",
-                            actions=["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                            resources=[self.props.kms_key_arn],
-                        )
-                    ]
-                    if self.props.kms_key_arn
-                    else []
-                ),
-                # ListTables has no resource-level permissions; DMS calls it in the connection test.
-                DataAwsIamPolicyDocumentStatement(
-                    sid="DmsListTables", actions=["dynamodb:ListTables"], resources=["*"]
-                ),
-            ],
+        return dms_target_policy(self, role, self.table_arn, self.props.kms_key_arn)
+
+
+def dms_target_policy(scope: Construct, role: IamRole, table_arn: str, kms_key_arn: str | None) -> IamRolePolicy:
+    """The least-privilege policy DMS needs on a target table: the table, its control tables, ListTables."""
+    context = AccountContext.of(scope)
+    statements = [
+        DataAwsIamPolicyDocumentStatement(sid="DmsTargetTable", actions=list(DMS_TABLE_ACTIONS), resources=[table_arn]),
+        DataAwsIamPolicyDocumentStatement(
+            sid="DmsControlTables",
+            actions=list(DMS_CONTROL_TABLE_ACTIONS),
+            resources=[context.arn("dynamodb", f"table/{name}") for name in DMS_CONTROL_TABLES],
+        ),
+    ]
+    if kms_key_arn:
+        statements.append(
+            DataAwsIamPolicyDocumentStatement(
+                sid="DmsTableKey",
+                actions=["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                resources=[kms_key_arn],
+            )
         )
-        return IamRolePolicy(self, "DmsTargetPolicy", name="dms-dynamodb-target", role=role.id, policy=document.json)
+    # ListTables has no resource-level permissions; DMS calls it in the connection test.
+    statements.append(
+        DataAwsIamPolicyDocumentStatement(sid="DmsListTables", actions=["dynamodb:ListTables"], resources=["*"])
+    )
+    document = DataAwsIamPolicyDocument(scope, "DmsTargetPolicyDocument", statement=statements)
+    return IamRolePolicy(scope, "DmsTargetPolicy", name="dms-dynamodb-target", role=role.id, policy=document.json)

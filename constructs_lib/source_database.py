@@ -44,6 +44,17 @@ from constructs_lib.naming import rds_identifier
 from constructs_lib.terraform import literal, literal_tags
 
 MYSQL_PORT = 3306
+
+
+@dataclass(frozen=True)
+class SourceNetwork:
+    """How DMS reaches a source: its port, and either a security group or CIDR blocks."""
+
+    port: int
+    security_group_id: str | None = None
+    cidr_blocks: tuple[str, ...] = ()
+
+
 #: Parameters DMS CDC needs on a MySQL source.
 BINLOG_PARAMETERS = {"binlog_format": "ROW", "binlog_row_image": "FULL"}
 #: TLS only: DMS connects with ssl_mode require (or stricter), so nothing else needs plain text.
@@ -300,6 +311,20 @@ class MySqlSource(Construct):
     def dms_secret_arn(self) -> str:
         arn: str = self.dms_secret.arn
         return arn
+
+    @property
+    def secret_kms_key_arn(self) -> str | None:
+        return self.props.kms_key_arn
+
+    @property
+    def network(self) -> SourceNetwork:
+        group: str = self.security_group.id
+        return SourceNetwork(MYSQL_PORT, security_group_id=group)
+
+    @property
+    def ssl_mode(self) -> None:
+        """None: the pipeline's ``source_ssl_mode`` applies (this database accepts TLS only)."""
+        return None
 
     def allow_from(self, security_group_id: str, *, description: str = "MySQL from DMS") -> None:
         """Open 3306 to one security group (the DMS replication instance's), and nothing else."""

@@ -5,8 +5,10 @@ Pure Python (no jsii), so mapping checks and tests can use it without loading th
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from constructs_lib.errors import ConstructValidationError, require
 from constructs_lib.naming import dynamodb_table_name
@@ -88,15 +90,25 @@ class SingleTableProps:
         return tuple(keys)
 
     @classmethod
-    def from_design(cls, design: TableDesign, **overrides: object) -> SingleTableProps:
-        """The table props a :class:`~mappings.design.TableDesign` declares (billing, tags... as overrides)."""
-        return cls(
-            table_name=design.table_name,
-            partition_key=design.partition_key,
-            sort_key=design.sort_key,
-            global_secondary_indexes=design.indexes,
-            **overrides,  # type: ignore[arg-type]
+    def from_design(cls, design: TableDesign, **overrides: Any) -> SingleTableProps:
+        """The table props a :class:`~mappings.design.TableDesign` declares.
+
+        ``overrides`` are any other ``SingleTableProps`` fields (billing, capacities, tags, key, deletion
+        protection), or a design field to replace (``table_name=`` for a per-environment name).
+        """
+        fields: dict[str, Any] = {
+            "table_name": design.table_name,
+            "partition_key": design.partition_key,
+            "sort_key": design.sort_key,
+            "global_secondary_indexes": design.indexes,
+        }
+        unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(cls)})
+        require(
+            not unknown,
+            f"SingleTableProps.from_design: unknown override(s) {', '.join(unknown)}; allowed: "
+            f"{', '.join(f.name for f in dataclasses.fields(cls))}",
         )
+        return cls(**{**fields, **overrides})
 
     def gsi_key_names(self) -> set[str]:
         return {k.name for g in self.global_secondary_indexes for k in (g.partition_key, g.sort_key) if k}

@@ -8,6 +8,7 @@ from cdktf import App, TerraformStack
 
 from stacks.aurora_serverless import AuroraServerlessStack
 from stacks.config import StackConfig
+from stacks.existing_source import ExistingSourceStack
 from stacks.minimal import MinimalStack
 from stacks.sakila import SakilaMigrationStack
 from stacks.shop import ShopMigrationStack
@@ -19,6 +20,7 @@ STACKS: dict[str, StackFactory] = {
     "minimal": lambda app, config: MinimalStack(app, "minimal", config),
     "aurora-serverless": lambda app, config: AuroraServerlessStack(app, "aurora-serverless", config),
     "shop": lambda app, config: ShopMigrationStack(app, "shop", config),
+    "existing-source": lambda app, config: ExistingSourceStack(app, "existing-source", config),
 }
 
 

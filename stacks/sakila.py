@@ -13,6 +13,7 @@ from cdktf import TerraformOutput, TerraformStack, TerraformVariable
 from constructs import Construct
 
 from constructs_lib.dms_roles import DmsAccountRoles, DmsAccountRolesProps
+from constructs_lib.existing import MigrationSource
 from constructs_lib.kms import MigrationKey
 from constructs_lib.network import NetworkProps
 from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps, MigrationType
@@ -51,13 +52,13 @@ def route_table_input(stack: TerraformStack) -> list[str]:
     return tables.list_value
 
 
-def pipeline_outputs(stack: TerraformStack, source: MySqlSource, pipeline: DmsMigrationPipeline) -> None:
+def pipeline_outputs(stack: TerraformStack, source: MigrationSource, pipeline: DmsMigrationPipeline) -> None:
     """Outputs with static names, so scripts can read them (terraform output -raw replication_task_arn)."""
     outputs = {
         "replication_task_arn": (pipeline.replication_arn, "Start it with aws dms start-replication-task"),
-        "target_table_name": (pipeline.props.target.table_name, "The DynamoDB single table"),
-        "source_endpoint_arn": (pipeline.source_endpoint.endpoint_arn, "DMS MySQL source endpoint"),
-        "target_endpoint_arn": (pipeline.target_endpoint.endpoint_arn, "DMS DynamoDB target endpoint"),
+        "target_table_name": (pipeline.target_props.table_name, "The DynamoDB single table"),
+        "source_endpoint_arn": (pipeline.source_endpoint_arn, "DMS MySQL source endpoint"),
+        "target_endpoint_arn": (pipeline.target_endpoint_arn, "DMS DynamoDB target endpoint"),
         "dms_source_secret_arn": (source.dms_secret_arn, "Fill with {username, password, host, port} after deploy"),
         "source_address": (source.endpoint_address, "MySQL host, for the secret and the DMS user's grants"),
     }

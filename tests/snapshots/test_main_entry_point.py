@@ -29,6 +29,7 @@ def main_py_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_main_writes_every_stack(main_py_output: Path) -> None:
     assert sorted(p.parent.name for p in main_py_output.glob("stacks/*/cdk.tf.json")) == [
         "aurora-serverless",
+        "existing-source",
         "minimal",
         "sakila",
         "shop",

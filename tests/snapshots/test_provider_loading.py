@@ -25,7 +25,7 @@ def test_plain_and_lazy_imports_give_byte_identical_stacks(tmp_path: Path) -> No
     _synth(tmp_path / "plain", "plain")
     _synth(tmp_path / "lazy", "lazy")
     names = sorted(p.parent.name for p in (tmp_path / "plain").glob("stacks/*/cdk.tf.json"))
-    assert names == ["aurora-serverless", "minimal", "sakila", "shop"]
+    assert names == ["aurora-serverless", "existing-source", "minimal", "sakila", "shop"]
     for name in names:
         plain = tmp_path / "plain" / "stacks" / name / "cdk.tf.json"
         lazy = tmp_path / "lazy" / "stacks" / name / "cdk.tf.json"
