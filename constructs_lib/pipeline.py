@@ -134,42 +134,13 @@ class DmsMigrationPipeline(Construct):
             tags=self._tags,
             depends_on=waits or None,
         )
-        secrets_policy = target_policy = None
-        if isinstance(props.source, ExistingSourceEndpoint):
-            self.source_endpoint_arn: str = props.source.endpoint_arn
-        else:
-            secrets_role, secrets_policy = self._define_secrets_role(props.source)
-            self.source_endpoint = DmsEndpoint(
-                self,
-                "SourceEndpoint",
-                endpoint_id=f"{props.identifier}-source",
-                endpoint_type="source",
-                engine_name=props.source.engine_name,
-                database_name=props.source.database_name,
-                secrets_manager_arn=props.source.dms_secret_arn,
-                secrets_manager_access_role_arn=secrets_role.arn,
-                ssl_mode=(props.source.ssl_mode or props.source_ssl_mode).value,
-                kms_key_arn=props.kms_key_arn,
-                tags=self._tags,
-                depends_on=[secrets_policy],
-            )
-            self.source_endpoint_arn = self.source_endpoint.endpoint_arn
-        if isinstance(props.target, ExistingTargetEndpoint):
-            self.target_endpoint_arn: str = props.target.endpoint_arn
-        else:
-            target_role, target_policy = self._define_target_role(props.target)
-            self.target_endpoint = DmsEndpoint(
-                self,
-                "TargetEndpoint",
-                endpoint_id=f"{props.identifier}-target",
-                endpoint_type="target",
-                engine_name="dynamodb",
-                service_access_role=target_role.arn,
-                kms_key_arn=props.kms_key_arn,
-                tags=self._tags,
-                depends_on=[target_policy],
-            )
-            self.target_endpoint_arn = self.target_endpoint.endpoint_arn
+        # Roles first, then endpoints: the synthesized order (and so the HCL) stays as reviewers know it.
+        target = props.target if not isinstance(props.target, ExistingTargetEndpoint) else None
+        source = props.source if not isinstance(props.source, ExistingSourceEndpoint) else None
+        target_role, target_policy = self._define_target_role(target) if target else (None, None)
+        secrets_role, secrets_policy = self._define_secrets_role(source) if source else (None, None)
+        self.source_endpoint_arn: str = self._define_source_endpoint(source, secrets_role, secrets_policy)
+        self.target_endpoint_arn: str = self._define_target_endpoint(target_role, target_policy)
         task_dependencies = [*(p for p in (target_policy, secrets_policy) if p is not None), *waits]
         if props.serverless is None:
             self._define_instance_and_task(task_dependencies)
@@ -188,6 +159,51 @@ class DmsMigrationPipeline(Construct):
             if props.monitoring is not None
             else None
         )
+
+    def _define_source_endpoint(
+        self, source: MigrationSource | None, role: IamRole | None, policy: IamRolePolicy | None
+    ) -> str:
+        """The MySQL source endpoint's ARN: a new endpoint reading the source's secret, or the existing one."""
+        props = self.props
+        if source is None or role is None:
+            assert isinstance(props.source, ExistingSourceEndpoint)
+            return props.source.endpoint_arn
+        self.source_endpoint = DmsEndpoint(
+            self,
+            "SourceEndpoint",
+            endpoint_id=f"{props.identifier}-source",
+            endpoint_type="source",
+            engine_name=source.engine_name,
+            database_name=source.database_name,
+            secrets_manager_arn=source.dms_secret_arn,
+            secrets_manager_access_role_arn=role.arn,
+            ssl_mode=(source.ssl_mode or props.source_ssl_mode).value,
+            kms_key_arn=props.kms_key_arn,
+            tags=self._tags,
+            depends_on=[policy],
+        )
+        arn: str = self.source_endpoint.endpoint_arn
+        return arn
+
+    def _define_target_endpoint(self, role: IamRole | None, policy: IamRolePolicy | None) -> str:
+        """The DynamoDB target endpoint's ARN: a new endpoint with the service access role, or the existing one."""
+        props = self.props
+        if role is None:
+            assert isinstance(props.target, ExistingTargetEndpoint)
+            return props.target.endpoint_arn
+        self.target_endpoint = DmsEndpoint(
+            self,
+            "TargetEndpoint",
+            endpoint_id=f"{props.identifier}-target",
+            endpoint_type="target",
+            engine_name="dynamodb",
+            service_access_role=role.arn,
+            kms_key_arn=props.kms_key_arn,
+            tags=self._tags,
+            depends_on=[policy],
+        )
+        arn: str = self.target_endpoint.endpoint_arn
+        return arn
 
     @property
     def target_props(self) -> SingleTableProps:
