@@ -100,6 +100,7 @@ rehearse-cdc: synth mariadb .rehearsal/sakila-data.sql
 ## lint: ruff and mypy --strict over the packages, the tests and the benches
 lint: bootstrap
 	$(BIN)/ruff check .
+	$(BIN)/python -m tests.provider_stubs .mypy-stubs
 	$(BIN)/mypy
 
 bench: bootstrap

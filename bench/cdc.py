@@ -13,8 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _sakila import sakila_plan, sakila_servers
-
+from bench._sakila import sakila_plan, sakila_servers
 from rehearsal.cdc import ChangeApplier, binlog_head, follow
 from rehearsal.dynamo import client, create_table
 from rehearsal.load import full_load

@@ -22,8 +22,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from _sakila import ROOT  # noqa: F401  (puts the project on sys.path)
-
 from rehearsal.dynamo import client, create_table
 from rehearsal.load import full_load
 from rehearsal.plan import make_plan

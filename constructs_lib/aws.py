@@ -16,7 +16,7 @@ import os
 import sys
 import types
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 PACKAGE = "cdktf_cdktf_provider_aws"
 ASSEMBLY = "provider-aws@21.22.1.jsii.tgz"
@@ -64,80 +64,170 @@ def load(module: str) -> Any:
         raise ProviderLayoutError(f"{PACKAGE}.{module} not found ({exc}); the provider layout changed") from exc
 
 
-_provider = load("provider")
-_dms_endpoint = load("dms_endpoint")
-_dms_instance = load("dms_replication_instance")
-_dms_subnet_group = load("dms_replication_subnet_group")
-_dms_task = load("dms_replication_task")
-_dms_config = load("dms_replication_config")
-_dynamodb_table = load("dynamodb_table")
-_iam_role = load("iam_role")
-_iam_role_policy = load("iam_role_policy")
-_iam_attachment = load("iam_role_policy_attachment")
-_db_instance = load("db_instance")
-_db_parameter_group = load("db_parameter_group")
-_db_subnet_group = load("db_subnet_group")
-_rds_cluster = load("rds_cluster")
-_rds_cluster_instance = load("rds_cluster_instance")
-_rds_cluster_parameter_group = load("rds_cluster_parameter_group")
-_security_group = load("security_group")
-_sg_ingress = load("vpc_security_group_ingress_rule")
-_sg_egress = load("vpc_security_group_egress_rule")
-_log_group = load("cloudwatch_log_group")
-_caller_identity = load("data_aws_caller_identity")
-_partition = load("data_aws_partition")
-_region = load("data_aws_region")
-_policy_document = load("data_aws_iam_policy_document")
-_kms_key = load("kms_key")
-_kms_alias = load("kms_alias")
-_sns_topic = load("sns_topic")
-_sns_subscription = load("sns_topic_subscription")
-_alarm = load("cloudwatch_metric_alarm")
-_event_subscription = load("dms_event_subscription")
-_vpc_endpoint = load("vpc_endpoint")
-_secret = load("secretsmanager_secret")
+if TYPE_CHECKING:  # the real classes, so mypy checks every keyword (stubs: tests/provider_stubs.py)
+    from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup as CloudwatchLogGroup
+    from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm as CloudwatchMetricAlarm
+    from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity as DataAwsCallerIdentity
+    from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+        DataAwsIamPolicyDocument as DataAwsIamPolicyDocument,
+    )
+    from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+        DataAwsIamPolicyDocumentStatement as DataAwsIamPolicyDocumentStatement,
+    )
+    from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+        DataAwsIamPolicyDocumentStatementCondition as DataAwsIamPolicyDocumentStatementCondition,
+    )
+    from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+        DataAwsIamPolicyDocumentStatementPrincipals as DataAwsIamPolicyDocumentStatementPrincipals,
+    )
+    from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition as DataAwsPartition
+    from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion as DataAwsRegion
+    from cdktf_cdktf_provider_aws.db_instance import DbInstance as DbInstance
+    from cdktf_cdktf_provider_aws.db_parameter_group import (
+        DbParameterGroup as DbParameterGroup,
+    )
+    from cdktf_cdktf_provider_aws.db_parameter_group import (
+        DbParameterGroupParameter as DbParameterGroupParameter,
+    )
+    from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup as DbSubnetGroup
+    from cdktf_cdktf_provider_aws.dms_endpoint import (
+        DmsEndpoint as DmsEndpoint,
+    )
+    from cdktf_cdktf_provider_aws.dms_endpoint import (
+        DmsEndpointMysqlSettings as DmsEndpointMysqlSettings,
+    )
+    from cdktf_cdktf_provider_aws.dms_event_subscription import DmsEventSubscription as DmsEventSubscription
+    from cdktf_cdktf_provider_aws.dms_replication_config import (
+        DmsReplicationConfig as DmsReplicationConfig,
+    )
+    from cdktf_cdktf_provider_aws.dms_replication_config import (
+        DmsReplicationConfigComputeConfig as DmsReplicationConfigComputeConfig,
+    )
+    from cdktf_cdktf_provider_aws.dms_replication_instance import DmsReplicationInstance as DmsReplicationInstance
+    from cdktf_cdktf_provider_aws.dms_replication_subnet_group import (
+        DmsReplicationSubnetGroup as DmsReplicationSubnetGroup,
+    )
+    from cdktf_cdktf_provider_aws.dms_replication_task import DmsReplicationTask as DmsReplicationTask
+    from cdktf_cdktf_provider_aws.dynamodb_table import (
+        DynamodbTable as DynamodbTable,
+    )
+    from cdktf_cdktf_provider_aws.dynamodb_table import (
+        DynamodbTableAttribute as DynamodbTableAttribute,
+    )
+    from cdktf_cdktf_provider_aws.dynamodb_table import (
+        DynamodbTableGlobalSecondaryIndex as DynamodbTableGlobalSecondaryIndex,
+    )
+    from cdktf_cdktf_provider_aws.dynamodb_table import (
+        DynamodbTablePointInTimeRecovery as DynamodbTablePointInTimeRecovery,
+    )
+    from cdktf_cdktf_provider_aws.dynamodb_table import (
+        DynamodbTableServerSideEncryption as DynamodbTableServerSideEncryption,
+    )
+    from cdktf_cdktf_provider_aws.iam_role import IamRole as IamRole
+    from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy as IamRolePolicy
+    from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment as IamRolePolicyAttachment
+    from cdktf_cdktf_provider_aws.kms_alias import KmsAlias as KmsAlias
+    from cdktf_cdktf_provider_aws.kms_key import KmsKey as KmsKey
+    from cdktf_cdktf_provider_aws.provider import (
+        AwsProvider as AwsProvider,
+    )
+    from cdktf_cdktf_provider_aws.provider import (
+        AwsProviderDefaultTags as AwsProviderDefaultTags,
+    )
+    from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster as RdsCluster
+    from cdktf_cdktf_provider_aws.rds_cluster_instance import RdsClusterInstance as RdsClusterInstance
+    from cdktf_cdktf_provider_aws.rds_cluster_parameter_group import (
+        RdsClusterParameterGroup as RdsClusterParameterGroup,
+    )
+    from cdktf_cdktf_provider_aws.rds_cluster_parameter_group import (
+        RdsClusterParameterGroupParameter as RdsClusterParameterGroupParameter,
+    )
+    from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret as SecretsmanagerSecret
+    from cdktf_cdktf_provider_aws.security_group import SecurityGroup as SecurityGroup
+    from cdktf_cdktf_provider_aws.sns_topic import SnsTopic as SnsTopic
+    from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription as SnsTopicSubscription
+    from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint as VpcEndpoint
+    from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import (
+        VpcSecurityGroupEgressRule as VpcSecurityGroupEgressRule,
+    )
+    from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import (
+        VpcSecurityGroupIngressRule as VpcSecurityGroupIngressRule,
+    )
+else:
+    _provider = load("provider")
+    _dms_endpoint = load("dms_endpoint")
+    _dms_instance = load("dms_replication_instance")
+    _dms_subnet_group = load("dms_replication_subnet_group")
+    _dms_task = load("dms_replication_task")
+    _dms_config = load("dms_replication_config")
+    _dynamodb_table = load("dynamodb_table")
+    _iam_role = load("iam_role")
+    _iam_role_policy = load("iam_role_policy")
+    _iam_attachment = load("iam_role_policy_attachment")
+    _db_instance = load("db_instance")
+    _db_parameter_group = load("db_parameter_group")
+    _db_subnet_group = load("db_subnet_group")
+    _rds_cluster = load("rds_cluster")
+    _rds_cluster_instance = load("rds_cluster_instance")
+    _rds_cluster_parameter_group = load("rds_cluster_parameter_group")
+    _security_group = load("security_group")
+    _sg_ingress = load("vpc_security_group_ingress_rule")
+    _sg_egress = load("vpc_security_group_egress_rule")
+    _log_group = load("cloudwatch_log_group")
+    _caller_identity = load("data_aws_caller_identity")
+    _partition = load("data_aws_partition")
+    _region = load("data_aws_region")
+    _policy_document = load("data_aws_iam_policy_document")
+    _kms_key = load("kms_key")
+    _kms_alias = load("kms_alias")
+    _sns_topic = load("sns_topic")
+    _sns_subscription = load("sns_topic_subscription")
+    _alarm = load("cloudwatch_metric_alarm")
+    _event_subscription = load("dms_event_subscription")
+    _vpc_endpoint = load("vpc_endpoint")
+    _secret = load("secretsmanager_secret")
 
-AwsProvider = _provider.AwsProvider
-AwsProviderDefaultTags = _provider.AwsProviderDefaultTags
-DmsEndpoint = _dms_endpoint.DmsEndpoint
-DmsEndpointMysqlSettings = _dms_endpoint.DmsEndpointMysqlSettings
-DmsReplicationInstance = _dms_instance.DmsReplicationInstance
-DmsReplicationSubnetGroup = _dms_subnet_group.DmsReplicationSubnetGroup
-DmsReplicationTask = _dms_task.DmsReplicationTask
-DmsReplicationConfig = _dms_config.DmsReplicationConfig
-DynamodbTable = _dynamodb_table.DynamodbTable
-DynamodbTableAttribute = _dynamodb_table.DynamodbTableAttribute
-DynamodbTableGlobalSecondaryIndex = _dynamodb_table.DynamodbTableGlobalSecondaryIndex
-DynamodbTablePointInTimeRecovery = _dynamodb_table.DynamodbTablePointInTimeRecovery
-DynamodbTableServerSideEncryption = _dynamodb_table.DynamodbTableServerSideEncryption
-IamRole = _iam_role.IamRole
-IamRolePolicy = _iam_role_policy.IamRolePolicy
-IamRolePolicyAttachment = _iam_attachment.IamRolePolicyAttachment
-DbInstance = _db_instance.DbInstance
-DbParameterGroup = _db_parameter_group.DbParameterGroup
-DbParameterGroupParameter = _db_parameter_group.DbParameterGroupParameter
-DbSubnetGroup = _db_subnet_group.DbSubnetGroup
-RdsCluster = _rds_cluster.RdsCluster
-RdsClusterInstance = _rds_cluster_instance.RdsClusterInstance
-RdsClusterParameterGroup = _rds_cluster_parameter_group.RdsClusterParameterGroup
-RdsClusterParameterGroupParameter = _rds_cluster_parameter_group.RdsClusterParameterGroupParameter
-SecurityGroup = _security_group.SecurityGroup
-VpcSecurityGroupIngressRule = _sg_ingress.VpcSecurityGroupIngressRule
-VpcSecurityGroupEgressRule = _sg_egress.VpcSecurityGroupEgressRule
-CloudwatchLogGroup = _log_group.CloudwatchLogGroup
-DataAwsCallerIdentity = _caller_identity.DataAwsCallerIdentity
-DataAwsPartition = _partition.DataAwsPartition
-DataAwsRegion = _region.DataAwsRegion
-DataAwsIamPolicyDocument = _policy_document.DataAwsIamPolicyDocument
-DataAwsIamPolicyDocumentStatement = _policy_document.DataAwsIamPolicyDocumentStatement
-DataAwsIamPolicyDocumentStatementPrincipals = _policy_document.DataAwsIamPolicyDocumentStatementPrincipals
-DataAwsIamPolicyDocumentStatementCondition = _policy_document.DataAwsIamPolicyDocumentStatementCondition
-SecretsmanagerSecret = _secret.SecretsmanagerSecret
-KmsKey = _kms_key.KmsKey
-KmsAlias = _kms_alias.KmsAlias
-SnsTopic = _sns_topic.SnsTopic
-SnsTopicSubscription = _sns_subscription.SnsTopicSubscription
-CloudwatchMetricAlarm = _alarm.CloudwatchMetricAlarm
-DmsEventSubscription = _event_subscription.DmsEventSubscription
-VpcEndpoint = _vpc_endpoint.VpcEndpoint
-DmsReplicationConfigComputeConfig = _dms_config.DmsReplicationConfigComputeConfig
+    AwsProvider = _provider.AwsProvider
+    AwsProviderDefaultTags = _provider.AwsProviderDefaultTags
+    DmsEndpoint = _dms_endpoint.DmsEndpoint
+    DmsEndpointMysqlSettings = _dms_endpoint.DmsEndpointMysqlSettings
+    DmsReplicationInstance = _dms_instance.DmsReplicationInstance
+    DmsReplicationSubnetGroup = _dms_subnet_group.DmsReplicationSubnetGroup
+    DmsReplicationTask = _dms_task.DmsReplicationTask
+    DmsReplicationConfig = _dms_config.DmsReplicationConfig
+    DynamodbTable = _dynamodb_table.DynamodbTable
+    DynamodbTableAttribute = _dynamodb_table.DynamodbTableAttribute
+    DynamodbTableGlobalSecondaryIndex = _dynamodb_table.DynamodbTableGlobalSecondaryIndex
+    DynamodbTablePointInTimeRecovery = _dynamodb_table.DynamodbTablePointInTimeRecovery
+    DynamodbTableServerSideEncryption = _dynamodb_table.DynamodbTableServerSideEncryption
+    IamRole = _iam_role.IamRole
+    IamRolePolicy = _iam_role_policy.IamRolePolicy
+    IamRolePolicyAttachment = _iam_attachment.IamRolePolicyAttachment
+    DbInstance = _db_instance.DbInstance
+    DbParameterGroup = _db_parameter_group.DbParameterGroup
+    DbParameterGroupParameter = _db_parameter_group.DbParameterGroupParameter
+    DbSubnetGroup = _db_subnet_group.DbSubnetGroup
+    RdsCluster = _rds_cluster.RdsCluster
+    RdsClusterInstance = _rds_cluster_instance.RdsClusterInstance
+    RdsClusterParameterGroup = _rds_cluster_parameter_group.RdsClusterParameterGroup
+    RdsClusterParameterGroupParameter = _rds_cluster_parameter_group.RdsClusterParameterGroupParameter
+    SecurityGroup = _security_group.SecurityGroup
+    VpcSecurityGroupIngressRule = _sg_ingress.VpcSecurityGroupIngressRule
+    VpcSecurityGroupEgressRule = _sg_egress.VpcSecurityGroupEgressRule
+    CloudwatchLogGroup = _log_group.CloudwatchLogGroup
+    DataAwsCallerIdentity = _caller_identity.DataAwsCallerIdentity
+    DataAwsPartition = _partition.DataAwsPartition
+    DataAwsRegion = _region.DataAwsRegion
+    DataAwsIamPolicyDocument = _policy_document.DataAwsIamPolicyDocument
+    DataAwsIamPolicyDocumentStatement = _policy_document.DataAwsIamPolicyDocumentStatement
+    DataAwsIamPolicyDocumentStatementPrincipals = _policy_document.DataAwsIamPolicyDocumentStatementPrincipals
+    DataAwsIamPolicyDocumentStatementCondition = _policy_document.DataAwsIamPolicyDocumentStatementCondition
+    SecretsmanagerSecret = _secret.SecretsmanagerSecret
+    KmsKey = _kms_key.KmsKey
+    KmsAlias = _kms_alias.KmsAlias
+    SnsTopic = _sns_topic.SnsTopic
+    SnsTopicSubscription = _sns_subscription.SnsTopicSubscription
+    CloudwatchMetricAlarm = _alarm.CloudwatchMetricAlarm
+    DmsEventSubscription = _event_subscription.DmsEventSubscription
+    VpcEndpoint = _vpc_endpoint.VpcEndpoint
+    DmsReplicationConfigComputeConfig = _dms_config.DmsReplicationConfigComputeConfig

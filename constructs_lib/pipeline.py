@@ -180,7 +180,7 @@ class DmsMigrationPipeline(Construct):
             ssl_mode=(source.ssl_mode or props.source_ssl_mode).value,
             kms_key_arn=props.kms_key_arn,
             tags=self._tags,
-            depends_on=[policy],
+            depends_on=[policy] if policy is not None else None,
         )
         arn: str = self.source_endpoint.endpoint_arn
         return arn
@@ -200,7 +200,7 @@ class DmsMigrationPipeline(Construct):
             service_access_role=role.arn,
             kms_key_arn=props.kms_key_arn,
             tags=self._tags,
-            depends_on=[policy],
+            depends_on=[policy] if policy is not None else None,
         )
         arn: str = self.target_endpoint.endpoint_arn
         return arn

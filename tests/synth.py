@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cdktf import TerraformStack
+from cdktf import TerraformResource, TerraformStack
 from cdktf import Testing as TfTesting  # aliased: pytest would collect a class named Test*
 
 from constructs_lib.aws import AwsProvider
@@ -47,3 +47,10 @@ def strings(node: Any) -> list[str]:
     if isinstance(node, list):
         return [s for v in node for s in strings(v)]
     return []
+
+
+def replication_instance(stack: TerraformStack) -> TerraformResource:
+    """The DMS replication instance of an example stack (for overrides in tests)."""
+    found = stack.node.find_child("Migration").node.find_child("ReplicationInstance")
+    assert isinstance(found, TerraformResource)
+    return found

@@ -6,12 +6,14 @@ import json
 from typing import Any
 
 import pytest
+from cdktf import TerraformResource
 from cdktf import Testing as TfTesting
 
 from constructs_lib.errors import ConstructValidationError
 from constructs_lib.guardrails import RULES, Compliance, Suppression, evaluate, suppress, violations
 from stacks.config import StackConfig
 from stacks.sakila import SakilaMigrationStack
+from tests.synth import replication_instance
 
 POLICY_REF = "${data.aws_iam_policy_document.doc.json}"
 
@@ -140,7 +142,7 @@ def test_every_example_stack_is_compliant(stack_docs: dict[str, Any]) -> None:
 
 def test_a_violation_fails_synth_with_address_and_fix() -> None:
     stack = SakilaMigrationStack(TfTesting.app(), "sakila", StackConfig())
-    instance = stack.node.find_child("Migration").node.find_child("ReplicationInstance")
+    instance = replication_instance(stack)
     instance.add_override("publicly_accessible", True)
     with pytest.raises(
         RuntimeError,
@@ -152,14 +154,14 @@ def test_a_violation_fails_synth_with_address_and_fix() -> None:
 
 def test_a_named_suppression_with_a_reason_lets_it_through() -> None:
     stack = SakilaMigrationStack(TfTesting.app(), "sakila", StackConfig())
-    instance = stack.node.find_child("Migration").node.find_child("ReplicationInstance")
+    instance = replication_instance(stack)
     instance.add_override("publicly_accessible", True)
     suppress(
         stack,
         "dms-instance-not-public",
         "a lab account without a VPN; torn down after the rehearsal",
         resource=instance,
-    )  # type: ignore[arg-type]
+    )
     assert json.loads(TfTesting.synth(stack, run_validations=True))
 
 
@@ -176,7 +178,9 @@ def test_suppressions_belong_to_their_own_stack() -> None:
     first = SakilaMigrationStack(TfTesting.app(), "sakila", StackConfig())
     suppress(first, "dynamodb-pitr", "a throwaway table for a load test, recreated every run")
     second = SakilaMigrationStack(TfTesting.app(), "sakila", StackConfig())
-    second.node.find_child("Table").node.find_child("Resource").add_override("point_in_time_recovery.enabled", False)
+    table = second.node.find_child("Table").node.find_child("Resource")
+    assert isinstance(table, TerraformResource)
+    table.add_override("point_in_time_recovery.enabled", False)
     with pytest.raises(RuntimeError, match="guard-rail dynamodb-pitr"):
         TfTesting.synth(second, run_validations=True)
 

@@ -117,8 +117,9 @@ def test_dynamodb_checks_apply_to_python_mappings_too() -> None:
     from mappings import ObjectMappingRule, TableMappings
 
     rules = list(sakila_table_mappings().rules)
-    rules[2] = dataclasses.replace(rules[2], kafka_target_topic="x")
-    assert isinstance(rules[2], ObjectMappingRule)
+    mapping = rules[2]
+    assert isinstance(mapping, ObjectMappingRule)
+    rules[2] = dataclasses.replace(mapping, kafka_target_topic="x")
     with pytest.raises(ConstructValidationError, match="'kafka-target-topic' is for Kafka/Kinesis targets"):
         pipeline(table_mappings=TableMappings(tuple(rules)))
 
@@ -173,7 +174,7 @@ def test_cdc_start_time_is_written_as_rfc3339() -> None:
 )
 def test_serverless_capacity_errors(kwargs: dict[str, int], message: str) -> None:
     with pytest.raises(ConstructValidationError, match=message):
-        ServerlessCompute(**kwargs)
+        ServerlessCompute(**kwargs)  # type: ignore[arg-type]  # the parametrized fields are all ints
 
 
 GSI = GlobalSecondaryIndex(name="GSI1", partition_key=KeyAttribute("g"))

@@ -18,6 +18,7 @@ from constructs_lib.guardrails import violations
 from stacks.config import StackConfig
 from stacks.sakila import SakilaMigrationStack
 from tests.conftest import ROOT
+from tests.synth import replication_instance
 
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
 
@@ -71,7 +72,7 @@ def test_the_skip_list_gives_a_reason_for_every_check() -> None:
 
 def test_an_unsafe_override_is_caught_by_checkov_and_by_our_guard_rail(tmp_path: Path) -> None:
     stack = SakilaMigrationStack(TfTesting.app(), "sakila", StackConfig())
-    stack.node.find_child("Migration").node.find_child("ReplicationInstance").add_override("publicly_accessible", True)
+    replication_instance(stack).add_override("publicly_accessible", True)
     doc = json.loads(TfTesting.synth(stack))  # without validations, to hand the JSON to checkov
     assert [v.rule for v in violations(doc)] == ["dms-instance-not-public"]
     _write(tmp_path, "unsafe", doc)

@@ -43,9 +43,10 @@ from mappings._wire import JsonObject
 from mappings.task_settings import ErrorAction, LogComponent, Logging
 from mappings.validate import ALLOWED_TARGETS
 
+LOAD_ORDERS: st.SearchStrategy[int | str | None] = st.sampled_from([None, 1, "2"])
 names = st.from_regex(r"[a-z][a-z0-9]{0,7}", fullmatch=True)
 numberish = st.one_of(st.integers(0, 10_000), st.integers(0, 10_000).map(str))
-rule_names = st.none() | st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+rule_names = st.none() | st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 templates = st.lists(
     st.one_of(names.map(lambda n: "${" + n + "}"), st.sampled_from(["#", "|", "X", "-"])), min_size=1, max_size=4
 ).map("".join)
@@ -187,7 +188,7 @@ def table_mappings(draw: st.DrawFn) -> TableMappings:
             rule_name=draw(rule_names),
             rule_action=SelectionAction.INCLUDE,
             object_locator=ObjectLocator(schema_name=schema, table_name="%"),
-            load_order=draw(st.none() | st.sampled_from([1, "2"])),
+            load_order=draw(LOAD_ORDERS),
         )
     ]
     for table in tables:

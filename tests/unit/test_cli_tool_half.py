@@ -16,7 +16,7 @@ from tests.conftest import ROOT, SAKILA_DDL, stack_file
 
 def _two_tasks_writing_one_key() -> dict[str, Any]:
     """The Sakila stack with a second task that maps film_text onto film's keys."""
-    document = json.loads(stack_file("sakila").read_text())
+    document: dict[str, Any] = json.loads(stack_file("sakila").read_text())
     (task,) = document["resource"]["aws_dms_replication_task"].values()
     mappings = json.loads(task["table_mappings"])
     film = next(

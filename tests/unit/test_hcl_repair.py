@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -69,7 +70,7 @@ def test_verify_fails_on_any_wrong_escaped_string_naming_its_path() -> None:
 
 
 def test_a_block_missing_from_the_hcl_is_an_error() -> None:
-    with pytest.raises(HclRepairError, match='block \'resource "aws_thing" "x" {\' not found'):
+    with pytest.raises(HclRepairError, match=re.escape("""block 'resource "aws_thing" "x" {' not found""")):
         repair('resource "aws_other" "y" {\n}\n', DOCUMENT)
 
 

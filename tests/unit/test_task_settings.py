@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -67,9 +68,15 @@ def test_fluent_calls_accumulate_without_mutating() -> None:
     }
 
 
+def _section(settings: dict[str, Any], name: str) -> dict[str, Any]:
+    section = settings[name]
+    assert isinstance(section, dict)
+    return section
+
+
 def test_saved_settings_are_read_with_nulls_dropped() -> None:
     settings = TaskSettings.from_dict(
-        {**SAVED_BY_DMS, "Logging": {k: v for k, v in SAVED_BY_DMS["Logging"].items() if v is not None}}
+        {**SAVED_BY_DMS, "Logging": {k: v for k, v in _section(SAVED_BY_DMS, "Logging").items() if v is not None}}
     )
     assert settings.target_table_prep_mode is TargetTablePrepMode.DO_NOTHING
     assert "BeforeImageSettings" not in settings.to_dict()

@@ -70,6 +70,11 @@ def attr(name: str, value: Any, kind: str = "scalar", sub: str | None = "string"
     return out
 
 
+def wire(fields: dict[str, Any]) -> dict[str, Any]:
+    """Extra rule fields with DMS's dashed names, for ``**`` into the helpers above."""
+    return fields
+
+
 def doc(*rules: dict[str, Any]) -> dict[str, Any]:
     return {"rules": list(rules)}
 
@@ -103,7 +108,7 @@ CASES: list[tuple[str, dict[str, Any], TargetEngine | None, str, str]] = [
     ),
     (
         "unknown-key",
-        doc(sel(**{"rule-target": "table"})),
+        doc(sel(**wire({"rule-target": "table"}))),
         None,
         "$.rules[0].rule-target",
         "unknown key 'rule-target' in a selection rule",
@@ -146,7 +151,7 @@ CASES: list[tuple[str, dict[str, Any], TargetEngine | None, str, str]] = [
     ),
     (
         "bad-load-order",
-        doc(sel(**{"load-order": "first"})),
+        doc(sel(**wire({"load-order": "first"}))),
         None,
         "$.rules[0].load-order",
         "'first' is not a positive integer",
@@ -237,7 +242,7 @@ CASES: list[tuple[str, dict[str, Any], TargetEngine | None, str, str]] = [
     ("missing-field", doc(sel(), tr("rename")), None, "$.rules[1]", "'rename' needs 'value'"),
     (
         "field-not-allowed",
-        doc(sel(), tr("remove-column", **{"old-value": "x"})),
+        doc(sel(), tr("remove-column", **wire({"old-value": "x"}))),
         None,
         "$.rules[1].old-value",
         "'old-value' has no meaning for rule-action 'remove-column'",
@@ -251,7 +256,7 @@ CASES: list[tuple[str, dict[str, Any], TargetEngine | None, str, str]] = [
                 locator={"schema-name": DB, "table-name": "film"},
                 value="c",
                 expression="upper($a",
-                **{"data-type": {"type": "string"}},
+                **wire({"data-type": {"type": "string"}}),
             ),
         ),
         None,
@@ -272,7 +277,7 @@ CASES: list[tuple[str, dict[str, Any], TargetEngine | None, str, str]] = [
             tr(
                 "add-before-image-columns",
                 locator={"schema-name": DB, "table-name": "film"},
-                **{"before-image-def": {"column-prefix": "", "column-suffix": ""}},
+                **wire({"before-image-def": {"column-prefix": "", "column-suffix": ""}}),
             ),
         ),
         None,
@@ -302,7 +307,7 @@ CASES: list[tuple[str, dict[str, Any], TargetEngine | None, str, str]] = [
                 "define-primary-key",
                 "table",
                 locator={"schema-name": DB, "table-name": "f%"},
-                **{"primary-key-def": {"name": "pk", "columns": ["a"]}},
+                **wire({"primary-key-def": {"name": "pk", "columns": ["a"]}}),
             ),
         ),
         None,
@@ -459,7 +464,7 @@ CASES: list[tuple[str, dict[str, Any], TargetEngine | None, str, str]] = [
     ),
     (
         "not-for-dynamodb",
-        doc(sel(), om(**{"kafka-target-topic": "t"})),
+        doc(sel(), om(**wire({"kafka-target-topic": "t"}))),
         TargetEngine.DYNAMODB,
         "$.rules[1].kafka-target-topic",
         "for Kafka/Kinesis targets",
@@ -480,7 +485,7 @@ CASES: list[tuple[str, dict[str, Any], TargetEngine | None, str, str]] = [
     ),
     (
         "bad-table-name",
-        doc(sel(), om(**{"target-table-name": "my table"})),
+        doc(sel(), om(**wire({"target-table-name": "my table"}))),
         TargetEngine.DYNAMODB,
         "$.rules[1].target-table-name",
         "not a DynamoDB table name",
