@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-from constructs_lib.table_props import KeyType, SingleTableProps
-from mappings import AttributeSubType, AttributeType, ObjectMappingRule, TableMappings
+from constructs_lib.table_props import SingleTableProps
+from mappings import ObjectMappingRule, TableMappings
+from mappings.schema_checks import produced_key_type
 
 # Attribute names that announce a GSI key: gsi1pk, GSI2SK, gsi_3_pk ...
 _GSI_LIKE = re.compile(r"gsi[_-]?\d*[_-]?(pk|sk)", re.IGNORECASE)
@@ -49,14 +50,11 @@ def mapping_fit_problems(mappings: TableMappings, table: SingleTableProps) -> li
         for mapping in rule.attribute_mappings:
             name = mapping.target_attribute_name
             key_type = key_types.get(name)
-            writes_string = mapping.attribute_type is AttributeType.SCALAR and mapping.attribute_sub_type in (
-                None,
-                AttributeSubType.STRING,
-            )
-            if key_type is not None and key_type is not KeyType.STRING and writes_string:
+            produced = produced_key_type(rule, name, None)
+            if key_type is not None and produced is not None and produced is not key_type:
                 problems.append(
-                    f"table_mappings: {label} writes attribute {name!r} as a string, but the table declares it as a "
-                    f"{key_type.name} ({key_type.value}) key; DynamoDB rejects every such item"
+                    f"table_mappings: {label} writes attribute {name!r} as a {produced.name.lower()}, but the table "
+                    f"declares it as a {key_type.name} ({key_type.value}) key; DynamoDB rejects every such item"
                 )
             if _GSI_LIKE.fullmatch(name) and name not in gsi_keys and key_type is None:
                 declared = ", ".join(sorted(gsi_keys)) or "none"

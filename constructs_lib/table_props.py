@@ -14,7 +14,9 @@ from constructs_lib.errors import ConstructValidationError, require
 from constructs_lib.naming import dynamodb_table_name
 
 # Key and index shapes are declared once, in the pure-Python design model.
-from mappings.design import MAX_GSIS, GlobalSecondaryIndex, KeyAttribute, KeyType, ProjectionType, TableDesign
+from mappings.design import GlobalSecondaryIndex, KeyAttribute, KeyType, ProjectionType, TableDesign
+from mappings.dynamodb_limits import MAX_GSIS
+from mappings.errors import MappingError
 
 __all__ = [
     "MAX_GSIS",
@@ -53,33 +55,46 @@ class SingleTableProps:
 
     def __post_init__(self) -> None:
         dynamodb_table_name(self.table_name, prop="SingleTableProps.table_name")
-        require(
-            len(self.global_secondary_indexes) <= MAX_GSIS,
-            f"SingleTableProps.global_secondary_indexes: {len(self.global_secondary_indexes)} indexes; "
-            f"DynamoDB allows at most {MAX_GSIS}",
-        )
-        names = [g.name for g in self.global_secondary_indexes]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        require(not duplicates, f"SingleTableProps.global_secondary_indexes: duplicate index names {duplicates}")
+        if not isinstance(self.billing_mode, BillingMode):
+            raise ConstructValidationError(
+                f"SingleTableProps.billing_mode: {self.billing_mode!r} is a {type(self.billing_mode).__name__}; "
+                "allowed: BillingMode.PAY_PER_REQUEST, BillingMode.PROVISIONED"
+            )
+        if not isinstance(self.global_secondary_indexes, tuple):
+            raise ConstructValidationError(
+                f"SingleTableProps.global_secondary_indexes: a {type(self.global_secondary_indexes).__name__}; give a "
+                "tuple of GlobalSecondaryIndex (props are immutable)"
+            )
         for gsi in self.global_secondary_indexes:
             dynamodb_table_name(gsi.name, prop=f"GlobalSecondaryIndex({gsi.name!r}).name")
+        _ = self.design  # the one table model (mappings.design.TableDesign) checks keys, indexes and types
+        capacities = {"read_capacity": self.read_capacity, "write_capacity": self.write_capacity}
+        given = sorted(name for name, value in capacities.items() if value is not None)
+        if self.billing_mode is BillingMode.PROVISIONED:
             require(
-                gsi.projection is ProjectionType.INCLUDE or not gsi.non_key_attributes,
-                f"GlobalSecondaryIndex({gsi.name!r}).non_key_attributes: only valid with projection INCLUDE",
+                len(given) == 2,
+                f"SingleTableProps: billing_mode PROVISIONED needs read_capacity and write_capacity; got {given or 'neither'}",
             )
-        types: dict[str, KeyType] = {}
-        for key in self.key_attributes:
-            if types.setdefault(key.name, key.type) is not key.type:
-                raise ConstructValidationError(
-                    f"SingleTableProps: attribute {key.name!r} is declared both as {types[key.name].name} and "
-                    f"{key.type.name}; a DynamoDB attribute has one type"
-                )
-        provisioned = self.billing_mode is BillingMode.PROVISIONED
-        has_capacity = self.read_capacity is not None and self.write_capacity is not None
-        require(
-            provisioned == has_capacity,
-            "SingleTableProps: read_capacity and write_capacity go with billing_mode PROVISIONED (and only with it)",
-        )
+        else:
+            require(
+                not given,
+                f"SingleTableProps.{given[0] if given else ''}: capacities are for billing_mode PROVISIONED; an "
+                "on-demand (PAY_PER_REQUEST) table has none. Drop them, or set billing_mode=BillingMode.PROVISIONED",
+            )
+
+    @property
+    def design(self) -> TableDesign:
+        """The table as the one table model (mappings.design.TableDesign), which checks its shape."""
+        try:
+            return TableDesign(
+                table_name=self.table_name,
+                partition_key=self.partition_key,
+                sort_key=self.sort_key,
+                indexes=self.global_secondary_indexes,
+            )
+        except MappingError as exc:
+            problems = "; ".join(f"{i.path}: {i.message}" for i in exc.issues)
+            raise ConstructValidationError(f"SingleTableProps: {problems}") from None
 
     @property
     def key_attributes(self) -> tuple[KeyAttribute, ...]:

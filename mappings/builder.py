@@ -19,14 +19,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mappings.design import object_mapping
 from mappings.document import TableMappings
-from mappings.enums import ObjectMappingAction, SelectionAction
+from mappings.enums import SelectionAction
 from mappings.rules import (
-    AttributeMapping,
     Filter,
-    MappingParameters,
     ObjectLocator,
-    ObjectMappingRule,
     Rule,
     SelectionRule,
 )
@@ -123,27 +121,20 @@ class TableMappingsBuilder:
         """Map each row of ``table`` to an item: keys and extra attributes are ``${column}`` templates."""
         if self._target_table is None:
             raise ValueError("map_table: call to_dynamodb(table_name) first to name the target table")
-        mappings = [AttributeMapping.string(self._partition_key, pk)]
-        if self._sort_key is not None and sk is not None:
-            mappings.append(AttributeMapping.string(self._sort_key, sk))
-        mappings += [AttributeMapping.string(name, template) for name, template in attributes.items()]
         self._rules.append(
-            ObjectMappingRule(
-                rule_id=self._take_id(rule_id),
+            object_mapping(
+                self.schema,
+                table,
+                target_table=self._target_table,
+                partition_key=self._partition_key,
+                sort_key=self._sort_key,
+                pk=pk,
+                sk=sk,
+                attributes=attributes,
+                exclude_columns=exclude_columns or (),
+                to_document=to_document,
                 rule_name=rule_name or f"map-{_slug(table)}",
-                rule_action=(
-                    ObjectMappingAction.MAP_RECORD_TO_DOCUMENT
-                    if to_document
-                    else ObjectMappingAction.MAP_RECORD_TO_RECORD
-                ),
-                object_locator=ObjectLocator(schema_name=self.schema, table_name=table),
-                target_table_name=self._target_table,
-                mapping_parameters=MappingParameters(
-                    partition_key_name=self._partition_key,
-                    sort_key_name=self._sort_key if sk is not None else None,
-                    exclude_columns=exclude_columns,
-                    attribute_mappings=tuple(mappings),
-                ),
+                rule_id=self._take_id(rule_id),
             )
         )
         return self

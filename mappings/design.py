@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from mappings.document import TableMappings
+from mappings.dynamodb_limits import MAX_GSIS
 from mappings.enums import ObjectMappingAction, SelectionAction
 from mappings.errors import Issue, MappingError, Severity
 from mappings.rules import AttributeMapping, MappingParameters, ObjectLocator, ObjectMappingRule, Rule, SelectionRule
 
-MAX_GSIS = 20  # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
 METADATA = "#METADATA"
 
 
@@ -129,6 +129,13 @@ class TableDesign:
         names = [i.name for i in self.indexes]
         for name in sorted({n for n in names if names.count(n) > 1}):
             error("indexes", "duplicate-index", f"index name {name!r} is used twice")
+        for index in self.indexes:
+            if index.non_key_attributes and index.projection is not ProjectionType.INCLUDE:
+                error(
+                    f"indexes ({index.name})",
+                    "non-key-attributes-without-include",
+                    "non_key_attributes are only valid with projection INCLUDE",
+                )
         types: dict[str, KeyType] = {}
         for key in self.key_attributes:
             if types.setdefault(key.name, key.type) is not key.type:
@@ -181,33 +188,23 @@ class TableDesign:
 
     def object_mapping_rules(self, schema: str, *, first_rule_id: int | None = None) -> list[ObjectMappingRule]:
         """One object-mapping rule per entity, in declaration order."""
-        rules = []
-        for offset, entity in enumerate(self.entities):
-            mappings = [AttributeMapping.string(self.partition_key.name, entity.partition_key)]
-            if self.sort_key is not None and entity.sort_key is not None:
-                mappings.append(AttributeMapping.string(self.sort_key.name, entity.sort_key))
-            mappings += [AttributeMapping.string(name, template) for name, template in entity.templates.items()]
-            excluded = tuple(dict.fromkeys([*entity.exclude_columns, *entity.renames]))
-            rules.append(
-                ObjectMappingRule(
-                    rule_id=None if first_rule_id is None else str(first_rule_id + offset),
-                    rule_name=entity.rule_name or f"map-{entity.table.replace('_', '-')}",
-                    rule_action=(
-                        ObjectMappingAction.MAP_RECORD_TO_DOCUMENT
-                        if entity.as_document
-                        else ObjectMappingAction.MAP_RECORD_TO_RECORD
-                    ),
-                    object_locator=ObjectLocator(schema_name=schema, table_name=entity.table),
-                    target_table_name=self.table_name,
-                    mapping_parameters=MappingParameters(
-                        partition_key_name=self.partition_key.name,
-                        sort_key_name=self.sort_key.name if self.sort_key else None,
-                        exclude_columns=excluded or None,
-                        attribute_mappings=tuple(mappings),
-                    ),
-                )
+        return [
+            object_mapping(
+                schema,
+                entity.table,
+                target_table=self.table_name,
+                partition_key=self.partition_key.name,
+                sort_key=self.sort_key.name if self.sort_key else None,
+                pk=entity.partition_key,
+                sk=entity.sort_key,
+                attributes=entity.templates,
+                exclude_columns=tuple(dict.fromkeys([*entity.exclude_columns, *entity.renames])),
+                to_document=entity.as_document,
+                rule_name=entity.rule_name,
+                rule_id=None if first_rule_id is None else str(first_rule_id + offset),
             )
-        return rules
+            for offset, entity in enumerate(self.entities)
+        ]
 
     def table_mappings(
         self,
@@ -229,6 +226,47 @@ class TableDesign:
             ]
         rules: list[Rule] = [*selection, *self.object_mapping_rules(schema, first_rule_id=first_rule_id), *extra_rules]
         return TableMappings(tuple(rules))
+
+
+def object_mapping(
+    schema: str,
+    table: str,
+    *,
+    target_table: str,
+    partition_key: str,
+    sort_key: str | None,
+    pk: str,
+    sk: str | None,
+    attributes: Mapping[str, str] = {},
+    exclude_columns: tuple[str, ...] = (),
+    to_document: bool = False,
+    rule_name: str | None = None,
+    rule_id: str | None = None,
+) -> ObjectMappingRule:
+    """The one place an object-mapping rule for a DynamoDB table is made (the design and the builder use it).
+
+    Keys and extra attributes are string templates (``${column}``); the sort key is written only when
+    the table has one and ``sk`` is given.
+    """
+    mappings = [AttributeMapping.string(partition_key, pk)]
+    if sort_key is not None and sk is not None:
+        mappings.append(AttributeMapping.string(sort_key, sk))
+    mappings += [AttributeMapping.string(name, template) for name, template in attributes.items()]
+    return ObjectMappingRule(
+        rule_id=rule_id,
+        rule_name=rule_name or f"map-{table.replace('_', '-')}",
+        rule_action=ObjectMappingAction.MAP_RECORD_TO_DOCUMENT
+        if to_document
+        else ObjectMappingAction.MAP_RECORD_TO_RECORD,
+        object_locator=ObjectLocator(schema_name=schema, table_name=table),
+        target_table_name=target_table,
+        mapping_parameters=MappingParameters(
+            partition_key_name=partition_key,
+            sort_key_name=sort_key if sk is not None else None,
+            exclude_columns=exclude_columns or None,
+            attribute_mappings=tuple(mappings),
+        ),
+    )
 
 
 def include(

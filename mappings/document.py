@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -218,11 +217,3 @@ def issues_for(data: Any, target: TargetEngine | None = None) -> list[Issue]:
     """All shape and meaning problems of a document, without raising (for the command line)."""
     parsed = parse_document(strip_nulls(data))
     return parsed.all_issues(target or infer_target(parsed.rules))
-
-
-def combine(*documents: TableMappings | Iterable[Rule]) -> TableMappings:
-    """One document from several (ids kept; duplicates are reported by validation)."""
-    rules: list[Rule] = []
-    for doc in documents:
-        rules.extend(doc.rules if isinstance(doc, TableMappings) else doc)
-    return TableMappings(tuple(rules))

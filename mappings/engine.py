@@ -21,6 +21,7 @@ from typing import Any
 
 from mappings.design import KeyAttribute, KeyType, TableDesign
 from mappings.document import TableMappings
+from mappings.dynamodb_limits import ITEM_BYTES, KEY_BYTES, NUMBER_DIGITS, is_number, significant_digits
 from mappings.enums import AttributeSubType, AttributeType, ObjectMappingAction, SelectionAction
 from mappings.filters import TableFilter
 from mappings.rules import ObjectMappingRule, SelectionRule, TableSettingsRule, TransformationRule
@@ -28,11 +29,6 @@ from mappings.schema import BLOB_TYPES, CLOB_TYPES, Column, Table
 from mappings.task_settings import TaskSettings
 from mappings.templates import placeholders
 from mappings.wildcards import matches
-
-ITEM_LIMIT = 400 * 1024
-PARTITION_KEY_LIMIT = 2048
-SORT_KEY_LIMIT = 1024
-NUMBER_DIGITS = 38
 
 AttributeValue = dict[str, Any]  # DynamoDB JSON: {"S": "x"}, {"N": "1"}, {"M": {...}}
 Item = dict[str, AttributeValue]
@@ -438,7 +434,7 @@ class ItemBuilder:
             return Rejection(schema, table, reason, error, statement)
 
         target = self.target(rule, table)
-        limits = [PARTITION_KEY_LIMIT, SORT_KEY_LIMIT]
+        limits = KEY_BYTES
         for key, limit in zip(self.key_names(rule), limits, strict=False):
             value = item.get(key)
             content = next(iter(value.values())) if value else ""
@@ -479,25 +475,18 @@ class ItemBuilder:
                     f"key attribute cannot contain an empty string value. IndexName key: {key}",
                 )
         for name, value in item.items():
-            if "N" in value and not _is_number(value["N"]):
+            if "N" in value and not is_number(value["N"]):
                 return reject(
                     "not-a-number", f"The parameter cannot be converted to a numeric value: {name} = {value['N']!r}"
                 )
-            if "N" in value and len(value["N"].lstrip("-").replace(".", "").strip("0")) > NUMBER_DIGITS:
+            if "N" in value and significant_digits(value["N"]) > NUMBER_DIGITS:
                 return reject(
                     "number-too-precise", f"Attempting to store more than 38 significant digits in a Number ({name})"
                 )
         size = item_size(item)
-        if size > ITEM_LIMIT:
+        if size > ITEM_BYTES:
             return reject("item-too-large", f"Item size has exceeded the maximum allowed size ({size} bytes)")
         return item
-
-
-def _is_number(content: str) -> bool:
-    try:
-        return decimal.Decimal(content).is_finite()
-    except decimal.InvalidOperation:
-        return False
 
 
 def item_key(item: Item, key_names: Iterable[str]) -> tuple[str, ...]:

@@ -64,10 +64,6 @@ class MappingError(ValueError):
         super().__init__("\n".join(lines))
 
 
-def errors_only(issues: Iterable[Issue]) -> list[Issue]:
-    return [i for i in issues if i.is_error]
-
-
 def raise_if_errors(issues: Iterable[Issue], *, subject: str = "table mappings") -> None:
     collected = list(issues)
     if any(i.is_error for i in collected):

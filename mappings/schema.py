@@ -116,10 +116,6 @@ class Table:
         """A column by name, case-insensitively (MySQL column names are)."""
         return self._by_name.get(name.lower())
 
-    @property
-    def row_bytes(self) -> int:
-        return sum(c.max_text_bytes for c in self.columns)
-
 
 @dataclass(frozen=True, slots=True)
 class SourceSchema:

@@ -15,17 +15,14 @@ from dataclasses import dataclass
 
 from mappings.design import KeyType, TableDesign
 from mappings.document import TableMappings
-from mappings.enums import AttributeType, ObjectMappingAction, SelectionAction
+from mappings.dynamodb_limits import ITEM_BYTES, PARTITION_KEY_BYTES, SORT_KEY_BYTES
+from mappings.enums import AttributeSubType, AttributeType, ObjectMappingAction, SelectionAction
 from mappings.errors import Issue, Severity
 from mappings.keyspace import ANY, DIGITS, SIGNED_DIGITS, Segment, literal_prefix, segments, shared_value
 from mappings.rules import ObjectMappingRule, SelectionRule
 from mappings.schema import BLOB_TYPES, CLOB_TYPES, Column, SourceSchema, Table
 from mappings.templates import placeholders, string_leaves
 from mappings.wildcards import matches
-
-PARTITION_KEY_BYTES = 2048  # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html
-SORT_KEY_BYTES = 1024
-ITEM_BYTES = 400 * 1024
 
 #: One design for every mapping, or the designs of several target tables by table name (a stack's).
 Designs = TableDesign | Mapping[str, TableDesign] | None
@@ -340,12 +337,21 @@ def _nullable_keys(item: _Mapped, design: TableDesign | None) -> list[Issue]:
     return issues
 
 
-def _produced_type(item: _Mapped, key: str) -> KeyType | None:
-    """The DynamoDB type DMS writes for key attribute ``key``."""
-    for mapping in item.rule.attribute_mappings:
+def produced_key_type(rule: ObjectMappingRule, key: str, table: Table | None) -> KeyType | None:
+    """The DynamoDB type DMS writes for attribute ``key`` (None: not known without more facts).
+
+    A scalar string attribute mapping (a template) is a string; a column DMS copies under the key's
+    name is a number when the column is numeric; without the source ``table`` a copied key is unknown.
+    The one key-type rule of the project: the schema checks and the pipeline's mapping fit both use it.
+    """
+    for mapping in rule.attribute_mappings:
         if mapping.target_attribute_name == key:
-            return KeyType.STRING if mapping.attribute_type is AttributeType.SCALAR else None
-    column = item.table.column(key)
+            scalar_string = mapping.attribute_type is AttributeType.SCALAR and mapping.attribute_sub_type in (
+                None,
+                AttributeSubType.STRING,
+            )
+            return KeyType.STRING if scalar_string else None
+    column = table.column(key) if table is not None else None
     if column is None:
         return None
     return KeyType.NUMBER if column.is_numeric else KeyType.STRING
@@ -357,7 +363,7 @@ def _key_types(item: _Mapped, design: TableDesign | None) -> list[Issue]:
     declared = {k.name: k.type for k in design.key_attributes}
     issues = []
     for key in item.keys:
-        expected, produced = declared.get(key), _produced_type(item, key)
+        expected, produced = declared.get(key), produced_key_type(item.rule, key, item.table)
         if expected is not None and produced is not None and expected is not produced:
             issues.append(
                 item.issue(

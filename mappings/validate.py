@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from mappings._wire import JsonObject
+from mappings.dynamodb_limits import is_number
 from mappings.enums import (
     AttributeSubType,
     AttributeType,
@@ -792,16 +793,8 @@ def _dynamodb_json(item: _Located, path: str, node: object, expect: str | None =
         yield item.error(
             "bad-dynamodb-json", f"{path}.{kind}", f'a {kind!r} value is written as a string, e.g. "${{column}}"'
         )
-    elif kind == "N" and isinstance(value, str) and "${" not in value and not _is_number(value):
+    elif kind == "N" and isinstance(value, str) and "${" not in value and not is_number(value):
         yield item.error("bad-dynamodb-json", f"{path}.N", f"{value!r} is not a number")
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _keys_produced(item: _Located, rule: ObjectMappingRule) -> Iterator[Issue]:

@@ -184,7 +184,7 @@ GSI = GlobalSecondaryIndex(name="GSI1", partition_key=KeyAttribute("g"))
     ("kwargs", "message"),
     [
         ({"table_name": "x"}, r"table_name: 'x' is not a valid DynamoDB table name"),
-        ({"global_secondary_indexes": (GSI, GSI)}, r"duplicate index names \['GSI1'\]"),
+        ({"global_secondary_indexes": (GSI, GSI)}, r"SingleTableProps: indexes: index name 'GSI1' is used twice"),
         (
             {"global_secondary_indexes": tuple(dataclasses.replace(GSI, name=f"G{i:02d}") for i in range(21))},
             "21 indexes; DynamoDB allows at most 20",
@@ -195,11 +195,23 @@ GSI = GlobalSecondaryIndex(name="GSI1", partition_key=KeyAttribute("g"))
         ),
         (
             {"billing_mode": BillingMode.PROVISIONED},
-            "read_capacity and write_capacity go with billing_mode PROVISIONED",
+            r"billing_mode PROVISIONED needs read_capacity and write_capacity; got neither",
+        ),
+        (
+            {"read_capacity": 5},  # on-demand by default: a capacity alone used to be synthesized silently
+            r"SingleTableProps.read_capacity: capacities are for billing_mode PROVISIONED; an on-demand",
+        ),
+        (
+            {"billing_mode": "PROVISIONED", "read_capacity": 5, "write_capacity": 5},
+            r"SingleTableProps.billing_mode: 'PROVISIONED' is a str; allowed: BillingMode.PAY_PER_REQUEST",
+        ),
+        (
+            {"global_secondary_indexes": [GSI]},
+            r"SingleTableProps.global_secondary_indexes: a list; give a tuple of GlobalSecondaryIndex",
         ),
         (
             {"global_secondary_indexes": (dataclasses.replace(GSI, non_key_attributes=("a",)),)},
-            "non_key_attributes: only valid with projection INCLUDE",
+            r"indexes \(GSI1\): non_key_attributes are only valid with projection INCLUDE",
         ),
     ],
 )
@@ -275,3 +287,13 @@ def test_add_task_is_refused_for_serverless() -> None:
         pipeline(serverless=ServerlessCompute(), network=NetworkProps(route_table_ids=["rtb-1"])).add_task(
             "more", sakila_table_mappings()
         )
+
+
+def test_from_design_takes_any_props_field_and_may_rename_the_table() -> None:
+    from stacks.shop_design import SHOP_DESIGN
+
+    props = SingleTableProps.from_design(SHOP_DESIGN, table_name="shop-table-staging", deletion_protection=False)
+    assert (props.table_name, props.deletion_protection) == ("shop-table-staging", False)
+    assert props.global_secondary_indexes == SHOP_DESIGN.indexes and props.partition_key == SHOP_DESIGN.partition_key
+    with pytest.raises(ConstructValidationError, match=r"unknown override\(s\) billing; allowed: table_name"):
+        SingleTableProps.from_design(SHOP_DESIGN, billing="cheap")
