@@ -38,6 +38,32 @@ def article_table_mappings() -> dict[str, Any]:
     return json.loads(literal)  # type: ignore[no-any-return]
 
 
+NEEDS_SHARED = {"corpus_dir", "article_mappings"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without ../shared (a clone from the public home), deselect what needs it, and say so once."""
+    if CORPUS.is_dir() and ARTICLE.is_file():
+        return
+    needs = [i for i in items if i.get_closest_marker("shared") or NEEDS_SHARED & set(getattr(i, "fixturenames", ()))]
+    if needs:
+        config.hook.pytest_deselected(items=needs)
+        items[:] = [i for i in items if i not in needs]
+        config.stash[_DESELECTED] = len(needs)
+
+
+_DESELECTED = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    count = config.stash.get(_DESELECTED, 0)
+    if count:
+        terminalreporter.write_line(
+            f"deselected {count} tests that need {SHARED} (the DMS table-mapping corpus and the article's text), "
+            "which is not beside this clone; CI always has it (set DMS_SHARED_DIR to point elsewhere)"
+        )
+
+
 @pytest.fixture(scope="session")
 def article_mappings() -> dict[str, Any]:
     return article_table_mappings()

@@ -18,11 +18,13 @@ def test_import_mappings_loads_no_jsii() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
+@pytest.mark.shared
 def test_check_clean_file_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(CORPUS / "36-docs-ddb-record-to-record-exclude-columns-dynamodb-map.json")]) == 0
     assert "0 error(s), 0 warning(s)" in capsys.readouterr().err
 
 
+@pytest.mark.shared
 def test_check_reports_every_problem_with_rule_id(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(CORPUS / "invalid" / "06-gh-kuettai-object-mapping-no-hash-key.json")]) == 1
     out = capsys.readouterr().out
@@ -57,6 +59,7 @@ def test_warnings_alone_exit_zero_unless_strict(tmp_path: Path) -> None:
     assert main(["check", "--strict", str(doc)]) == 1
 
 
+@pytest.mark.shared
 def test_check_task_settings_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     settings = tmp_path / "s.json"
     settings.write_text('{"Logging": {"CloudWatchLogGroup": "x"}}')
@@ -79,11 +82,13 @@ def test_fmt_prints_canonical_form(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "null" not in out and json.loads(out) == json.loads(messy.read_text().replace(',"filters":null', ""))
 
 
+@pytest.mark.shared
 def test_fmt_refuses_invalid_documents(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fmt", str(CORPUS / "invalid" / "14-aws-recorded-malformed-json.txt")]) == 1
     assert "malformed-json" in capsys.readouterr().out
 
 
+@pytest.mark.shared
 def test_module_entry_point_runs() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mappings", "check", str(CORPUS / "invalid" / "09-aws-recorded-duplicate-rule-id.json")],

@@ -16,6 +16,8 @@ from mappings.rules import AttributeMapping
 from mappings.validate import check_rules
 from tests.conftest import CORPUS
 
+pytestmark = pytest.mark.shared  # reads the corpus in ../shared
+
 VALID = sorted(p for p in CORPUS.glob("*.json") if "fragment" not in p.name)
 FRAGMENTS = sorted(CORPUS.glob("*fragment*.json"))
 INVALID = sorted((CORPUS / "invalid").glob("*.*"))
