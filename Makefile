@@ -53,7 +53,16 @@ synth: bootstrap
 	rm -rf cdktf.out cdktf.json.out
 	$(if $(HCL),node_modules/.bin/cdktf synth --output cdktf.json.out && ,)node_modules/.bin/cdktf synth $(if $(HCL),--hcl,)
 	$(if $(HCL),$(BIN)/dms-dynamodb hcl-repair cdktf.out --json cdktf.json.out && rm -rf cdktf.json.out,)
+	$(if $(HCL),,touch $(SYNTH_STAMP))
 	@echo "Synthesized:"; find cdktf.out/stacks -name 'cdk.tf*' | sort
+
+# The JSON synthesis the tools read, redone only when the CDKTF half changed (make synth always redoes it).
+SYNTH_STAMP := cdktf.out/.synthesized-json
+CDKTF_SOURCES := $(shell find stacks constructs_lib mappings -name '*.py' 2>/dev/null) main.py cdktf.json
+$(SYNTH_STAMP): $(CDKTF_SOURCES) | bootstrap
+	rm -rf cdktf.out
+	node_modules/.bin/cdktf synth
+	touch $@
 
 ## test: the whole suite, with its wall time
 test: bootstrap mariadb $(CHECKOV_STAMP)
@@ -74,7 +83,7 @@ DESIGN_existing-source := stacks.shop_design:SHOP_DESIGN
 ddl = $(or $(SCHEMA),$(DDL_$(1)),$(error no DDL known for stack '$(1)': pass SCHEMA=path/to/ddl.sql))
 
 ## check: synthesize, then check all tasks of each stack together against its DDL (STACK=name SCHEMA=ddl.sql STRICT=1)
-check: synth
+check: $(SYNTH_STAMP)
 	@rc=0; $(foreach stack,$(or $(STACK),$(STACKS)),\
 	  $(BIN)/dms-dynamodb check-stack --stack $(stack) --schema $(call ddl,$(stack)) $(if $(STRICT),--strict,) || rc=1;) \
 	exit $$rc
@@ -90,11 +99,11 @@ REHEARSE_ARGS = --stack $(REHEARSE_STACK) --ddl $(call ddl,$(REHEARSE_STACK)) $(
 	$(if $(DESIGN_$(REHEARSE_STACK)),--design $(DESIGN_$(REHEARSE_STACK)),)
 
 ## rehearse: throwaway MariaDB + dynalite, the stack's DDL and data, its task's full load, verify (STACK=name, default sakila)
-rehearse: synth mariadb .rehearsal/sakila-data.sql
+rehearse: $(SYNTH_STAMP) mariadb .rehearsal/sakila-data.sql
 	$(BIN)/dms-dynamodb rehearse $(REHEARSE_ARGS)
 
 ## rehearse-cdc: the same, then 2,000 random changes followed from the binlog (CDC), then verify
-rehearse-cdc: synth mariadb .rehearsal/sakila-data.sql
+rehearse-cdc: $(SYNTH_STAMP) mariadb .rehearsal/sakila-data.sql
 	$(BIN)/dms-dynamodb rehearse $(REHEARSE_ARGS) --cdc 2000
 
 ## lint: ruff and mypy --strict over the packages, the tests and the benches

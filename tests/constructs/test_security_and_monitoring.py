@@ -95,9 +95,26 @@ def test_isolated_subnets_get_dynamodb_and_secrets_manager_endpoints(sakila: dic
 
 
 def test_isolated_dms_egress_goes_only_to_the_endpoints(sakila: dict[str, Any]) -> None:
-    egress = resources(sakila, "aws_vpc_security_group_egress_rule").values()
-    assert not [e for e in egress if e.get("cidr_ipv4")]
-    assert {e.get("prefix_list_id", "")[:2] for e in egress} >= {"${"}
+    endpoints = {e["vpc_endpoint_type"]: n for n, e in resources(sakila, "aws_vpc_endpoint").items()}
+    groups = {g["name"]: n for n, g in resources(sakila, "aws_security_group").items()}
+    dms = f"${{aws_security_group.{groups['sakila-dms']}.id}}"
+    egress = [
+        e for e in resources(sakila, "aws_vpc_security_group_egress_rule").values() if e["security_group_id"] == dms
+    ]
+    # Every destination and port, exactly: MySQL's group on 3306, the DynamoDB gateway's prefix list and
+    # the Secrets Manager endpoint's group on 443. Nothing to a CIDR, nothing else.
+    destinations = sorted(
+        (e.get("referenced_security_group_id") or e.get("prefix_list_id") or e.get("cidr_ipv4"), e["ip_protocol"],
+         e["from_port"], e["to_port"])
+        for e in egress
+    )  # fmt: skip
+    assert destinations == sorted(
+        [
+            (f"${{aws_security_group.{groups['sakila-source-mysql']}.id}}", "tcp", 3306, 3306),
+            (f"${{aws_vpc_endpoint.{endpoints['Gateway']}.prefix_list_id}}", "tcp", 443, 443),
+            (f"${{aws_security_group.{groups['sakila-endpoints']}.id}}", "tcp", 443, 443),
+        ]
+    )
 
 
 def test_interface_endpoint_admits_only_dms(sakila: dict[str, Any]) -> None:

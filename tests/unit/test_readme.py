@@ -1,0 +1,47 @@
+"""README tells the truth: its code sample is the real stack, and its commands are the real ones."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+
+
+def _python_block_after(heading: str) -> str:
+    start = README.index(heading)
+    block = README.index("```python\n", start) + len("```python\n")
+    return README[block : README.index("```", block)].rstrip("\n")
+
+
+def test_the_sakila_sample_is_the_stacks_code() -> None:
+    source = (ROOT / "stacks" / "sakila.py").read_text()
+    stack = next(
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.ClassDef) and node.name == "SakilaMigrationStack"
+    )
+    assert _python_block_after("## The article's stack in Python") == ast.get_source_segment(source, stack)
+
+
+def test_every_make_target_the_readme_names_exists() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, re.MULTILINE))
+    named = set(re.findall(r"`make ([a-z-]+)", README)) | set(re.findall(r"^make ([a-z-]+)", README, re.MULTILINE))
+    assert named and named <= targets, named - targets
+
+
+def test_every_dms_dynamodb_command_the_readme_names_exists() -> None:
+    from rehearsal.cli import _parser
+
+    commands = set(_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    named = set(re.findall(r"dms-dynamodb ([a-z-]+)", README))
+    assert named and named <= commands, named - commands
+
+
+def test_no_readme_command_points_at_a_module_that_is_gone() -> None:
+    for module in re.findall(r"python -m ([a-z_.]+)", README):
+        path = ROOT / module.replace(".", "/")
+        assert path.with_suffix(".py").exists() or (path / "__main__.py").exists(), module
