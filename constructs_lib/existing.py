@@ -23,13 +23,11 @@ from cdktf import Annotations, Token
 from constructs import Construct
 
 from constructs_lib.account import AccountContext
-from constructs_lib.aws import VpcSecurityGroupIngressRule
 from constructs_lib.errors import ConstructValidationError, require
 from constructs_lib.pipeline_props import SslMode
 from constructs_lib.single_table import dms_target_policy
-from constructs_lib.source_database import SourceEngine, SourceNetwork
+from constructs_lib.source_database import SourceEngine, SourceNetwork, ingress_from_dms
 from constructs_lib.table_props import SingleTableProps
-from constructs_lib.terraform import literal
 from mappings.design import TableDesign
 
 if TYPE_CHECKING:
@@ -230,15 +228,12 @@ class ExistingMySqlSource(Construct):
         """A rule of its own on the database's security group (the group itself stays the owner's)."""
         if self.props.security_group_id is None:
             return  # CIDR sources: their firewall is not in this stack
-        VpcSecurityGroupIngressRule(
+        ingress_from_dms(
             self,
-            "IngressFromDms",
-            security_group_id=self.props.security_group_id,
-            referenced_security_group_id=security_group_id,
-            ip_protocol="tcp",
-            from_port=self.props.port,
-            to_port=self.props.port,
-            description=literal("MySQL from DMS (added by the migration stack)"),
+            self.props.security_group_id,
+            security_group_id,
+            self.props.port,
+            "MySQL from DMS (added by the migration stack)",
         )
 
 

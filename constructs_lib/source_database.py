@@ -328,13 +328,18 @@ class MySqlSource(Construct):
 
     def allow_from(self, security_group_id: str, *, description: str = "MySQL from DMS") -> None:
         """Open 3306 to one security group (the DMS replication instance's), and nothing else."""
-        VpcSecurityGroupIngressRule(
-            self,
-            "IngressFromDms",
-            security_group_id=self.security_group.id,
-            referenced_security_group_id=security_group_id,
-            ip_protocol="tcp",
-            from_port=MYSQL_PORT,
-            to_port=MYSQL_PORT,
-            description=literal(description),
-        )
+        ingress_from_dms(self, self.security_group.id, security_group_id, MYSQL_PORT, description)
+
+
+def ingress_from_dms(scope: Construct, group_id: str, dms_group_id: str, port: int, description: str) -> None:
+    """One ingress rule resource: ``port`` on ``group_id`` from DMS's security group only."""
+    VpcSecurityGroupIngressRule(
+        scope,
+        "IngressFromDms",
+        security_group_id=group_id,
+        referenced_security_group_id=dms_group_id,
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=port,
+        description=literal(description),
+    )

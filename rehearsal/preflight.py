@@ -28,6 +28,7 @@ from mappings.enums import MigrationType
 from mappings.rules import ObjectMappingRule, SelectionRule
 from mappings.schema import SourceSchema
 from mappings.wildcards import matches
+from rehearsal.source import schemas_on_server
 from rehearsal.stack import StackTask
 
 RETENTION_HOURS = 24
@@ -303,7 +304,4 @@ def preflight(connection: Any, *, task: StackTask | None, database: str) -> list
 
 
 def _existing(connection: Any, patterns: Sequence[str]) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")
-        names = [str(row[0]) for row in cursor.fetchall()]
-    return sorted(n for n in names if any(matches(p, n) for p in patterns))
+    return [n for n in schemas_on_server(connection) if any(matches(p, n) for p in patterns)]

@@ -12,23 +12,18 @@ write ``shop-table``.
 
 from __future__ import annotations
 
-import dataclasses
-
 from cdktf import TerraformStack, TerraformVariable
 from constructs import Construct
 
 from constructs_lib.dms_roles import DmsAccountRoles, DmsAccountRolesProps
 from constructs_lib.existing import ExistingMySqlSource, ExistingMySqlSourceProps
 from constructs_lib.kms import MigrationKey
-from constructs_lib.network import NetworkProps
-from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps, MigrationType
-from constructs_lib.pipeline_props import ReplicationInstanceClass, SslMode
-from constructs_lib.single_table import DynamoDbSingleTable
-from constructs_lib.table_props import SingleTableProps
+from constructs_lib.pipeline_props import SslMode
 from stacks.base import configure_stack
 from stacks.config import StackConfig
-from stacks.sakila import network_inputs, pipeline_outputs, route_table_input
-from stacks.shop_design import SHOP_DESIGN, SHOP_SCHEMA, shop_table_mappings
+from stacks.sakila import network_inputs, pipeline_outputs
+from stacks.shop import shop_pipeline
+from stacks.shop_design import SHOP_SCHEMA
 
 
 def _variable(stack: TerraformStack, name: str, description: str) -> str:
@@ -65,23 +60,5 @@ class ExistingSourceStack(TerraformStack):
                 ssl_mode=SslMode.VERIFY_FULL,
             ),
         )
-        table_props = dataclasses.replace(SingleTableProps.from_design(SHOP_DESIGN), kms_key_arn=key.key_arn)
-        table = DynamoDbSingleTable(self, "Table", table_props)
-        pipeline = DmsMigrationPipeline(
-            self,
-            "Migration",
-            DmsMigrationPipelineProps(
-                identifier="shop-existing",
-                vpc_id=vpc_id,
-                subnet_ids=subnet_ids,
-                source=source,
-                target=table,
-                table_mappings=shop_table_mappings(),
-                migration_type=MigrationType.FULL_LOAD_AND_CDC,
-                replication_instance_class=ReplicationInstanceClass.T3_MEDIUM,
-                account_roles=roles,
-                kms_key_arn=key.key_arn,
-                network=NetworkProps(nat=False, route_table_ids=route_table_input(self)),
-            ),
-        )
+        pipeline = shop_pipeline(self, "shop-existing", source, key, roles, vpc_id, subnet_ids)
         pipeline_outputs(self, source, pipeline)

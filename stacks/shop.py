@@ -7,12 +7,11 @@ CDC of four tables, orders filtered by date, the audit table left behind. Its DD
 
 from __future__ import annotations
 
-import dataclasses
-
 from cdktf import TerraformStack
 from constructs import Construct
 
 from constructs_lib.dms_roles import DmsAccountRoles, DmsAccountRolesProps
+from constructs_lib.existing import MigrationSource
 from constructs_lib.kms import MigrationKey
 from constructs_lib.network import NetworkProps
 from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps, MigrationType
@@ -46,23 +45,35 @@ class ShopMigrationStack(TerraformStack):
                 kms_key_arn=key.key_arn,
             ),
         )
-        table_props = dataclasses.replace(SingleTableProps.from_design(SHOP_DESIGN), kms_key_arn=key.key_arn)
-        table = DynamoDbSingleTable(self, "Table", table_props)
-        pipeline = DmsMigrationPipeline(
-            self,
-            "Migration",
-            DmsMigrationPipelineProps(
-                identifier="shop-orders",
-                vpc_id=vpc_id,
-                subnet_ids=subnet_ids,
-                source=source,
-                target=table,
-                table_mappings=shop_table_mappings(),
-                migration_type=MigrationType.FULL_LOAD_AND_CDC,
-                replication_instance_class=ReplicationInstanceClass.T3_MEDIUM,
-                account_roles=roles,
-                kms_key_arn=key.key_arn,
-                network=NetworkProps(nat=False, route_table_ids=route_table_input(self)),
-            ),
-        )
+        pipeline = shop_pipeline(self, "shop-orders", source, key, roles, vpc_id, subnet_ids)
         pipeline_outputs(self, source, pipeline)
+
+
+def shop_pipeline(
+    stack: TerraformStack,
+    identifier: str,
+    source: MigrationSource,
+    key: MigrationKey,
+    roles: DmsAccountRoles,
+    vpc_id: str,
+    subnet_ids: list[str],
+) -> DmsMigrationPipeline:
+    """The shop's table and its full-load-and-CDC pipeline from ``source`` (managed or existing)."""
+    table = DynamoDbSingleTable(stack, "Table", SingleTableProps.from_design(SHOP_DESIGN, kms_key_arn=key.key_arn))
+    return DmsMigrationPipeline(
+        stack,
+        "Migration",
+        DmsMigrationPipelineProps(
+            identifier=identifier,
+            vpc_id=vpc_id,
+            subnet_ids=subnet_ids,
+            source=source,
+            target=table,
+            table_mappings=shop_table_mappings(),
+            migration_type=MigrationType.FULL_LOAD_AND_CDC,
+            replication_instance_class=ReplicationInstanceClass.T3_MEDIUM,
+            account_roles=roles,
+            kms_key_arn=key.key_arn,
+            network=NetworkProps(nat=False, route_table_ids=route_table_input(stack)),
+        ),
+    )

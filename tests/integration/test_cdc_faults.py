@@ -47,6 +47,15 @@ def _plan(url: str) -> Plan:
     return make_plan(stack, stack.task(None), connect(url))
 
 
+def _prepared(url: str, endpoint_url: str) -> tuple[Any, Plan, Checkpoint]:
+    """The shop's target tables on ``endpoint_url``, the plan, and the binlog position before any change."""
+    ddb = client(endpoint_url)
+    plan = _plan(url)
+    for design in plan.targets.values():
+        create_table(ddb, design)
+    return ddb, plan, binlog_head(connect(url))
+
+
 def _workload(url: str, generator: Generator, plan: Plan, operations: int) -> None:
     tables = [generator.schema.tables[t] for _, t in plan.tables]
     frozen = {t: {"customer_id", "order_id", "line_no", "product_id", "placed_at"} for _, t in plan.tables}
@@ -59,11 +68,7 @@ def test_target_killed_mid_stream_then_restarted_loses_nothing(
     url, _, generator = shop
     dynalite = Dynalite.start(path=tmp_path / "dynalite")
     try:
-        ddb = client(dynalite.endpoint_url)
-        plan = _plan(url)
-        for design in plan.targets.values():
-            create_table(ddb, design)
-        start = binlog_head(connect(url))
+        ddb, plan, start = _prepared(url, dynalite.endpoint_url)
         full_load(url, ddb, plan)
         _workload(url, generator, plan, 4000)
         head = binlog_head(connect(url))
@@ -130,11 +135,7 @@ def test_a_throttling_target_slows_the_follower_but_loses_nothing(
     url, _, generator = shop
     dynalite = Dynalite.start()
     try:
-        ddb = client(dynalite.endpoint_url)
-        plan = _plan(url)
-        for design in plan.targets.values():
-            create_table(ddb, design)
-        start = binlog_head(connect(url))
+        ddb, plan, start = _prepared(url, dynalite.endpoint_url)
         full_load(url, ddb, plan)
         _workload(url, generator, plan, 1500)
         throttling = ThrottlingClient(ddb, throttle=5, unprocessed=20)
@@ -156,11 +157,7 @@ def test_a_target_that_never_recovers_stops_the_follower_with_its_checkpoint(
     url, _, generator = shop
     dynalite = Dynalite.start()
     try:
-        ddb = client(dynalite.endpoint_url)
-        plan = _plan(url)
-        for design in plan.targets.values():
-            create_table(ddb, design)
-        start = binlog_head(connect(url))
+        ddb, plan, start = _prepared(url, dynalite.endpoint_url)
         _workload(url, generator, plan, 200)
         checkpoint = tmp_path / "cdc.json"
         broken = BatchWriter(ThrottlingClient(ddb, throttle=10**6, unprocessed=0), attempts=3, max_delay=0.01)
@@ -178,11 +175,7 @@ def test_a_source_that_goes_away_stops_the_follower_with_its_checkpoint(
     url, mariadb, generator = shop
     dynalite = Dynalite.start()
     try:
-        ddb = client(dynalite.endpoint_url)
-        plan = _plan(url)
-        for design in plan.targets.values():
-            create_table(ddb, design)
-        start = binlog_head(connect(url))
+        ddb, plan, start = _prepared(url, dynalite.endpoint_url)
         _workload(url, generator, plan, 300)
         checkpoint = tmp_path / "cdc.json"
         follow(url, ChangeApplier(plan, ddb), checkpoint, start, report=lambda _: None)

@@ -34,9 +34,12 @@ def test_every_make_target_the_readme_names_exists() -> None:
 
 
 def test_every_dms_dynamodb_command_the_readme_names_exists() -> None:
+    import argparse
+
     from rehearsal.cli import _parser
 
-    commands = set(_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    (subparsers,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    commands = set(subparsers.choices)
     named = set(re.findall(r"dms-dynamodb ([a-z-]+)", README))
     assert named and named <= commands, named - commands
 
