@@ -246,6 +246,6 @@ def test_a_duck_typed_source_is_refused_naming_what_is_allowed() -> None:
 def test_the_preflight_is_named_in_place_of_the_binlog_guard_rail() -> None:
     stack = new_stack()
     source = ExistingMySqlSource(stack, "Source", _source())
-    (note,) = [str(entry.data) for entry in source.node.metadata]
+    (note,) = [str(entry.data) for entry in source.node.metadata if entry.type == "@cdktf/info"]
     assert note.startswith("an existing source: Terraform cannot check its binlog settings or the DMS user's grants")
     assert "dms-dynamodb preflight --mysql-url" in note

@@ -297,3 +297,16 @@ def test_from_design_takes_any_props_field_and_may_rename_the_table() -> None:
     assert props.global_secondary_indexes == SHOP_DESIGN.indexes and props.partition_key == SHOP_DESIGN.partition_key
     with pytest.raises(ConstructValidationError, match=r"unknown override\(s\) billing; allowed: table_name"):
         SingleTableProps.from_design(SHOP_DESIGN, billing="cheap")
+
+
+def test_dynamodb_task_settings_warnings_are_shown_at_synth_time() -> None:
+    from mappings import TaskSettings
+
+    built = pipeline(task_settings=TaskSettings().with_parallel_load_threads(30))
+    warnings = [str(entry.data) for entry in built.node.metadata if entry.type == "@cdktf/warn"]
+    assert warnings == [
+        "task_settings TargetMetadata.ParallelLoadThreads: 8 tables at once x 30 threads = 240 writer threads; DMS "
+        "warns that large values can make the task run out of memory. Size the replication instance for it, or lower "
+        "MaxFullLoadSubTasks"
+    ]
+    assert [e for e in pipeline().node.metadata if e.type == "@cdktf/warn"] == []
