@@ -332,6 +332,15 @@ class ItemBuilder:
     def mapped_tables(self, schema: str, tables: Iterable[str]) -> list[str]:
         return [t for t in tables if self.rule_for(schema, t) is not None]
 
+    def base_key_columns(self, schema: str, table: str) -> set[str]:
+        """Source columns (lower case) the base-table key templates use: updates to them DMS cannot apply."""
+        rule = self.rule_for(schema, table)
+        if rule is None:
+            return set()
+        templates = {m.target_attribute_name: m.value for m in rule.attribute_mappings if isinstance(m.value, str)}
+        names = self.key_names(rule)
+        return {c.lower() for name in names for c in placeholders(templates.get(name, "${" + name + "}"))}
+
     def key_names(self, rule: ObjectMappingRule) -> list[str]:
         params = rule.mapping_parameters
         return [n for n in ((params.partition_key_name, params.sort_key_name) if params else ()) if n]

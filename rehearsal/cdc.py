@@ -33,7 +33,6 @@ from typing import Any
 
 from mappings.engine import Rejection
 from mappings.schema import mysql_settings
-from mappings.templates import placeholders
 from rehearsal.dynamo import BatchWriter, TargetUnavailable, key_of
 from rehearsal.plan import Plan
 
@@ -153,13 +152,6 @@ class ChangeApplier:
         self.writer = writer if writer is not None else BatchWriter(ddb)  # an empty writer is falsy (len 0)
         self.stats = CdcStats()
 
-    def _base_key_columns(self, schema: str, table: str) -> set[str]:
-        rule = self.builder.rule_for(schema, table)
-        assert rule is not None
-        templates = {m.target_attribute_name: m.value for m in rule.attribute_mappings if isinstance(m.value, str)}
-        names = self.builder.key_names(rule)
-        return {c.lower() for name in names for c in placeholders(templates.get(name, "${" + name + "}"))}
-
     def _exception(self, schema: str, table: str, statement: str, error: str) -> None:
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
         self.stats.exceptions.append(ApplyException(self.plan.task.task_id, schema, table, now, statement, error))
@@ -194,7 +186,7 @@ class ChangeApplier:
             return
         if kind == "update" and before is not None:
             changed = {c.lower() for c in after if before.get(c) != after.get(c)}
-            moved = sorted(changed & self._base_key_columns(schema, table))
+            moved = sorted(changed & self.builder.base_key_columns(schema, table))
             if moved:
                 source = self.builder.tables.get(table)
                 identity = {c: before.get(c) for c in (source.primary_key if source else ())} or dict(before)

@@ -15,12 +15,16 @@ import traceback
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from mappings.__main__ import add_commands
 from mappings.errors import MappingError
 from mappings.schema import SourceSchema
 from rehearsal.stack import Stack, StackError, StackTask, read_stack
+
+if TYPE_CHECKING:
+    from rehearsal.plan import Plan
+    from rehearsal.synthetic import Generator
 
 EXAMPLE_STACK = "shop"
 
@@ -49,7 +53,7 @@ def _open(stack_name: str, task_id: str | None) -> tuple[Stack, StackTask]:
     return stack, stack.task(task_id)
 
 
-def _plan(url: str, stack: Stack, task: StackTask, out: TextIO) -> Any:
+def _plan(url: str, stack: Stack, task: StackTask, out: TextIO) -> Plan:
     """Connect, read the schemas the task names, and print what is not modeled before anything runs."""
     from rehearsal.plan import NothingToDo, PlanError, make_plan
     from rehearsal.source import connect
@@ -84,7 +88,7 @@ def _ddb(endpoint_url: str | None) -> Any:
     return client(endpoint_url)
 
 
-def _create_targets(ddb: Any, plan: Any, out: TextIO) -> None:
+def _create_targets(ddb: Any, plan: Plan, out: TextIO) -> None:
     from rehearsal.dynamo import create_table
 
     for name, design in plan.targets.items():
@@ -214,7 +218,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     from rehearsal.progress import Progress
     from rehearsal.servers import Dynalite, MariaDB
     from rehearsal.source import connect
-    from rehearsal.synthetic import Generator, fill, run_workload
+    from rehearsal.synthetic import run_workload
     from rehearsal.verify import verify
 
     stack, task = _open(args.stack, args.task)
@@ -235,14 +239,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         mariadb.execute_file(schema_name, Path(args.ddl))
         url = mariadb.url(schema_name)
         connection = connect(url)
-        if args.data:
-            mariadb.execute_file(schema_name, Path(args.data))
-            generator = Generator(source_schema, args.seed)
-            generator.observe(connection)
-            origin = f"data from {args.data}"
-        else:
-            generator, counts = fill(connection, source_schema, args.rows, seed=args.seed)
-            origin = f"{sum(counts.values())} synthetic rows ({args.rows} per table)"
+        generator, origin = _fill_source(args, mariadb, connection, source_schema)
         print(f"source: throwaway MariaDB, schema {schema_name} from {args.ddl}, {origin}")
         print(f"target: throwaway dynalite at {dynalite.endpoint_url}")
         start = binlog_head(connection)  # before the full load: changes during it are not lost
@@ -254,13 +251,12 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         print(report.render())
         status = 1 if report.rejections else 0
         if args.cdc:
-            frozen = {table: _frozen_columns(plan, schema, table) for schema, table in plan.tables}
             tables = [source_schema.tables[t] for _, t in plan.tables]
+            frozen = {table: _frozen_columns(plan, schema, table) for schema, table in plan.tables}
             workload = run_workload(connection, generator, tables, args.cdc, frozen_columns=frozen, seed=args.seed)
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(workload.by_kind.items()))
             print(f"workload: {workload.operations} changes ({kinds})")
-            applier = ChangeApplier(plan, ddb)
-            stats = follow(url, applier, Path(directory) / "checkpoint.json", start, report=lambda _: None)
+            stats = follow(url, ChangeApplier(plan, ddb), Path(directory) / "cdc.json", start, report=lambda _: None)
             print(stats.render())
             status = max(status, 1 if stats.exceptions else 0)
         if args.design:
@@ -276,6 +272,21 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     return status
 
 
+def _fill_source(
+    args: argparse.Namespace, mariadb: Any, connection: Any, schema: SourceSchema
+) -> tuple[Generator, str]:
+    """The user's data (``--data``) or synthetic rows (``--rows``); the generator then makes the CDC workload."""
+    from rehearsal.synthetic import Generator, fill
+
+    if args.data:
+        mariadb.execute_file(schema.name, Path(args.data))
+        generator = Generator(schema, args.seed)
+        generator.observe(connection)  # new rows must not collide with the user's
+        return generator, f"data from {args.data}"
+    generator, counts = fill(connection, schema, args.rows, seed=args.seed)
+    return generator, f"{sum(counts.values())} synthetic rows ({args.rows} per table)"
+
+
 def _design(spec: str) -> Any:
     """A TableDesign by ``module:NAME`` (the user's own code), for its access patterns."""
     from mappings.__main__ import load_design
@@ -286,15 +297,11 @@ def _design(spec: str) -> Any:
         raise UsageError(str(exc).removeprefix("error: ")) from None
 
 
-def _frozen_columns(plan: Any, schema: str, table: str) -> set[str]:
+def _frozen_columns(plan: Plan, schema: str, table: str) -> set[str]:
     """Columns the workload must not update: base-table key columns (DMS cannot apply those updates; they
     have their own tests) and filter columns (DMS's filter page: filter only on columns that never change)."""
-    from mappings.templates import placeholders
-
-    rule = plan.builder.rule_for(schema, table)
-    templates = {m.target_attribute_name: m.value for m in rule.attribute_mappings if isinstance(m.value, str)}
-    keys = {c for name in plan.builder.key_names(rule) for c in placeholders(templates.get(name, "${" + name + "}"))}
-    return keys | {f.column_name for f in plan.builder.filter_for(schema, table).filters}
+    filtered = {f.column_name.lower() for f in plan.builder.filter_for(schema, table).filters}
+    return plan.builder.base_key_columns(schema, table) | filtered
 
 
 def cmd_preflight(args: argparse.Namespace) -> int:

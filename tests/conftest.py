@@ -118,6 +118,21 @@ def dynalite() -> Any:
 
 
 @pytest.fixture(scope="session")
+def shop_db(mariadb: Any) -> str:
+    """The shop schema with 200 synthetic rows per table in the session's MariaDB; returns its URL."""
+    from mappings.schema import SourceSchema
+    from rehearsal.source import connect
+    from rehearsal.synthetic import fill
+
+    mariadb.execute_file("shop", SHOP_DDL)
+    url: str = mariadb.url("shop")
+    connection = connect(url)
+    fill(connection, SourceSchema.from_ddl(SHOP_DDL.read_text(), name="shop"), 200)
+    connection.close()
+    return url
+
+
+@pytest.fixture(scope="session")
 def sakila_db(mariadb: Any) -> str:
     """The Sakila schema and generated data in the session's MariaDB; returns its URL."""
     from rehearsal.source import connect

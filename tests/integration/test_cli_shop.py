@@ -10,12 +10,10 @@ from typing import Any
 
 import pytest
 
-from mappings.schema import SourceSchema
 from rehearsal.cli import main
 from rehearsal.dynamo import client
 from rehearsal.servers import Dynalite
 from rehearsal.source import connect
-from rehearsal.synthetic import fill
 from tests.conftest import SHOP_DDL, stack_file
 
 STACK = str(stack_file("shop"))
@@ -23,12 +21,10 @@ TABLE = "shop-table"
 
 
 @pytest.fixture(scope="module")
-def shop_url(mariadb: Any) -> str:
-    """The shop schema with 200 synthetic rows per table, plus rows with known values."""
-    mariadb.execute_file("shop", SHOP_DDL)
-    url: str = mariadb.url("shop")
+def shop_url(shop_db: str) -> str:
+    """The session's shop database, plus rows with known values."""
+    url = shop_db
     connection = connect(url)
-    fill(connection, SourceSchema.from_ddl(SHOP_DDL.read_text(), name="shop"), 200)
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO customer VALUES (9001, 'ada@example.com', 'Ada', 'GB', b'1', 1, '2024-08-01 09:30:00.125')"

@@ -32,10 +32,9 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MariaDB]:
 
 
 @pytest.fixture(scope="module")
-def users(mariadb: MariaDB) -> MariaDB:
+def users(mariadb: MariaDB, shop_db: str) -> MariaDB:
     """The session's server (ROW/FULL) with the shop schema, a keyless table and two DMS users."""
-    mariadb.execute_file("shop", SHOP_DDL)
-    connection = connect(mariadb.url("shop"))
+    connection = connect(shop_db)
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE IF NOT EXISTS shop.scratch (note VARCHAR(10))")  # no primary or unique key
         for user, grants in (
