@@ -126,10 +126,10 @@ class BatchWriter:
                 self._sleep(delay)
                 delay = min(delay * 2, self.max_delay)
                 continue
-            unprocessed = _unprocessed(response)
+            unprocessed = _unprocessed(response) if response.get("UnprocessedItems") else set()
             done = 0
             for entry in chunk:
-                if _signature(entry[1]) not in unprocessed:
+                if not unprocessed or _signature(entry[1]) not in unprocessed:
                     del self.pending[entry[0]]
                     done += 1
             self.written += done

@@ -116,6 +116,7 @@ def test_verify_is_clean_after_the_load(loaded: LoadReport, ddb: Any, sakila_db:
 def test_verify_finds_missing_unexpected_and_different_items(loaded: LoadReport, ddb: Any, sakila_db: str) -> None:
     plan = _plan(sakila_db)
     original = ddb.get_item(TableName=TABLE, Key={"pk": {"S": "FILM#2"}, "sk": {"S": "#METADATA"}})["Item"]
+    actor = ddb.get_item(TableName=TABLE, Key={"pk": {"S": "ACTOR#4"}, "sk": {"S": "#METADATA"}})["Item"]
     ddb.put_item(TableName=TABLE, Item={**original, "title": {"S": "CHANGED"}})
     ddb.delete_item(TableName=TABLE, Key={"pk": {"S": "ACTOR#4"}, "sk": {"S": "#METADATA"}})
     ddb.put_item(TableName=TABLE, Item={"pk": {"S": "GHOST#1"}, "sk": {"S": "#METADATA"}})
@@ -131,9 +132,10 @@ def test_verify_finds_missing_unexpected_and_different_items(loaded: LoadReport,
         (diff,) = result.examples[RECORD_DIFF]
         assert diff["key"] == {"pk": {"S": "FILM#2"}, "sk": {"S": "#METADATA"}}
         assert diff["details"] == [{"attribute": "title", "expected": original["title"], "actual": {"S": "CHANGED"}}]
-    finally:
+    finally:  # put the table back as the load left it
         ddb.delete_item(TableName=TABLE, Key={"pk": {"S": "GHOST#1"}, "sk": {"S": "#METADATA"}})
-        full_load(sakila_db, ddb, plan)
+        ddb.put_item(TableName=TABLE, Item=original)
+        ddb.put_item(TableName=TABLE, Item=actor)
     assert verify(sakila_db, ddb, plan).clean
 
 
