@@ -122,6 +122,8 @@ def _writers(
     try:
         chunk: list[Item] = []
         for row in source_rows(connection, schema, table, builder.filter_for(schema, table)):
+            if errors:
+                break  # a writer failed for good: stop reading, the error is raised below
             summary.rows += 1
             built = builder.build(schema, table, row)
             if isinstance(built, Rejection):
