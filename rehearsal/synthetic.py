@@ -94,6 +94,7 @@ class Generator:
     keys: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = field(default_factory=dict)
     _seen: dict[tuple[str, tuple[str, ...]], set[tuple[Any, ...]]] = field(default_factory=dict)
     _next: dict[str, int] = field(default_factory=dict)
+    _recorded_columns: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     def rng(self, table: str, salt: int = 0) -> random.Random:
         return random.Random(self.seed * 1_000_003 + zlib.crc32(table.encode()) + salt)
@@ -197,22 +198,30 @@ class Generator:
                 return False
         for key, tuple_value in keys:
             self._seen.setdefault((table.name, key), set()).add(tuple_value)
-        for other in self.schema.tables.values():
-            for foreign in other.foreign_keys:
-                if foreign.referenced_table == table.name:
-                    self.keys.setdefault((table.name, foreign.referenced_columns), []).append(
-                        tuple(values[c.lower()] for c in foreign.referenced_columns)
-                    )
-        self.keys.setdefault((table.name, table.primary_key), []).append(
-            tuple(values[c.lower()] for c in table.primary_key)
-        )
+        for columns in self._recorded(table.name):
+            self.keys.setdefault((table.name, columns), []).append(tuple(values[c.lower()] for c in columns))
         return True
+
+    def _recorded(self, table: str) -> tuple[tuple[str, ...], ...]:
+        """The column tuples whose values :attr:`keys` keeps for a table: what foreign keys refer to, and the
+        primary key (the workload picks rows by it), each once."""
+        if table not in self._recorded_columns:
+            referenced = [
+                f.referenced_columns
+                for t in self.schema.tables.values()
+                for f in t.foreign_keys
+                if f.referenced_table == table
+            ]
+            primary = self.schema.tables[table].primary_key
+            self._recorded_columns[table] = tuple(dict.fromkeys([*referenced, primary]))
+        return self._recorded_columns[table]
 
     def observe(self, connection: Any) -> None:
         """Learn the keys of rows already in the source (loaded with ``--data``), so new rows do not collide."""
         with connection.cursor() as cursor:
             for table in load_order(self.schema):
-                columns = list(dict.fromkeys(c for key in self._tracked(table) for c in key))
+                tracked = [*_unique_sets(table), *self._recorded(table.name)]
+                columns = list(dict.fromkeys(c for key in tracked for c in key))
                 if not columns:
                     continue
                 listed = ", ".join(f"`{c}`" for c in columns)
@@ -225,16 +234,6 @@ class Generator:
                         f"SELECT COALESCE(MAX(`{integer_keys[0]}`), 0) FROM `{self.schema.name}`.`{table.name}`"
                     )
                     self._next[table.name] = max(self._next.get(table.name, 0), int(cursor.fetchone()[0]))
-
-    def _tracked(self, table: Table) -> list[tuple[str, ...]]:
-        """The column tuples :meth:`_claim` records for a table."""
-        referenced = [
-            f.referenced_columns
-            for t in self.schema.tables.values()
-            for f in t.foreign_keys
-            if f.referenced_table == table.name
-        ]
-        return [*_unique_sets(table), *referenced]
 
     def release(self, table: Table, row: dict[str, Any]) -> None:
         """Forget a deleted row's keys (the workload deleted it)."""
