@@ -281,6 +281,7 @@ class ItemBuilder:
     truncations: list[Truncation] = field(default_factory=list)
     _rules: dict[tuple[str, str], ObjectMappingRule | None] = field(default_factory=dict, init=False)
     _filters: dict[tuple[str, str], TableFilter] = field(default_factory=dict, init=False)
+    _derived: dict[str, TableDesign] = field(default_factory=dict, init=False)
 
     def rule_for(self, schema: str, table: str) -> ObjectMappingRule | None:
         """The object-mapping rule DMS applies to a selected table (None: not selected or not mapped)."""
@@ -358,6 +359,11 @@ class ItemBuilder:
         name = self.target_name(rule, table)
         if name in self.targets:
             return self.targets[name]
+        if name not in self._derived:  # called for every row: make the design once
+            self._derived[name] = self._derived_target(name, rule, table)
+        return self._derived[name]
+
+    def _derived_target(self, name: str, rule: ObjectMappingRule, table: str) -> TableDesign:
         source = self.tables.get(table)
         templated = {m.target_attribute_name for m in rule.attribute_mappings}
 

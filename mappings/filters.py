@@ -79,6 +79,11 @@ def _comparable(value: Any, column: Column | None) -> Any:
     return value
 
 
+def _operands(condition: FilterCondition) -> list[str]:
+    """The condition's values, in the order its operator takes them (``value``, or start and end)."""
+    return [str(getattr(condition, key.replace("-", "_"))) for key in condition.filter_operator.operands]
+
+
 def _holds(condition: FilterCondition, value: Any, column: Column | None) -> bool:
     operator = condition.filter_operator
     if operator is FilterOperator.NULL:
@@ -116,9 +121,8 @@ class TableFilter:
                     f"does not have (columns: {', '.join(c.name for c in self.table.columns)})"
                 )
             for condition in source_filter.filter_conditions:
-                for operand in (condition.value, condition.start_value, condition.end_value):
-                    if operand is not None:
-                        _typed(str(operand), self._column(source_filter))
+                for operand in _operands(condition):
+                    _typed(operand, self._column(source_filter))
 
     def __bool__(self) -> bool:
         return bool(self.filters)
@@ -147,11 +151,6 @@ class TableFilter:
             alternatives = []
             for condition in source_filter.filter_conditions:
                 alternatives.append(_SQL[condition.filter_operator].format(c=quoted))
-                operands = (
-                    (condition.start_value, condition.end_value)
-                    if "BETWEEN" in alternatives[-1]
-                    else (condition.value,)
-                )
-                parameters += [str(o) for o in operands if o is not None and "%s" in alternatives[-1]]
+                parameters += _operands(condition)
             clauses.append("(" + " OR ".join(alternatives) + ")")
         return " AND ".join(clauses), parameters

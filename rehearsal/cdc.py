@@ -231,8 +231,8 @@ def follow(
     from pymysqlreplication.event import QueryEvent, XidEvent
     from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, WriteRowsEvent
 
-    position = Checkpoint.load(checkpoint_path) or start
     saved: Checkpoint | None = Checkpoint.load(checkpoint_path)
+    position = saved or start
     stream = BinLogStreamReader(
         connection_settings=mysql_settings(url)[0],
         server_id=server_id,

@@ -185,9 +185,8 @@ def cmd_cdc(args: argparse.Namespace) -> int:
         start = binlog_head(connection)
         connection.close()
         print(f"no checkpoint and no --start: following from the current position {start}")
-    applier = ChangeApplier(
-        plan, _ddb(args.endpoint_url), writer=BatchWriter(_ddb(args.endpoint_url), attempts=args.retries)
-    )
+    ddb = _ddb(args.endpoint_url)
+    applier = ChangeApplier(plan, ddb, writer=BatchWriter(ddb, attempts=args.retries))
     try:
         stats = follow(
             args.mysql_url,

@@ -15,8 +15,7 @@ from mappings.engine import ItemBuilder, LobPolicy
 from mappings.filters import FilterError
 from mappings.rules import SelectionRule
 from mappings.schema import SourceSchema, Table
-from mappings.wildcards import matches
-from rehearsal.source import schemas_on_server
+from rehearsal.source import matching_schemas, schemas_on_server
 from rehearsal.stack import Stack, StackTask
 
 
@@ -77,7 +76,7 @@ def _locators(task: StackTask) -> list[str]:
 def make_plan(stack: Stack, task: StackTask, connection: Any) -> Plan:
     """Read the schemas the task's selection rules name and work out what it migrates where."""
     available = schemas_on_server(connection)
-    wanted = [s for s in available if any(matches(pattern, s) for pattern in task.schema_names)]
+    wanted = matching_schemas(available, task.schema_names)
     sources: dict[str, Mapping[str, Table]] = {
         s: SourceSchema.from_information_schema(connection, s).tables for s in wanted
     }

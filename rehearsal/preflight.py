@@ -28,7 +28,7 @@ from mappings.enums import MigrationType
 from mappings.rules import ObjectMappingRule, SelectionRule
 from mappings.schema import SourceSchema
 from mappings.wildcards import matches
-from rehearsal.source import schemas_on_server
+from rehearsal.source import matching_schemas, schemas_on_server
 from rehearsal.stack import StackTask
 
 RETENTION_HOURS = 24
@@ -304,4 +304,4 @@ def preflight(connection: Any, *, task: StackTask | None, database: str) -> list
 
 
 def _existing(connection: Any, patterns: Sequence[str]) -> list[str]:
-    return [n for n in schemas_on_server(connection) if any(matches(p, n) for p in patterns)]
+    return matching_schemas(schemas_on_server(connection), patterns)

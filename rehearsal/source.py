@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from mappings.filters import TableFilter
 from mappings.schema import Table, mysql_settings
+from mappings.wildcards import matches
 
 FETCH = 1000
 
@@ -96,3 +97,9 @@ def schemas_on_server(connection: Any) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME")
         return [str(row[0]) for row in cursor.fetchall()]
+
+
+def matching_schemas(available: Iterable[str], patterns: Iterable[str]) -> list[str]:
+    """The schemas that DMS locators (``%`` and ``_`` wildcards) select."""
+    wanted = list(patterns)
+    return [name for name in available if any(matches(pattern, name) for pattern in wanted)]
