@@ -169,15 +169,17 @@ def full_load(
     progress = progress or Progress(enabled=False)
     report = LoadReport()
     started = time.perf_counter()
-    connection = connect(url)
-    totals = {t: count_rows(connection, *t, plan.builder.filter_for(*t)) for t in plan.tables}
-    connection.close()
+    totals: dict[tuple[str, str], int] = {}
+    if progress.enabled:  # a COUNT(*) per table is a read of its own: only for the progress bars
+        connection = connect(url)
+        totals = {t: count_rows(connection, *t, plan.builder.filter_for(*t)) for t in plan.tables}
+        connection.close()
 
     def one(schema_table: tuple[str, str]) -> TableSummary:
         schema, table = schema_table
         summary = TableSummary(table, plan.target_of(schema, table).table_name)
         start = time.perf_counter()
-        with progress.bar(table, totals[schema_table]) as advance:
+        with progress.bar(table, totals.get(schema_table, 0)) as advance:
             _writers(plan, ddb, schema, table, threads, summary, report, advance, url)
         summary.seconds = time.perf_counter() - start
         return summary
