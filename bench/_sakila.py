@@ -9,10 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rehearsal.plan import Plan, make_plan
-from rehearsal.servers import Dynalite, MariaDB
-from rehearsal.source import connect
-from rehearsal.stack import read_stack
+from dms_dynamodb.plan import Plan, make_plan
+from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
+from dms_dynamodb.source.connection import connect
+from dms_dynamodb.stack import read_stack
 from stacks.sakila_data import generate, load
 
 ROOT = Path(__file__).resolve().parent.parent

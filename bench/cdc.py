@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 from bench._sakila import sakila_plan, sakila_servers
-from rehearsal.cdc import ChangeApplier, binlog_head, follow
-from rehearsal.dynamo import client, create_table
-from rehearsal.load import full_load
-from rehearsal.source import connect
-from rehearsal.verify import verify
+from dms_dynamodb.cdc import ChangeApplier, binlog_head, follow
+from dms_dynamodb.load import full_load
+from dms_dynamodb.source.connection import connect
+from dms_dynamodb.target.client import client, create_table
+from dms_dynamodb.verify import verify
 from stacks.sakila_workload import run_workload
 
 

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mappings.design import Entity, GlobalSecondaryIndex, KeyAttribute, TableDesign
 from mappings.schema import Column, SourceSchema, Table
-from mappings.schema_checks import check_tasks_against_schema
+from mappings.validation.schema_checks import check_tasks_against_schema
 
 
 def schema(tables: int, columns: int) -> SourceSchema:

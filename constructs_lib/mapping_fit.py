@@ -10,7 +10,7 @@ import re
 
 from constructs_lib.table_props import SingleTableProps
 from mappings import ObjectMappingRule, TableMappings
-from mappings.schema_checks import produced_key_type
+from mappings.validation.schema_checks import produced_key_type
 
 # Attribute names that announce a GSI key: gsi1pk, GSI2SK, gsi_3_pk ...
 _GSI_LIKE = re.compile(r"gsi[_-]?\d*[_-]?(pk|sk)", re.IGNORECASE)

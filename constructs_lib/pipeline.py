@@ -53,7 +53,7 @@ from constructs_lib.pipeline_props import (
 from constructs_lib.table_props import SingleTableProps
 from constructs_lib.terraform import literal, literal_tags
 from mappings import TableMappings, TargetTablePrepMode, TaskSettings
-from mappings.dynamodb_settings import dynamodb_settings_issues
+from mappings.settings.dynamodb import dynamodb_settings_issues
 
 __all__ = [
     "DmsMigrationPipeline",

@@ -19,7 +19,7 @@ from constructs_lib.monitoring import MonitoringProps
 from constructs_lib.naming import dms_identifier
 from constructs_lib.network import NetworkProps
 from mappings import MappingError, TableMappings, TargetEngine, TaskSettings
-from mappings.enums import MigrationType as MigrationType  # re-exported: the constructs API names it
+from mappings.document.enums import MigrationType as MigrationType  # re-exported: the constructs API names it
 
 if TYPE_CHECKING:
     from constructs_lib.dms_roles import DmsAccountRoles

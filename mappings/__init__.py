@@ -4,9 +4,9 @@ Build mappings in Python or read existing JSON, and get every problem (with rule
 JSON path, the value received and what would be valid) before anything is deployed.
 """
 
-from mappings.builder import TableMappingsBuilder
 from mappings.document import TableMappings, issues_for, parse_rule_fragment
-from mappings.enums import (
+from mappings.document.builder import TableMappingsBuilder
+from mappings.document.enums import (
     AttributeSubType,
     AttributeType,
     BeforeImageColumnFilter,
@@ -26,8 +26,7 @@ from mappings.enums import (
     TargetEngine,
     TransformationAction,
 )
-from mappings.errors import Issue, MappingError, Severity
-from mappings.rules import (
+from mappings.document.rules import (
     AttributeMapping,
     BeforeImageDef,
     ConditionExpression,
@@ -50,7 +49,8 @@ from mappings.rules import (
     Tag,
     TransformationRule,
 )
-from mappings.task_settings import TargetTablePrepMode, TaskSettings
+from mappings.errors import Issue, MappingError, Severity
+from mappings.settings import TargetTablePrepMode, TaskSettings
 
 __all__ = [
     "AttributeMapping",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from mappings import Filter, FilterCondition, FilterOperator, FilterType, TableMappings
 from mappings.design import AccessPattern, Entity, GlobalSecondaryIndex, KeyAttribute, TableDesign, exclude
-from mappings.enums import SelectionAction
-from mappings.rules import ObjectLocator, SelectionRule
+from mappings.document.enums import SelectionAction
+from mappings.document.rules import ObjectLocator, SelectionRule
 
 SHOP_SCHEMA = "shop"
 SHOP_TABLE = "shop-table"

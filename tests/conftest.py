@@ -96,7 +96,7 @@ def sakila(stack_docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A private MariaDB server for the whole session, stopped by its pid at the end."""
-    from rehearsal.servers import MariaDB
+    from dms_dynamodb.rehearsal.servers import MariaDB
 
     server = MariaDB.start(tmp_path_factory.mktemp("mariadb"))
     try:
@@ -108,7 +108,7 @@ def mariadb(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @pytest.fixture(scope="session")
 def dynalite() -> Any:
     """A local DynamoDB (dynalite, in memory) for the whole session, stopped by its pid at the end."""
-    from rehearsal.servers import Dynalite
+    from dms_dynamodb.rehearsal.servers import Dynalite
 
     server = Dynalite.start()
     try:
@@ -120,9 +120,9 @@ def dynalite() -> Any:
 @pytest.fixture(scope="session")
 def shop_db(mariadb: Any) -> str:
     """The shop schema with 200 synthetic rows per table in the session's MariaDB; returns its URL."""
+    from dms_dynamodb.rehearsal.synthetic import fill
+    from dms_dynamodb.source.connection import connect
     from mappings.schema import SourceSchema
-    from rehearsal.source import connect
-    from rehearsal.synthetic import fill
 
     mariadb.execute_file("shop", SHOP_DDL)
     url: str = mariadb.url("shop")
@@ -135,7 +135,7 @@ def shop_db(mariadb: Any) -> str:
 @pytest.fixture(scope="session")
 def sakila_db(mariadb: Any) -> str:
     """The Sakila schema and generated data in the session's MariaDB; returns its URL."""
-    from rehearsal.source import connect
+    from dms_dynamodb.source.connection import connect
     from stacks.sakila_data import generate, load
 
     mariadb.execute_file(SAKILA_SCHEMA, SAKILA_DDL)

@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 
-from rehearsal.cdc import ChangeApplier, Checkpoint, binlog_head, follow
-from rehearsal.dynamo import client, create_table
-from rehearsal.load import full_load
-from rehearsal.plan import Plan, make_plan
-from rehearsal.servers import Dynalite, MariaDB
-from rehearsal.source import connect
-from rehearsal.stack import read_stack
-from rehearsal.verify import MISSING_SOURCE, MISSING_TARGET, Result, verify
+from dms_dynamodb.cdc import ChangeApplier, Checkpoint, binlog_head, follow
+from dms_dynamodb.load import full_load
+from dms_dynamodb.plan import Plan, make_plan
+from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
+from dms_dynamodb.source.connection import connect
+from dms_dynamodb.stack import read_stack
+from dms_dynamodb.target.client import client, create_table
+from dms_dynamodb.verify import MISSING_SOURCE, MISSING_TARGET, Result, verify
 from stacks.sakila_data import generate, load
 from stacks.sakila_workload import run_workload
 from tests.conftest import ROOT, SAKILA_DDL, SAKILA_SCHEMA, stack_file
@@ -77,7 +77,7 @@ def test_follower_killed_mid_stream_resumes_and_converges(servers: tuple[str, Dy
     command = [
         sys.executable,
         "-m",
-        "rehearsal",
+        "dms_dynamodb",
         "cdc",
         "--stack",
         str(STACK),

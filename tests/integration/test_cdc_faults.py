@@ -15,16 +15,17 @@ from typing import Any
 
 import pytest
 
+from dms_dynamodb.cdc import CdcStopped, ChangeApplier, Checkpoint, binlog_head, follow
+from dms_dynamodb.load import full_load
+from dms_dynamodb.plan import Plan, make_plan
+from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
+from dms_dynamodb.rehearsal.synthetic import Generator, fill, run_workload
+from dms_dynamodb.source.connection import connect
+from dms_dynamodb.stack import read_stack
+from dms_dynamodb.target.client import client, create_table
+from dms_dynamodb.target.writer import BatchWriter
+from dms_dynamodb.verify import verify
 from mappings.schema import SourceSchema
-from rehearsal.cdc import CdcStopped, ChangeApplier, Checkpoint, binlog_head, follow
-from rehearsal.dynamo import BatchWriter, client, create_table
-from rehearsal.load import full_load
-from rehearsal.plan import Plan, make_plan
-from rehearsal.servers import Dynalite, MariaDB
-from rehearsal.source import connect
-from rehearsal.stack import read_stack
-from rehearsal.synthetic import Generator, fill, run_workload
-from rehearsal.verify import verify
 from tests.conftest import ROOT, SHOP_DDL, stack_file
 
 STACK = stack_file("shop")
@@ -74,7 +75,7 @@ def test_target_killed_mid_stream_then_restarted_loses_nothing(
         head = binlog_head(connect(url))
         checkpoint = tmp_path / "cdc.json"
         command = [
-            sys.executable, "-m", "rehearsal", "cdc", "--stack", str(STACK), "--mysql-url", url,
+            sys.executable, "-m", "dms_dynamodb", "cdc", "--stack", str(STACK), "--mysql-url", url,
             "--endpoint-url", dynalite.endpoint_url, "--checkpoint", str(checkpoint), "--start", str(start),
             "--until-caught-up", "--retries", "4",
         ]  # fmt: skip

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from rehearsal.cdc import ChangeApplier, binlog_head, follow
-from rehearsal.dynamo import client, create_table
-from rehearsal.load import full_load
-from rehearsal.plan import make_plan
-from rehearsal.source import connect
-from rehearsal.stack import parse_stack
-from rehearsal.verify import verify
+from dms_dynamodb.cdc import ChangeApplier, binlog_head, follow
+from dms_dynamodb.load import full_load
+from dms_dynamodb.plan import make_plan
+from dms_dynamodb.source.connection import connect
+from dms_dynamodb.stack import parse_stack
+from dms_dynamodb.target.client import client, create_table
+from dms_dynamodb.verify import verify
 
 ROWS = [
     "(1, 5, 1.50, 'apple', '2024-01-01 00:00:00', '2024-01-01', 'x')",

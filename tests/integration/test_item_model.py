@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rehearsal.cdc import UPDATE_LEAVING_FILTER, ChangeApplier, binlog_head, follow
-from rehearsal.dynamo import client, create_table
-from rehearsal.load import full_load
-from rehearsal.plan import make_plan
-from rehearsal.source import connect
-from rehearsal.verify import verify
+from dms_dynamodb.cdc import UPDATE_LEAVING_FILTER, ChangeApplier, binlog_head, follow
+from dms_dynamodb.load import full_load
+from dms_dynamodb.plan import make_plan
+from dms_dynamodb.source.connection import connect
+from dms_dynamodb.target.client import client, create_table
+from dms_dynamodb.verify import verify
 from tests.integration.test_filters import _stack, cond, filt
 
 
@@ -87,8 +87,8 @@ def test_two_rows_writing_one_key_are_an_overwrite_and_a_rejected_row_is_counted
     document = json.loads(json.dumps(_stack("clash", []).tasks[0].table_mappings.to_dict()))
     mapping = document["rules"][1]["mapping-parameters"]["attribute-mappings"][0]
     mapping["value"] = "F#${twin}"  # rows 1 and 2 both become F#7
+    from dms_dynamodb.stack import Stack
     from mappings import TableMappings
-    from rehearsal.stack import Stack
 
     base = _stack("clash", [])
     task = dataclasses.replace(base.tasks[0], table_mappings=TableMappings.from_dict(document))

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from mappings.__main__ import main
+from dms_dynamodb.cli import main
+from dms_dynamodb.source.schema_reader import read_schema_url
 from mappings.design import Entity, include
 from mappings.schema import SourceSchema
-from mappings.schema_checks import check_against_schema
+from mappings.validation.schema_checks import check_against_schema
 from stacks.sakila_design import SAKILA_DESIGN
 from stacks.sakila_mappings import sakila_table_mappings
 from tests.conftest import ROOT
@@ -21,7 +22,7 @@ DDL = ROOT / "stacks/sql/sakila-schema.sql"
 
 @pytest.fixture(scope="module")
 def live(sakila_db: str) -> SourceSchema:
-    return SourceSchema.from_mysql(sakila_db)
+    return read_schema_url(sakila_db)
 
 
 @pytest.fixture(scope="module")

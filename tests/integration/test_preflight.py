@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from rehearsal.cli import main
-from rehearsal.servers import MariaDB
-from rehearsal.source import connect
+from dms_dynamodb.cli import main
+from dms_dynamodb.rehearsal.servers import MariaDB
+from dms_dynamodb.source.connection import connect
 from tests.conftest import SHOP_DDL, stack_file
 
 SHOP = str(stack_file("shop"))

@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from rehearsal.dynamo import client, create_table
-from rehearsal.load import LoadReport, full_load
-from rehearsal.patterns import query
-from rehearsal.plan import Plan, make_plan
-from rehearsal.source import connect
-from rehearsal.stack import read_stack
-from rehearsal.verify import MISSING_SOURCE, MISSING_TARGET, RECORD_DIFF, verify
+from dms_dynamodb.load import LoadReport, full_load
+from dms_dynamodb.plan import Plan, make_plan
+from dms_dynamodb.rehearsal.patterns import query
+from dms_dynamodb.source.connection import connect
+from dms_dynamodb.stack import read_stack
+from dms_dynamodb.target.client import client, create_table
+from dms_dynamodb.verify import MISSING_SOURCE, MISSING_TARGET, RECORD_DIFF, verify
 from stacks.sakila_data import SCALE
 from stacks.sakila_design import SAKILA_DESIGN
 from tests.conftest import ROOT, stack_file
@@ -148,7 +148,7 @@ def test_a_load_killed_mid_way_completes_on_rerun(sakila_db: str, ddb: Any, dyna
     command = [
         sys.executable,
         "-m",
-        "rehearsal",
+        "dms_dynamodb",
         "load",
         "--stack",
         str(stack_file("sakila")),

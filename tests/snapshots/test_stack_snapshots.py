@@ -19,7 +19,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from rehearsal.hcl_repair import HclRepairError, escaped_attributes, hcl_string, repair, verify
+from dms_dynamodb.hcl_repair import HclRepairError, escaped_attributes, hcl_string, repair, verify
 from stacks.registry import STACKS
 from tests.conftest import ROOT
 from tests.synth import resources

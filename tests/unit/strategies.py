@@ -39,9 +39,9 @@ from mappings import (
     TransformationAction,
     TransformationRule,
 )
-from mappings._wire import JsonObject
-from mappings.task_settings import ErrorAction, LogComponent, Logging
-from mappings.validate import ALLOWED_TARGETS
+from mappings.document._wire import JsonObject
+from mappings.settings import ErrorAction, LogComponent, Logging
+from mappings.validation.transformation_checks import ALLOWED_TARGETS
 
 LOAD_ORDERS: st.SearchStrategy[int | str | None] = st.sampled_from([None, 1, "2"])
 names = st.from_regex(r"[a-z][a-z0-9]{0,7}", fullmatch=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mappings.__main__ import main
+from dms_dynamodb.cli import main
 from tests.conftest import CORPUS, ROOT
 
 
@@ -91,7 +91,7 @@ def test_fmt_refuses_invalid_documents(capsys: pytest.CaptureFixture[str]) -> No
 @pytest.mark.shared
 def test_module_entry_point_runs() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mappings", "check", str(CORPUS / "invalid" / "09-aws-recorded-duplicate-rule-id.json")],
+        [sys.executable, "-m", "dms_dynamodb", "check", str(CORPUS / "invalid" / "09-aws-recorded-duplicate-rule-id.json")],
         capture_output=True,
         text=True,
         cwd=ROOT,

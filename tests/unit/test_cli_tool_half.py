@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from rehearsal.cli import main
+from dms_dynamodb.cli import main
 from tests.conftest import ROOT, SAKILA_DDL, stack_file
 
 
@@ -78,7 +78,7 @@ def test_key_types_come_from_the_stacks_table(tmp_path: Path, capsys: pytest.Cap
 
 def test_a_missing_stack_is_a_usage_error_with_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "rehearsal", "verify", "--stack", "nosuch", "--mysql-url", "mysql://x@127.0.0.1:1/"],
+        [sys.executable, "-m", "dms_dynamodb", "verify", "--stack", "nosuch", "--mysql-url", "mysql://x@127.0.0.1:1/"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -102,7 +102,7 @@ def test_an_unreachable_source_is_one_line_not_a_traceback(capsys: pytest.Captur
 )
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "rehearsal", command, "--help"], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "dms_dynamodb", command, "--help"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0 and "example:\n  dms-dynamodb " + command in result.stdout
 

@@ -8,7 +8,7 @@ import pytest
 
 from mappings import MappingError, SelectionRule, TableMappings, TargetEngine
 from mappings.design import Entity, GlobalSecondaryIndex, KeyAttribute, KeyType, TableDesign, exclude, include
-from mappings.design_chart import render_html, render_markdown
+from mappings.design.chart import render_html, render_markdown
 from mappings.schema import SourceSchema
 from stacks.sakila_design import SAKILA_DESIGN
 from tests.conftest import ROOT

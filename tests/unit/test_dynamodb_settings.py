@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from mappings import MappingError, TaskSettings
-from mappings.dynamodb_settings import dynamodb_settings_issues, load_threads, write_capacity
+from mappings.settings.dynamodb import dynamodb_settings_issues, load_threads, write_capacity
 
 
 def _messages(settings: dict[str, Any]) -> list[str]:
@@ -85,7 +85,7 @@ def test_many_threads_in_total_warn_about_memory() -> None:
 def test_check_command_reads_settings_for_a_dynamodb_document(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from mappings.__main__ import main
+    from dms_dynamodb.cli import main
     from stacks.shop_design import shop_table_mappings
 
     mappings, settings = tmp_path / "m.json", tmp_path / "s.json"

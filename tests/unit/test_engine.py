@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 
 from mappings.design import Entity, TableDesign
-from mappings.engine import Assumptions, ItemBuilder, LobPolicy, Rejection, Truncation, canonical, item_size, normalize
+from mappings.items import Assumptions, ItemBuilder, LobPolicy, Rejection, Truncation, canonical, item_size, normalize
 from mappings.schema import Column, SourceSchema, Table
-from mappings.task_settings import TaskSettings
+from mappings.settings import TaskSettings
 from stacks.sakila_design import SAKILA_DESIGN
 from stacks.sakila_mappings import sakila_table_mappings
 from tests.conftest import ROOT
 
 SAKILA = SourceSchema.from_ddl((ROOT / "stacks/sql/sakila-schema.sql").read_text(), name="yourdb")
-BUILDER = ItemBuilder(sakila_table_mappings(), {SAKILA_DESIGN.table_name: SAKILA_DESIGN}, SAKILA.tables)
+BUILDER = ItemBuilder(sakila_table_mappings(), {SAKILA_DESIGN.table_name: SAKILA_DESIGN}, [SAKILA])
 
 TYPES = Table(
     "t",
@@ -44,7 +44,7 @@ TYPES = Table(
     ("id",),
 )
 DESIGN = TableDesign(table_name="t-t", entities=(Entity(table="t", partition_key="T#${id}", sort_key="${at}"),))
-TYPED = ItemBuilder(DESIGN.table_mappings("db"), {DESIGN.table_name: DESIGN}, {"t": TYPES})
+TYPED = ItemBuilder(DESIGN.table_mappings("db"), {DESIGN.table_name: DESIGN}, [SourceSchema.of("db", [TYPES])])
 
 
 def build(**row: object) -> dict:  # type: ignore[type-arg]
@@ -89,7 +89,7 @@ def test_null_columns_are_left_out_and_render_empty_in_templates() -> None:
     item = build(note=None)
     assert "note" not in item
     design = dataclasses.replace(DESIGN, entities=(Entity(table="t", partition_key="T#${id}", sort_key="N#${note}"),))
-    built = ItemBuilder(design.table_mappings("db"), {design.table_name: design}, {"t": TYPES}).build(
+    built = ItemBuilder(design.table_mappings("db"), {design.table_name: design}, [SourceSchema.of("db", [TYPES])]).build(
         "db", "t", {"id": 1, "note": None}
     )
     assert not isinstance(built, Rejection) and built["sk"] == {"S": "N#"}
@@ -131,7 +131,7 @@ def test_document_entities_nest_the_columns() -> None:
     design = TableDesign(
         table_name="t-t", entities=(Entity(table="t", partition_key="T#${id}", sort_key="X", as_document=True),)
     )
-    item = ItemBuilder(design.table_mappings("db"), {design.table_name: design}, {"t": TYPES}).build(
+    item = ItemBuilder(design.table_mappings("db"), {design.table_name: design}, [SourceSchema.of("db", [TYPES])]).build(
         "db", "t", {"id": 3, "note": "hi"}
     )
     assert item == {"_doc": {"M": {"id": {"N": "3"}, "note": {"S": "hi"}}}, "pk": {"S": "T#3"}, "sk": {"S": "X"}}
@@ -163,7 +163,7 @@ def test_empty_index_key_is_rejected() -> None:
         indexes=(GlobalSecondaryIndex(name="G", partition_key=KeyAttribute("g")),),
         entities=(Entity(table="t", partition_key="T#${id}", sort_key="X", index_keys={"g": "${note}"}),),
     )
-    built = ItemBuilder(design.table_mappings("db"), {design.table_name: design}, {"t": TYPES}).build(
+    built = ItemBuilder(design.table_mappings("db"), {design.table_name: design}, [SourceSchema.of("db", [TYPES])]).build(
         "db", "t", {"id": 1, "note": ""}
     )
     assert isinstance(built, Rejection) and built.reason == "empty-index-key"
@@ -206,7 +206,7 @@ FORTY_KB = "é" + "a" * (40 * 1024 - 2)  # 40 KB of UTF-8, a two-byte character 
 
 def _lob_builder(settings: dict[str, Any]) -> ItemBuilder:
     policy = LobPolicy.from_settings(TaskSettings.from_dict(settings))
-    return ItemBuilder(TEXT_DESIGN.table_mappings("db"), {"docs": TEXT_DESIGN}, {"doc": TEXTS}, lobs=policy)
+    return ItemBuilder(TEXT_DESIGN.table_mappings("db"), {"docs": TEXT_DESIGN}, [SourceSchema.of("db", [TEXTS])], lobs=policy)
 
 
 def test_limited_lob_mode_truncates_clobs_to_32_kb_by_default_and_reports_them() -> None:
@@ -263,7 +263,7 @@ def test_rules_the_model_does_not_apply_are_listed() -> None:
             ]
         }
     )
-    builder = ItemBuilder(mappings, {"docs": TEXT_DESIGN}, {"doc": TEXTS})
+    builder = ItemBuilder(mappings, {"docs": TEXT_DESIGN}, [SourceSchema.of("db", [TEXTS])])
     assert builder.not_modeled() == [
         "rule-id 7 (rename-body): transformation rename on column - DMS does not document its effect on DynamoDB "
         "targets (open question 18); items are predicted without it"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from rehearsal.hcl_repair import HclRepairError, hcl_string, repair, verify
+from dms_dynamodb.hcl_repair import HclRepairError, hcl_string, repair, verify
 
 DOCUMENT: dict[str, Any] = {
     "resource": {

@@ -39,7 +39,7 @@ from mappings import (
     TransformationAction,
     TransformationRule,
 )
-from mappings._wire import JsonObject
+from mappings.document._wire import JsonObject
 from tests.unit.strategies import transformation
 
 ALL = ObjectLocator(schema_name="shop", table_name="%")

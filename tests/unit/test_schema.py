@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mappings import MappingError
-from mappings.keyspace import ANY, DIGITS, segments, shared_value
+from mappings.design.keyspace import ANY, DIGITS, segments, shared_value
 from mappings.schema import SourceSchema
 from tests.conftest import ROOT
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from mappings import Issue, TableMappings
 from mappings.design import Entity, KeyAttribute, KeyType, TableDesign, exclude, include
 from mappings.schema import Column, SourceSchema, Table
-from mappings.schema_checks import check_against_schema
+from mappings.validation.schema_checks import check_against_schema
 from stacks.sakila_design import SAKILA_DESIGN
 from stacks.sakila_mappings import sakila_table_mappings
 from tests.conftest import ROOT
@@ -192,7 +192,7 @@ def test_hand_written_mappings_are_checked_too() -> None:
 
 
 def test_collisions_are_found_across_tasks_writing_one_table() -> None:
-    from mappings.schema_checks import check_tasks_against_schema
+    from mappings.validation.schema_checks import check_tasks_against_schema
 
     first = SAKILA_DESIGN.table_mappings("yourdb")
     second_design = TableDesign(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from dms_dynamodb.rehearsal.synthetic import Generator, load_order, synthetic_rows
 from mappings.schema import SourceSchema, Table
-from rehearsal.synthetic import Generator, load_order, synthetic_rows
 from tests.conftest import SAKILA_DDL, SHOP_DDL
 
 SHOP = SourceSchema.from_ddl(SHOP_DDL.read_text(), name="shop")

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from rehearsal.cdc import binlog_status_statement
-from rehearsal.dynamo import BatchWriter, TargetUnavailable
+from dms_dynamodb.cdc import binlog_status_statement
+from dms_dynamodb.target.writer import BatchWriter, TargetUnavailable
 
 
 class Throttled(Exception):

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from mappings import MappingError, TargetTablePrepMode, TaskSettings
-from mappings.task_settings import ErrorAction, LogComponentId, LogSeverity, task_settings_issues
+from mappings.settings import ErrorAction, LogComponentId, LogSeverity, task_settings_issues
 
 SAVED_BY_DMS = {  # the shape the DMS console's "saved task settings" has, read-only keys included
     "TargetMetadata": {

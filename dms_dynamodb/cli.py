@@ -1,0 +1,331 @@
+"""``dms-dynamodb``: every tool of the project, driven by the synthesized Terraform JSON.
+
+Exit codes are a contract: 0 clean; 1 differences, rejected rows or check errors; 2 usage errors
+or nothing to do (e.g. the task selects no table of the source). Errors are one message on
+stderr, never a traceback (``--debug`` shows it). Results go to stdout, progress to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dms_dynamodb.commands import (
+    EXAMPLE_STACK,
+    UsageError,
+    create_targets,
+    dynamodb,
+    open_task,
+    plan_task,
+    redact,
+    server_arguments,
+    stack_arguments,
+)
+from dms_dynamodb.documents import add_commands
+from dms_dynamodb.stack import StackError, read_stack
+from mappings.errors import MappingError
+from mappings.schema import SourceSchema
+
+if TYPE_CHECKING:
+    pass
+
+# --------------------------------------------------------------------------------- commands
+
+
+def cmd_check_stack(args: argparse.Namespace) -> int:
+    from dms_dynamodb.check_stack import check_stack
+
+    stack = read_stack(args.stack)
+    if not stack.tasks:
+        raise UsageError(f"{stack.path} defines no DMS task: nothing to check")
+    if args.mysql_url:
+        names = sorted({n for t in stack.tasks for n in t.schema_names})
+        if len(names) != 1:
+            raise UsageError(f"the tasks name {len(names)} schemas ({', '.join(names)}); check one with --schema DDL")
+        from dms_dynamodb.source.schema_reader import read_schema_url
+
+        schema = read_schema_url(args.mysql_url, database=names[0])
+    else:
+        try:
+            ddl = Path(args.schema).read_text()
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.schema}: {exc.strerror}") from None
+        names = sorted({n for t in stack.tasks for n in t.schema_names})
+        schema = SourceSchema.from_ddl(ddl, name=args.schema_name or (names[0] if len(names) == 1 else ""))
+    findings = check_stack(stack, schema)
+    for line in findings.lines:
+        print(line)
+    print(
+        f"{stack.path}: {len(stack.tasks)} task(s) checked together against {len(stack.tables)} table(s): "
+        f"{findings.errors} error(s), {findings.warnings} warning(s)"
+    )
+    return 1 if findings.errors or (args.strict and findings.warnings) else 0
+
+
+def cmd_hcl_repair(args: argparse.Namespace) -> int:
+    from dms_dynamodb.hcl_repair import repair_stacks
+
+    for path in repair_stacks(Path(args.out), Path(args.json)):
+        print(f"repaired {path}")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from dms_dynamodb.load import full_load
+    from dms_dynamodb.progress import Progress
+
+    stack, task = open_task(args.stack, args.task)
+    plan = plan_task(args.mysql_url, stack, task, sys.stdout)
+    ddb = dynamodb(args.endpoint_url)
+    create_targets(ddb, plan, sys.stdout)
+    report = full_load(
+        args.mysql_url, ddb, plan, exceptions_file=args.exceptions, progress=Progress(enabled=not args.quiet)
+    )
+    print(report.render())
+    if report.rejections:
+        where = f"; all of them in {args.exceptions}" if args.exceptions else "; write them all with --exceptions FILE"
+        print(f"{len(report.rejections)} rows rejected (DMS would not write them){where}")
+        if not args.allow_rejections:
+            return 1
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from dms_dynamodb.verify import verify
+
+    stack, task = open_task(args.stack, args.task)
+    plan = plan_task(args.mysql_url, stack, task, sys.stdout)
+    with ExitStack() as files:
+        report = files.enter_context(open(args.report, "w")) if args.report else None
+        result = verify(args.mysql_url, dynamodb(args.endpoint_url), plan, segments=args.segments, report=report)
+    print(result.render())
+    if args.report:
+        print(f"report: {args.report} (one JSON line per finding)")
+    return 0 if result.clean else 1
+
+
+def cmd_cdc(args: argparse.Namespace) -> int:
+    from dms_dynamodb.cdc import CdcStopped, ChangeApplier, Checkpoint, binlog_head, follow
+    from dms_dynamodb.source.connection import connect
+    from dms_dynamodb.target.writer import BatchWriter
+
+    stack, task = open_task(args.stack, args.task)
+    plan = plan_task(args.mysql_url, stack, task, sys.stdout)
+    try:
+        start = Checkpoint.parse(args.start) if args.start else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if start is None and Checkpoint.load(args.checkpoint) is None:
+        connection = connect(args.mysql_url)
+        start = binlog_head(connection)
+        connection.close()
+        print(f"no checkpoint and no --start: following from the current position {start}")
+    ddb = dynamodb(args.endpoint_url)
+    applier = ChangeApplier(plan, ddb, writer=BatchWriter(ddb, attempts=args.retries))
+    try:
+        stats = follow(
+            args.mysql_url,
+            applier,
+            args.checkpoint,
+            start or Checkpoint("", 4),
+            until_caught_up=args.until_caught_up,
+            report=lambda line: print(line, file=sys.stderr),
+        )
+    except CdcStopped as exc:
+        print(applier.stats.render())
+        print(
+            f"CDC stopped: {exc}. The checkpoint {args.checkpoint} holds {exc.checkpoint} (every change before it "
+            f"was acknowledged by DynamoDB). Resume with: dms-dynamodb cdc --stack {args.stack} "
+            f"{'--task ' + args.task + ' ' if args.task else ''}--mysql-url URL "
+            f"{'--endpoint-url ' + args.endpoint_url + ' ' if args.endpoint_url else ''}--checkpoint {args.checkpoint}",
+            file=sys.stderr,
+        )
+        return 1
+    print(stats.render())
+    return 1 if stats.exceptions else 0
+
+
+def _rehearse(args: argparse.Namespace) -> int:
+    from dms_dynamodb.rehearsal.workflow import cmd_rehearse
+
+    return cmd_rehearse(args)
+
+
+def cmd_preflight(args: argparse.Namespace) -> int:
+    from dms_dynamodb.preflight import Status, preflight
+    from dms_dynamodb.source.connection import connect, mysql_settings
+
+    task = open_task(args.stack, args.task)[1] if args.stack else None
+    try:
+        connection = connect(args.mysql_url)
+    except Exception as exc:
+        raise UsageError(f"cannot connect to the source {redact(args.mysql_url)}: {exc}") from None
+    try:
+        findings = preflight(connection, task=task, database=mysql_settings(args.mysql_url)[1])
+    finally:
+        connection.close()
+    for finding in findings:
+        print(finding.render())
+    errors = sum(f.status is Status.ERROR for f in findings)
+    warnings = sum(f.status is Status.WARNING for f in findings)
+    print(f"preflight of {redact(args.mysql_url)}: {errors} error(s), {warnings} warning(s)")
+    return 1 if errors else 0
+
+
+# --------------------------------------------------------------------------------- parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="dms-dynamodb",
+        description="Check, rehearse, load, verify and follow a MySQL -> DynamoDB DMS migration from its Terraform JSON.",
+        epilog="exit codes: 0 clean; 1 differences, rejected rows or check errors; 2 usage errors or nothing to do",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_commands(sub)
+
+    def command(name: str, help: str, example: str, run: Callable[[argparse.Namespace], int]) -> Any:
+        parsed = sub.add_parser(
+            name, help=help, description=help, epilog="example:\n  " + example, formatter_class=formatter
+        )
+        parsed.set_defaults(run=run)
+        return parsed
+
+    check_stack = command(
+        "check-stack",
+        "check every task of a synthesized stack together against the source schema and the stack's tables",
+        f"dms-dynamodb check-stack --stack {EXAMPLE_STACK} --schema stacks/sql/shop-schema.sql",
+        cmd_check_stack,
+    )
+    stack_arguments(check_stack, task=False)
+    source = check_stack.add_mutually_exclusive_group(required=True)
+    source.add_argument("--schema", help="MySQL DDL of the source (mysqldump --no-data output)")
+    source.add_argument("--mysql-url", help="read the schema from a live server")
+    check_stack.add_argument("--schema-name", help="database the DDL describes (default: the one the tasks name)")
+    check_stack.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    hcl = command(
+        "hcl-repair",
+        "repair `cdktf synth --hcl` output from the JSON synthesis of the same stacks (`make synth HCL=1` runs both)",
+        "dms-dynamodb hcl-repair cdktf.out --json cdktf.json.out  # after cdktf synth --output cdktf.json.out; cdktf synth --hcl",
+        cmd_hcl_repair,
+    )
+    hcl.add_argument("out", nargs="?", default="cdktf.out", help="the HCL synthesis (default cdktf.out)")
+    hcl.add_argument("--json", required=True, help="the JSON synthesis of the same stacks")
+
+    rehearse = command(
+        "rehearse",
+        "throwaway MariaDB and dynalite: your DDL, your data or synthetic rows, full load, optional CDC, verify",
+        f"dms-dynamodb rehearse --stack {EXAMPLE_STACK} --ddl stacks/sql/shop-schema.sql --rows 200 --cdc 500",
+        _rehearse,
+    )
+    stack_arguments(rehearse)
+    rehearse.add_argument("--ddl", required=True, help="the source's CREATE TABLE statements (mysqldump --no-data)")
+    data = rehearse.add_mutually_exclusive_group()
+    data.add_argument("--data", help="a SQL file of INSERTs (e.g. mysqldump --no-create-info output)")
+    data.add_argument("--rows", type=int, default=100, help="synthetic rows per table (default 100)")
+    rehearse.add_argument("--schema", help="the database the DDL creates (default: the one the task's mappings name)")
+    rehearse.add_argument(
+        "--cdc", type=int, default=0, metavar="N", help="after the full load, N random changes followed by CDC"
+    )
+    rehearse.add_argument("--seed", type=int, default=1, help="seed of the synthetic rows and the workload")
+    rehearse.add_argument("--report", help="write verify's findings here (JSON lines); rejected rows beside it")
+    rehearse.add_argument(
+        "--design", help="module:NAME of the stack's TableDesign: run its access patterns on the loaded table"
+    )
+    rehearse.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    load = command(
+        "load",
+        "full load from a MySQL server into DynamoDB with the stack's task (any MySQL, any DynamoDB endpoint)",
+        f"dms-dynamodb load --stack {EXAMPLE_STACK} --mysql-url mysql://user:pw@127.0.0.1:3306/ --endpoint-url http://127.0.0.1:8000",
+        cmd_load,
+    )
+    stack_arguments(load)
+    server_arguments(load)
+    load.add_argument(
+        "--exceptions", type=Path, help="write every rejected row here (JSON lines, awsdms_apply_exceptions columns)"
+    )
+    load.add_argument("--allow-rejections", action="store_true", help="exit 0 even when rows were rejected")
+    load.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    verify = command(
+        "verify",
+        "compare the target tables with what the task's mappings make of the source (MISSING_TARGET, MISSING_SOURCE, RECORD_DIFF)",
+        f"dms-dynamodb verify --stack {EXAMPLE_STACK} --mysql-url mysql://user:pw@db:3306/ --report verify.jsonl",
+        cmd_verify,
+    )
+    stack_arguments(verify)
+    server_arguments(verify)
+    verify.add_argument("--report", help="write every finding here (JSON lines)")
+    verify.add_argument("--segments", type=int, default=4, help="parallel scan segments (DynamoDB TotalSegments)")
+
+    cdc = command(
+        "cdc",
+        "follow the source's binlog into DynamoDB with DMS's CDC semantics; resumable from a checkpoint",
+        f"dms-dynamodb cdc --stack {EXAMPLE_STACK} --mysql-url mysql://... --checkpoint cdc.json --start binlog.000003:4",
+        cmd_cdc,
+    )
+    stack_arguments(cdc)
+    server_arguments(cdc)
+    cdc.add_argument("--checkpoint", type=Path, required=True, help="where the applied position is kept")
+    cdc.add_argument(
+        "--start", help="binlog FILE:POSITION when there is no checkpoint (record it before the full load)"
+    )
+    cdc.add_argument("--until-caught-up", action="store_true", help="stop at the end of the binlog")
+    cdc.add_argument(
+        "--retries",
+        type=int,
+        default=12,
+        help="writes DynamoDB refuses (errors, throttling) are retried with backoff up to 10 s this many times "
+        "without progress before the follower stops at its checkpoint (default 12: about 45 s)",
+    )
+
+    preflight = command(
+        "preflight",
+        "check a live MySQL source for what DMS needs (binlog ROW/FULL, retention, grants, keys, the mapped tables)",
+        f"dms-dynamodb preflight --mysql-url mysql://dms_user:pw@db.example.com:3306/ --stack {EXAMPLE_STACK}",
+        cmd_preflight,
+    )
+    preflight.add_argument("--mysql-url", required=True, help="connect as the user DMS will use")
+    preflight.add_argument(
+        "--stack",
+        help="also check what this stack's task migrates (name or Terraform JSON path); default: the URL's database",
+    )
+    preflight.add_argument("--task", help="the DMS task id, when the stack has several")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (UsageError, StackError) as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"dms-dynamodb {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except MappingError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"dms-dynamodb {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"dms-dynamodb {args.command}: {type(exc).__name__}: {exc} (--debug shows where)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

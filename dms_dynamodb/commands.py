@@ -1,0 +1,90 @@
+"""What the subcommands share: the stack and task they act on, the plan, the servers, usage errors."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any, TextIO
+
+from dms_dynamodb.stack import Stack, StackTask, read_stack
+
+if TYPE_CHECKING:
+    from dms_dynamodb.plan import Plan
+
+EXAMPLE_STACK = "shop"
+
+
+class UsageError(Exception):
+    """Bad input or nothing to do: exit 2."""
+
+
+def stack_arguments(command: argparse.ArgumentParser, *, task: bool = True) -> None:
+    command.add_argument(
+        "--stack",
+        required=True,
+        help="a synthesized stack's name (cdktf.out/stacks/NAME/cdk.tf.json) or the path of a Terraform JSON file",
+    )
+    if task:
+        command.add_argument("--task", help="the DMS task id (replication_task_id); needed when the stack has several")
+
+
+def server_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--mysql-url", required=True, help="mysql://user:password@host:port/ (or ?unix_socket=/path)")
+    command.add_argument("--endpoint-url", help="DynamoDB endpoint (default: AWS, for AWS_REGION)")
+
+
+def open_task(stack_name: str, task_id: str | None) -> tuple[Stack, StackTask]:
+    stack = read_stack(stack_name)
+    return stack, stack.task(task_id)
+
+
+def plan_task(url: str, stack: Stack, task: StackTask, out: TextIO) -> Plan:
+    """Connect, read the schemas the task names, and print what is not modeled before anything runs."""
+    from dms_dynamodb.plan import NothingToDo, PlanError, make_plan
+    from dms_dynamodb.source.connection import connect
+
+    try:
+        connection = connect(url)
+    except Exception as exc:
+        raise UsageError(f"cannot connect to the source {redact(url)}: {exc}") from None
+    try:
+        plan = make_plan(stack, task, connection)
+    except (NothingToDo, PlanError) as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        connection.close()
+    tables = ", ".join(f"{s}.{t}" for s, t in plan.tables)
+    print(f"task {task.task_id} ({task.migration_type.value}): {len(plan.tables)} tables: {tables}", file=out)
+    for note in plan.notes():
+        print(note, file=out)
+    return plan
+
+
+def redact(url: str) -> str:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    return url.replace(f":{parsed.password}@", ":***@") if parsed.password else url
+
+
+def dynamodb(endpoint_url: str | None) -> Any:
+    from dms_dynamodb.target.client import client
+
+    return client(endpoint_url)
+
+
+def create_targets(ddb: Any, plan: Plan, out: TextIO) -> None:
+    from dms_dynamodb.target.client import create_table
+
+    for name, design in plan.targets.items():
+        created = create_table(ddb, design)
+        print(f"target table {name}: {'created' if created else 'exists (re-run: puts are idempotent)'}", file=out)
+
+
+def single_schema(task: StackTask) -> str:
+    names = [n for n in task.schema_names if not any(ch in n for ch in "%_[")] or list(task.schema_names)
+    if len(names) != 1 or any(ch in names[0] for ch in "%["):
+        raise UsageError(
+            f"task {task.task_id!r} names the schemas {', '.join(task.schema_names) or 'none'}; "
+            "say which database the DDL creates with --schema NAME"
+        )
+    return names[0]

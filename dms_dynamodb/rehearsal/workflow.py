@@ -1,0 +1,111 @@
+"""``dms-dynamodb rehearse``: throwaway servers, the user's DDL and data (or synthetic rows), full load, CDC, verify."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dms_dynamodb.commands import UsageError, create_targets, dynamodb, open_task, plan_task, single_schema
+from mappings.schema import SourceSchema
+
+if TYPE_CHECKING:
+    from dms_dynamodb.plan import Plan
+    from dms_dynamodb.rehearsal.synthetic import Generator
+
+
+def cmd_rehearse(args: argparse.Namespace) -> int:
+    from dms_dynamodb.cdc import ChangeApplier, binlog_head, follow
+    from dms_dynamodb.load import full_load
+    from dms_dynamodb.progress import Progress
+    from dms_dynamodb.rehearsal.patterns import run_patterns
+    from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
+    from dms_dynamodb.rehearsal.synthetic import run_workload
+    from dms_dynamodb.source.connection import connect
+    from dms_dynamodb.verify import verify
+
+    stack, task = open_task(args.stack, args.task)
+    try:
+        ddl = Path(args.ddl).read_text()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.ddl}: {exc.strerror}") from None
+    schema_name = args.schema or single_schema(task)
+    source_schema = SourceSchema.from_ddl(ddl, name=schema_name)
+    if not source_schema.tables:
+        raise UsageError(f"{args.ddl} has no CREATE TABLE statement")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="rehearsal-") as directory, ExitStack() as servers:
+        mariadb = MariaDB.start(Path(directory) / "mariadb")
+        servers.callback(mariadb.stop)
+        dynalite = Dynalite.start()
+        servers.callback(dynalite.stop)
+        mariadb.execute_file(schema_name, Path(args.ddl))
+        url = mariadb.url(schema_name)
+        connection = connect(url)
+        generator, origin = _fill_source(args, mariadb, connection, source_schema)
+        print(f"source: throwaway MariaDB, schema {schema_name} from {args.ddl}, {origin}")
+        print(f"target: throwaway dynalite at {dynalite.endpoint_url}")
+        start = binlog_head(connection)  # before the full load: changes during it are not lost
+        plan = plan_task(url, stack, task, sys.stdout)
+        ddb = dynamodb(dynalite.endpoint_url)
+        create_targets(ddb, plan, sys.stdout)
+        exceptions = Path(args.report).with_suffix(".exceptions.jsonl") if args.report else None
+        report = full_load(url, ddb, plan, exceptions_file=exceptions, progress=Progress(enabled=not args.quiet))
+        print(report.render())
+        status = 1 if report.rejections else 0
+        if args.cdc:
+            tables = [source_schema.tables[t] for _, t in plan.tables]
+            frozen = {table: _frozen_columns(plan, schema, table) for schema, table in plan.tables}
+            workload = run_workload(connection, generator, tables, args.cdc, frozen_columns=frozen, seed=args.seed)
+            kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(workload.by_kind.items()))
+            print(f"workload: {workload.operations} changes ({kinds})")
+            stats = follow(url, ChangeApplier(plan, ddb), Path(directory) / "cdc.json", start, report=lambda _: None)
+            print(stats.render())
+            status = max(status, 1 if stats.exceptions else 0)
+        if args.design:
+            for pattern in run_patterns(connection, ddb, _design(args.design)):
+                print(pattern.render())
+        connection.close()
+        with ExitStack() as files:
+            handle = files.enter_context(open(args.report, "w")) if args.report else None
+            result = verify(url, ddb, plan, report=handle)
+        print(result.render())
+        status = max(status, 0 if result.clean else 1)
+    print(f"rehearsal finished in {time.perf_counter() - started:.1f} s: {'clean' if status == 0 else 'NOT CLEAN'}")
+    return status
+
+
+def _fill_source(
+    args: argparse.Namespace, mariadb: Any, connection: Any, schema: SourceSchema
+) -> tuple[Generator, str]:
+    """The user's data (``--data``) or synthetic rows (``--rows``); the generator then makes the CDC workload."""
+    from dms_dynamodb.rehearsal.synthetic import Generator, fill
+
+    if args.data:
+        mariadb.execute_file(schema.name, Path(args.data))
+        generator = Generator(schema, args.seed)
+        generator.observe(connection)  # new rows must not collide with the user's
+        return generator, f"data from {args.data}"
+    generator, counts = fill(connection, schema, args.rows, seed=args.seed)
+    return generator, f"{sum(counts.values())} synthetic rows ({args.rows} per table)"
+
+
+def _design(spec: str) -> Any:
+    """A TableDesign by ``module:NAME`` (the user's own code), for its access patterns."""
+    from dms_dynamodb.documents import load_design
+
+    try:
+        return load_design(spec)
+    except SystemExit as exc:
+        raise UsageError(str(exc).removeprefix("error: ")) from None
+
+
+def _frozen_columns(plan: Plan, schema: str, table: str) -> set[str]:
+    """Columns the workload must not update: base-table key columns (DMS cannot apply those updates; they
+    have their own tests) and filter columns (DMS's filter page: filter only on columns that never change)."""
+    filtered = {f.column_name.lower() for f in plan.builder.filter_for(schema, table).filters}
+    return plan.builder.base_key_columns(schema, table) | filtered

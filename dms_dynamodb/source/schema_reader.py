@@ -1,0 +1,112 @@
+"""The live schema reader: one schema of a MySQL/MariaDB server, from its ``information_schema``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dms_dynamodb.source.connection import mysql_settings
+from mappings.schema import Column, ForeignKey, SourceSchema, Table
+
+
+def read_schema_url(url: str, *, database: str | None = None) -> SourceSchema:
+    """Read a live server: ``mysql://user:password@host:port/database`` or ``...?unix_socket=/path``."""
+    import pymysql
+
+    settings, named = mysql_settings(url)
+    connection = pymysql.connect(**settings, database="information_schema")
+    schema = database or named
+    try:
+        return read_schema(connection, schema)
+    finally:
+        connection.close()
+
+def read_schema(connection: Any, schema: str) -> SourceSchema:
+    """One schema of a live server, from its ``information_schema`` (tables, views, columns, keys)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s", (schema,)
+        )
+        kinds = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH,"
+            " NUMERIC_PRECISION, NUMERIC_SCALE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s"
+            " ORDER BY TABLE_NAME, ORDINAL_POSITION",
+            (schema,),
+        )
+        columns: dict[str, list[Column]] = {}
+        for table, column, data_type, column_type, nullable, char_len, precision, scale in cursor.fetchall():
+            columns.setdefault(table, []).append(
+                _column_from_information_schema(
+                    column, data_type, column_type, nullable, char_len, precision, scale
+                )
+            )
+        cursor.execute(
+            "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
+            " WHERE TABLE_SCHEMA = %s AND NON_UNIQUE = 0 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
+            (schema,),
+        )
+        keys: dict[str, dict[str, list[str]]] = {}
+        for table, index, column in cursor.fetchall():
+            keys.setdefault(table, {}).setdefault(index, []).append(column)
+        cursor.execute(
+            "SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME"
+            " FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = %s AND REFERENCED_TABLE_NAME IS NOT NULL"
+            " ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION",
+            (schema,),
+        )
+        references: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
+        for table, constraint, column, referenced_table, referenced_column in cursor.fetchall():
+            references.setdefault(table, {}).setdefault(constraint, []).append(
+                (column, referenced_table, referenced_column)
+            )
+    tables = []
+    for table, cols in columns.items():
+        indexes = keys.get(table, {})
+        primary = tuple(indexes.pop("PRIMARY", ()))
+        tables.append(
+            Table(
+                table,
+                tuple(cols),
+                primary,
+                tuple(tuple(v) for v in indexes.values()),
+                is_view=kinds.get(table) == "VIEW",
+                foreign_keys=tuple(
+                    ForeignKey(tuple(c for c, _, _ in parts), parts[0][1], tuple(r for _, _, r in parts))
+                    for parts in references.get(table, {}).values()
+                ),
+            )
+        )
+    return SourceSchema.of(schema, tables)
+
+
+def _column_from_information_schema(
+    name: str,
+    data_type: str,
+    column_type: str,
+    nullable: str,
+    char_len: int | None,
+    precision: int | None,
+    scale: int | None,
+) -> Column:
+    kind = data_type.lower()
+    values: tuple[str, ...] = ()
+    if kind in ("enum", "set"):
+        inner = column_type[column_type.index("(") + 1 : column_type.rindex(")")]
+        values = tuple(v.strip().strip("'") for v in inner.split(","))
+    length = char_len if kind in ("char", "varchar", "binary", "varbinary") else None
+    if kind == "bit":
+        length = precision
+    if kind in ("datetime", "timestamp", "time") and "(" in column_type:
+        precision = int(column_type[column_type.index("(") + 1 : column_type.index(")")])
+    return Column(
+        name=name,
+        data_type="int" if kind == "integer" else kind,
+        nullable=nullable == "YES",
+        unsigned="unsigned" in column_type.lower(),
+        length=int(length) if length is not None else None,
+        precision=int(precision)
+        if kind in ("decimal", "numeric", "datetime", "timestamp", "time") and precision is not None
+        else None,
+        scale=int(scale) if kind in ("decimal", "numeric") and scale is not None else None,
+        values=values,
+    )

@@ -1,0 +1,293 @@
+"""What DMS writes to DynamoDB for a source row: the rehearsal's and ``verify``'s model of DMS.
+
+It follows DMS's documented DynamoDB-target semantics (CHAP_Target.DynamoDB): with
+``map-record-to-record`` every column not in ``exclude-columns`` becomes an attribute named after
+it, next to the attribute mappings; with ``map-record-to-document`` the columns go into one map
+``_doc``; ``${column}`` is plain text substitution; NULL columns are left out ("NULL data from the
+source are ignored on the target"). Types follow "Target data types for DynamoDB".
+
+Where the documentation is silent (shared/design/dms-dynamodb-open-questions.md) the choice is an
+``Assumptions`` field, visible and changeable, never presented as fact.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mappings.design import KeyAttribute, KeyType, TableDesign
+from mappings.document import TableMappings
+from mappings.document.enums import AttributeSubType, AttributeType, ObjectMappingAction
+from mappings.document.rules import ObjectMappingRule, SelectionRule, TableSettingsRule, TransformationRule
+from mappings.document.templates import placeholders
+from mappings.dynamodb_limits import ITEM_BYTES, KEY_BYTES, NUMBER_DIGITS, is_number, significant_digits
+from mappings.items.filters import TableFilter
+from mappings.items.values import (
+    DEFAULTS,
+    Assumptions,
+    AttributeValue,
+    Item,
+    LobPolicy,
+    Rejection,
+    Truncation,
+    attribute,
+    document_value,
+    item_size,
+    normalize,
+    render,
+    text,
+    truncate,
+)
+from mappings.resolver import Resolution, resolve
+from mappings.schema import CLOB_TYPES, SourceSchema, Table
+
+# --------------------------------------------------------------------------------- items
+
+
+@dataclass
+class ItemBuilder:
+    """Builds the items DMS would write for one task's mappings, into any of the tables they name."""
+
+    mappings: TableMappings
+    #: The target tables the stack defines, by name (key names and types, index keys). A table an
+    #: object mapping names that is not here is the one DMS creates from the mapping's key names.
+    targets: Mapping[str, TableDesign] = field(default_factory=dict)
+    #: The source schemas whose tables the task migrates (columns, keys, types).
+    schemas: Sequence[SourceSchema] = ()
+    assumptions: Assumptions = DEFAULTS
+    lobs: LobPolicy = field(default_factory=LobPolicy)
+    #: Whether the source compares table names case-insensitively (``lower_case_table_names``).
+    ignore_case: bool = False
+    #: LOB values truncated so far (``build`` appends; the load reports them).
+    truncations: list[Truncation] = field(default_factory=list)
+    resolution: Resolution = field(init=False)
+    _filters: dict[tuple[str, str], TableFilter] = field(default_factory=dict, init=False)
+    _derived: dict[str, TableDesign] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.resolution = resolve(self.mappings.rules, self.schemas, ignore_case=self.ignore_case)
+
+    def table(self, schema: str, table: str) -> Table | None:
+        """The source table ``schema.table`` (None when no schema given has it)."""
+        found = self.resolution.get(schema, table)
+        return found.table if found is not None else None
+
+    def rule_for(self, schema: str, table: str) -> ObjectMappingRule | None:
+        """The object-mapping rule DMS applies to a selected table (None: not selected or not mapped)."""
+        found = self.resolution.get(schema, table)
+        return found.mapping if found is not None else None
+
+    def selected_by(self, schema: str, table: str) -> list[SelectionRule] | None:
+        """The selection rules that include the table, or None when it is not selected (or excluded)."""
+        found = self.resolution.get(schema, table)
+        if found is None or not found.included:
+            return None
+        return [at.rule for at in found.selected_by if isinstance(at.rule, SelectionRule)]
+
+    def filter_for(self, schema: str, table: str) -> TableFilter:
+        """The source filters of every selection rule that includes the table (all AND-ed).
+
+        Assumption: filters of several include rules matching one table are AND-ed, like the
+        filters of one rule (DMS documents filters on tables with exact names only).
+        """
+        key = (schema, table)
+        if key not in self._filters:
+            rules = self.selected_by(schema, table) or []
+            found = tuple(f for r in rules for f in (r.filters or ()))
+            self._filters[key] = TableFilter(self.table(schema, table), found)
+        return self._filters[key]
+
+    def base_key_columns(self, schema: str, table: str) -> set[str]:
+        """Source columns (lower case) the base-table key templates use: updates to them DMS cannot apply."""
+        rule = self.rule_for(schema, table)
+        if rule is None:
+            return set()
+        templates = {m.target_attribute_name: m.value for m in rule.attribute_mappings if isinstance(m.value, str)}
+        names = self.key_names(rule)
+        return {c.lower() for name in names for c in placeholders(templates.get(name, "${" + name + "}"))}
+
+    def key_names(self, rule: ObjectMappingRule) -> list[str]:
+        params = rule.mapping_parameters
+        return [n for n in ((params.partition_key_name, params.sort_key_name) if params else ()) if n]
+
+    def target_name(self, rule: ObjectMappingRule, table: str) -> str:
+        """DMS writes to ``target-table-name``, or to a table named like the source table."""
+        return rule.target_table_name or table
+
+    def target(self, rule: ObjectMappingRule, schema: str, table: str) -> TableDesign:
+        """The target table's design: the stack's, or the one DMS would create from the mapping's keys.
+
+        Assumption for a table the stack does not define: its key attributes are strings, except a
+        key the mapping copies from a numeric column (no attribute mapping), which is a number.
+        """
+        name = self.target_name(rule, table)
+        if name in self.targets:
+            return self.targets[name]
+        if name not in self._derived:  # called for every row: make the design once
+            self._derived[name] = self._derived_target(name, rule, self.table(schema, table))
+        return self._derived[name]
+
+    def _derived_target(self, name: str, rule: ObjectMappingRule, source: Table | None) -> TableDesign:
+        templated = {m.target_attribute_name for m in rule.attribute_mappings}
+
+        def key(attribute: str) -> KeyAttribute:
+            column = source.column(attribute) if source is not None and attribute not in templated else None
+            return KeyAttribute(
+                attribute, KeyType.NUMBER if column is not None and column.is_numeric else KeyType.STRING
+            )
+
+        names = self.key_names(rule) or ["pk"]
+        return TableDesign(
+            table_name=name, partition_key=key(names[0]), sort_key=key(names[1]) if len(names) > 1 else None
+        )
+
+    def not_modeled(self) -> list[str]:
+        """Rules that can change items but are not part of this model, each with why (never a silent guess)."""
+        notes = []
+        for rule in self.mappings.rules:
+            label = f"rule-id {rule.rule_id} ({rule.rule_name})"
+            if isinstance(rule, TransformationRule):
+                notes.append(
+                    f"{label}: transformation {rule.rule_action.value} on {rule.rule_target.value} - DMS does not "
+                    "document its effect on DynamoDB targets (open question 18); items are predicted without it"
+                )
+            elif isinstance(rule, TableSettingsRule) and rule.lob_settings is not None:
+                notes.append(f"{label}: per-table lob-settings - items are predicted with the task's LOB settings")
+            elif (
+                isinstance(rule, ObjectMappingRule)
+                and rule.mapping_parameters is not None
+                and rule.mapping_parameters.condition_expression is not None
+            ):
+                notes.append(
+                    f"{label}: condition-expression - a conditional write; items are predicted as if it held "
+                    "(open question 20)"
+                )
+        return notes
+
+    def build(self, schema: str, table: str, row: Mapping[str, Any]) -> Item | Rejection:
+        rule = self.rule_for(schema, table)
+        if rule is None:
+            raise ValueError(f"table {schema}.{table} is not mapped by these table mappings")
+        source = self.table(schema, table)
+        columns = {c.name.lower(): c for c in source.columns} if source else {}
+        values = {name: normalize(value, columns.get(name.lower())) for name, value in row.items()}
+        excluded = {c.lower() for c in rule.exclude_columns}
+        copied: Item = {}
+        long_values: list[tuple[str, int]] = []
+        for name, value in values.items():
+            column = columns.get(name.lower())
+            if name.lower() in excluded:
+                continue
+            if column is not None and column.data_type in CLOB_TYPES and value is not None:
+                if not self.lobs.support_lobs:
+                    continue
+                limit = self.lobs.max_bytes
+                size = len(str(value).encode())
+                if limit is not None and size > limit:
+                    value = truncate(str(value), limit)
+                    long_values.append((name, size))
+            converted = attribute(value, column, self.assumptions)
+            if converted is not None:
+                copied[name] = converted
+        item: Item = (
+            {"_doc": {"M": copied}} if rule.rule_action is ObjectMappingAction.MAP_RECORD_TO_DOCUMENT else copied
+        )
+        for mapping in rule.attribute_mappings:
+            if mapping.attribute_type is AttributeType.SCALAR and isinstance(mapping.value, str):
+                item[mapping.target_attribute_name] = {"S": render(mapping.value, values, self.assumptions)}
+            elif mapping.attribute_sub_type in (AttributeSubType.DYNAMODB_MAP, AttributeSubType.DYNAMODB_LIST):
+                item[mapping.target_attribute_name] = document_value(mapping.value, values, self.assumptions)
+        built = self._check(schema, table, rule, item, values)
+        if not isinstance(built, Rejection):
+            key = item_key(built, self.key_names(rule))
+            limit = self.lobs.max_bytes or 0
+            self.truncations += [Truncation(table, key, name, size, limit) for name, size in long_values]
+        return built
+
+    def _check(
+        self, schema: str, table: str, rule: ObjectMappingRule, item: Item, row: Mapping[str, Any]
+    ) -> Item | Rejection:
+        def reject(reason: str, error: str) -> Rejection:
+            statement = f"INSERT INTO {schema}.{table} " + json.dumps({k: text(v) for k, v in row.items()})[:1000]
+            return Rejection(schema, table, reason, error, statement)
+
+        target = self.target(rule, schema, table)
+        limits = KEY_BYTES
+        for key, limit in zip(self.key_names(rule), limits, strict=False):
+            value = item.get(key)
+            content = next(iter(value.values())) if value else ""
+            if content in ("", None):
+                return reject(
+                    "missing-key",
+                    f"One or more parameter values were invalid: Missing the key {key} in "
+                    "the item (or its value is empty)",
+                )
+            if len(str(content).encode()) > limit:
+                return reject(
+                    "key-too-long",
+                    f"One or more parameter values were invalid: Size of key {key} exceeds {limit} bytes",
+                )
+        key_types = {k.name: k.type for k in target.key_attributes}
+        for key in key_types.keys() & item.keys():
+            kind = next(iter(item[key]))
+            if kind != key_types[key].value:
+                return reject(
+                    "key-type-mismatch",
+                    f"One or more parameter values were invalid: Type mismatch for key {key} expected: "
+                    f"{key_types[key].value} actual: {kind}",
+                )
+        for index in target.indexes:
+            for key, limit in zip((k.name for k in index.keys), limits, strict=False):
+                value = item.get(key)
+                if value is not None and len(str(next(iter(value.values()))).encode()) > limit:
+                    return reject(
+                        "index-key-too-long",
+                        f"One or more parameter values were invalid: Size of key {key} exceeds {limit} bytes "
+                        f"(index {index.name})",
+                    )
+        for key in target.index_key_names & item.keys():
+            if item[key] == {"S": ""}:
+                return reject(
+                    "empty-index-key",
+                    f"One or more parameter values are not valid. The AttributeValue for a "
+                    f"key attribute cannot contain an empty string value. IndexName key: {key}",
+                )
+        for name, value in item.items():
+            if "N" in value and not is_number(value["N"]):
+                return reject(
+                    "not-a-number", f"The parameter cannot be converted to a numeric value: {name} = {value['N']!r}"
+                )
+            if "N" in value and significant_digits(value["N"]) > NUMBER_DIGITS:
+                return reject(
+                    "number-too-precise", f"Attempting to store more than 38 significant digits in a Number ({name})"
+                )
+        size = item_size(item)
+        if size > ITEM_BYTES:
+            return reject("item-too-large", f"Item size has exceeded the maximum allowed size ({size} bytes)")
+        return item
+
+
+def item_key(item: Item, key_names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(next(iter(item[k].values()))) for k in key_names if k in item)
+
+
+def normalized(value: AttributeValue) -> AttributeValue:
+    """An attribute value as DynamoDB returns it: numbers by value (``2.50`` reads back as ``2.5``)."""
+    if len(value) == 1:
+        ((kind, content),) = value.items()
+        if kind == "N":
+            number = decimal.Decimal(content)
+            return {"N": str(number.normalize()) if number else "0"}
+        if kind == "M":
+            return {"M": {k: normalized(v) for k, v in content.items()}}
+        if kind == "L":
+            return {"L": [normalized(v) for v in content]}
+    return value
+
+
+def canonical(item: Item) -> str:
+    """A text form for comparing items: numbers by value, maps by key."""
+    return json.dumps({k: normalized(v) for k, v in item.items()}, sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,249 @@
+"""Values as DMS writes them to DynamoDB: attribute types, template text, item sizes, LOB limits.
+
+Sources: CHAP_Target.DynamoDB ("Target data types for DynamoDB"), CHAP_Source.MySQL ("Source data
+types for MySQL"), the DynamoDB item-size rules; assumptions are fields of :class:`Assumptions`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mappings.document.templates import placeholders
+from mappings.schema import BLOB_TYPES, Column
+from mappings.settings import TaskSettings
+
+AttributeValue = dict[str, Any]  # DynamoDB JSON: {"S": "x"}, {"N": "1"}, {"M": {...}}
+Item = dict[str, AttributeValue]
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Choices where DMS's documentation is silent (open-question numbers in brackets)."""
+
+    #: Text of a NULL column inside a ``${}`` template [3].
+    null_in_template: str = ""
+    #: DATETIME/TIMESTAMP text: "YYYY-MM-DD HH:MM:SS", fraction digits only when non-zero [1].
+    datetime_format: str = "%Y-%m-%d %H:%M:%S"
+    #: Types outside DMS's DynamoDB type table (BLOB, BINARY, TIME, BIT(n>1), GEOMETRY) are left out of
+    #: copied columns [12]; inside templates they are rendered as text (a BIT(1) inside ``${}`` as 1/0).
+    drop_unsupported: bool = True
+
+
+# Settled by the documentation (CHAP_Source.MySQL "Source data types for MySQL", CHAP_Target.DynamoDB
+# "Target data types for DynamoDB"), so facts, not assumptions: BIT(1) -> BOOLEAN -> BOOL;
+# TINYINT(1)/BOOLEAN are INT1 -> Number; TIMESTAMP is written in UTC (the readers open their sessions
+# with time_zone '+00:00', and the binlog carries TIMESTAMPs as UTC epochs); DATETIME without a
+# fraction is written without one; NULL columns are left out.
+
+
+DEFAULTS = Assumptions()
+_UNSUPPORTED = BLOB_TYPES | {
+    "binary",
+    "varbinary",
+    "geometry",
+    "point",
+    "linestring",
+    "polygon",
+    "time",
+}
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row DMS would not write, shaped like a row of DMS's ``awsdms_apply_exceptions`` table."""
+
+    table_owner: str
+    table_name: str
+    reason: str
+    error: str
+    statement: str
+
+    def as_exception_row(self, task_name: str, when: dt.datetime) -> dict[str, str]:
+        return {
+            "TASK_NAME": task_name,
+            "TABLE_OWNER": self.table_owner,
+            "TABLE_NAME": self.table_name,
+            "ERROR_TIME": when.strftime("%Y-%m-%d %H:%M:%S"),
+            "STATEMENT": self.statement,
+            "ERROR": self.error,
+        }
+
+
+# --------------------------------------------------------------------------------- values
+
+
+def normalize(value: Any, column: Column | None = None) -> Any:
+    """One form for a value read by SELECT (PyMySQL) or decoded from the binlog (mysql-replication).
+
+    SET: SELECT gives 'a,b', the binlog a Python set; BIT: SELECT gives bytes, the binlog '101'.
+    """
+    if isinstance(value, (set, frozenset)):
+        order = list(column.values) if column is not None and column.values else sorted(value)
+        return ",".join(v for v in order if v in value)
+    if column is not None and column.data_type == "bit":
+        if isinstance(value, str):
+            return int(value, 2)
+        if isinstance(value, (bytes, bytearray)):
+            return int.from_bytes(value, "big")
+    if column is not None and column.data_type == "set" and value is None:
+        return None
+    return value
+
+
+def _number_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def text(value: Any, assumptions: Assumptions = DEFAULTS) -> str:
+    """A value as DMS writes it inside a ``${}`` template (and as S attributes)."""
+    if value is None:
+        return assumptions.null_in_template
+    if isinstance(value, dt.datetime):
+        rendered = value.strftime(assumptions.datetime_format)
+        return f"{rendered}.{value.microsecond:06d}" if value.microsecond else rendered
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        seconds = int(value.total_seconds())
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).hex()
+    if isinstance(value, (int, float, decimal.Decimal)):
+        return _number_text(value)
+    return str(value)
+
+
+def attribute(value: Any, column: Column | None, assumptions: Assumptions = DEFAULTS) -> AttributeValue | None:
+    """The DynamoDB attribute DMS writes for a copied column, or None when it writes none."""
+    if value is None:
+        return None
+    kind = column.data_type if column is not None else ""
+    if kind in _UNSUPPORTED and assumptions.drop_unsupported:
+        return None
+    if kind == "bit" and column is not None:
+        if (column.length or 1) == 1:
+            return {"BOOL": bool(value)}
+        if assumptions.drop_unsupported:
+            return None
+    if (
+        isinstance(value, bool)
+        or (column is not None and column.is_numeric)
+        or isinstance(value, (int, float, decimal.Decimal))
+    ):
+        return {"N": _number_text(value)}
+    return {"S": text(value, assumptions)}
+
+
+def render(template: str, row: Mapping[str, Any], assumptions: Assumptions = DEFAULTS) -> str:
+    """Substitute ``${column}`` (column names match case-insensitively, as MySQL's do)."""
+    lowered = {k.lower(): v for k, v in row.items()}
+    out = template
+    for name in placeholders(template):
+        out = out.replace("${" + name + "}", text(lowered.get(name.lower()), assumptions))
+    return out
+
+
+def document_value(node: Any, row: Mapping[str, Any], assumptions: Assumptions) -> Any:
+    if isinstance(node, str):
+        return render(node, row, assumptions)
+    if isinstance(node, Mapping):
+        return {k: document_value(v, row, assumptions) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [document_value(v, row, assumptions) for v in node]
+    return node
+
+
+# --------------------------------------------------------------------------------- size
+
+
+def _number_size(text_value: str) -> int:
+    digits = text_value.lstrip("-").replace(".", "").lstrip("0") or "0"
+    return (len(digits.rstrip("0") or "0") + 1) // 2 + 1
+
+
+def value_size(value: AttributeValue) -> int:
+    """Bytes of one attribute value, by DynamoDB's item-size rules."""
+    ((kind, content),) = value.items()
+    if kind == "S":
+        return len(content.encode())
+    if kind == "N":
+        return _number_size(content)
+    if kind == "B":
+        return len(content)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "M":
+        return 3 + sum(len(k.encode()) + value_size(v) + 1 for k, v in content.items())
+    if kind == "L":
+        return 3 + sum(value_size(v) + 1 for v in content)
+    return sum(len(str(v).encode()) for v in content)  # SS, NS, BS
+
+
+def item_size(item: Item) -> int:
+    return sum(len(name.encode()) + value_size(value) for name, value in item.items())
+
+
+# --------------------------------------------------------------------------------- LOBs
+
+
+@dataclass(frozen=True)
+class LobPolicy:
+    """The task's LOB settings (TargetMetadata; CHAP_Tasks.CustomizingTasks.TaskSettings.TargetMetadata).
+
+    DMS defaults: ``SupportLobs`` true, limited-size LOB mode with ``LobMaxSize`` 32 (KB). In
+    limited-size mode DMS truncates a LOB to ``LobMaxSize``; without LOB support it leaves LOB
+    columns out. Assumption: the truncation keeps whole UTF-8 characters (DMS does not say).
+    """
+
+    support_lobs: bool = True
+    full_lob_mode: bool = False
+    max_size_kb: int = 32
+
+    @classmethod
+    def from_settings(cls, settings: TaskSettings) -> LobPolicy:
+        target = settings.target_metadata
+        if target is None:
+            return cls()
+        full = bool(target.full_lob_mode) and not target.limited_size_lob_mode
+        return cls(
+            support_lobs=target.support_lobs is not False,
+            full_lob_mode=full,
+            max_size_kb=target.lob_max_size if target.lob_max_size is not None else 32,
+        )
+
+    @property
+    def max_bytes(self) -> int | None:
+        return None if self.full_lob_mode else self.max_size_kb * 1024
+
+
+@dataclass(frozen=True)
+class Truncation:
+    """A LOB value DMS would truncate in limited-size LOB mode."""
+
+    table: str
+    key: tuple[str, ...]
+    column: str
+    original_bytes: int
+    kept_bytes: int
+
+    def render(self) -> str:
+        return (
+            f"{self.table} {'|'.join(self.key)} column {self.column}: {self.original_bytes} bytes truncated "
+            f"to {self.kept_bytes} (LobMaxSize)"
+        )
+
+
+def truncate(value: str, limit: int) -> str:
+    return value.encode()[:limit].decode("utf-8", "ignore")

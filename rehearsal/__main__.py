@@ -1,5 +1,0 @@
-"""``python -m rehearsal``: the same as the ``dms-dynamodb`` command."""
-
-from rehearsal.cli import main
-
-raise SystemExit(main())
