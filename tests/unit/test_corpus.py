@@ -9,18 +9,21 @@ from pathlib import Path
 import pytest
 
 from mappings import MappingError, TableMappings, parse_rule_fragment
-from mappings._json import loads_strict
-from mappings._wire import ParseContext, parse_model
 from mappings.document import issues_for
-from mappings.rules import AttributeMapping
-from mappings.validate import check_rules
+from mappings.document._json import loads_strict
+from mappings.document._wire import ParseContext, parse_model
+from mappings.document.rules import AttributeMapping
+from mappings.validation.rule_checks import check_rules
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.shared  # reads the corpus in ../shared
 
-VALID = sorted(p for p in CORPUS.glob("*.json") if "fragment" not in p.name)
-FRAGMENTS = sorted(CORPUS.glob("*fragment*.json"))
-INVALID = sorted((CORPUS / "invalid").glob("*.*"))
+# The corpus's file names, committed (never its contents), so the cases exist even without ../shared
+# and a clone without it counts every case it did not run; the first test keeps the list true.
+MANIFEST = (Path(__file__).parent.parent / "corpus_manifest.txt").read_text().split()
+VALID = [CORPUS / n for n in MANIFEST if "/" not in n and n.endswith(".json") and "fragment" not in n]
+FRAGMENTS = [CORPUS / n for n in MANIFEST if "/" not in n and "fragment" in n and n.endswith(".json")]
+INVALID = [CORPUS / n for n in MANIFEST if n.startswith("invalid/")]
 
 # Warnings some valid documents earn, and why (everything else must check without any issue).
 EXPECTED_WARNINGS = {
@@ -29,7 +32,11 @@ EXPECTED_WARNINGS = {
 }
 
 
-def test_corpus_is_present() -> None:
+def test_corpus_is_present_and_the_manifest_lists_it() -> None:
+    """After the corpus changed, regenerate the manifest from the checkout:
+    ``(cd ../shared/corpus/dms-table-mappings && find . -type f | sed 's#^./##' | sort) > tests/corpus_manifest.txt``"""
+    listed = sorted(str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file())
+    assert listed == sorted(MANIFEST)
     assert len(VALID) == 55 and len(FRAGMENTS) == 5 and len(INVALID) == 15
 
 

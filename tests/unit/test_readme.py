@@ -36,7 +36,7 @@ def test_every_make_target_the_readme_names_exists() -> None:
 def test_every_dms_dynamodb_command_the_readme_names_exists() -> None:
     import argparse
 
-    from rehearsal.cli import _parser
+    from dms_dynamodb.cli import _parser
 
     (subparsers,) = [a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)]
     commands = set(subparsers.choices)
@@ -48,3 +48,30 @@ def test_no_readme_command_points_at_a_module_that_is_gone() -> None:
     for module in re.findall(r"python -m ([a-z_.]+)", README):
         path = ROOT / module.replace(".", "/")
         assert path.with_suffix(".py").exists() or (path / "__main__.py").exists(), module
+
+
+def _subcommand_options() -> dict[str, set[str]]:
+    import argparse
+
+    from dms_dynamodb.cli import _parser
+
+    parser = _parser()
+    (subparsers,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    top = {o for a in parser._actions for o in a.option_strings}
+    return {
+        name: top | {o for a in command._actions for o in a.option_strings}
+        for name, command in subparsers.choices.items()
+    }
+
+
+def test_every_flag_the_readme_shows_with_a_command_exists() -> None:
+    """Each `dms-dynamodb COMMAND ... --flag` the README shows (one line, code or prose) is a real option."""
+    options = _subcommand_options()
+    shown: list[tuple[str, str]] = []
+    for line in README.splitlines():
+        for match in re.finditer(r"dms-dynamodb ([a-z-]+)([^`#\n]*)", line):
+            command, rest = match.groups()
+            shown += [(command, flag) for flag in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", rest)]
+    assert len(shown) > 30
+    unknown = sorted({(c, f) for c, f in shown if c in options and f not in options[c]})
+    assert unknown == []

@@ -1,0 +1,22 @@
+"""The benches run as the README says (`python bench/NAME.py`), from the checkout, at a small size."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_bench_verify_runs_as_the_readme_says() -> None:
+    result = subprocess.run(
+        [sys.executable, "bench/verify.py", "--rows", "2000"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"verify \(4 segments.*\): 2000 items in", result.stdout), result.stdout
+    assert re.search(r"ratio verify / plain scan: \d+\.\d\d", result.stdout), result.stdout
