@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from bench._sakila import sakila_plan, sakila_servers
-from dms_dynamodb.cdc import ChangeApplier, binlog_head, follow
+from dms_dynamodb.cdc import ChangeApplier, follow
+from dms_dynamodb.checkpoint import binlog_head
 from dms_dynamodb.load import full_load
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.target.client import client, create_table

@@ -17,84 +17,33 @@ A change counts as applied only when DynamoDB acknowledged it. The position is c
 fsync, rename) at a transaction boundary only after every write up to it was acknowledged, never on
 an error path; a follower killed at any point resumes from its checkpoint, and re-applying a change
 is harmless (puts and deletes are idempotent by key).
+
+Nothing is held back: the follower asks the source for heartbeats, so it wakes while the source is
+quiet, and commits the last transaction boundary it read within ``flush_seconds`` of reading it,
+whatever comes next. Its lag is the acknowledged position against the source's binlog head.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import json
-import os
+import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dms_dynamodb.apply_exceptions import EXCEPTIONS_TABLE, ApplyException, ErrorClock
+from dms_dynamodb.checkpoint import Checkpoint, CheckpointLock, binlog_head, default_server_id
 from dms_dynamodb.plan import Plan
-from dms_dynamodb.source.connection import mysql_settings
+from dms_dynamodb.source.connection import connect, mysql_settings
 from dms_dynamodb.target.writer import BatchWriter, TargetUnavailable, key_of
 from mappings.items import Rejection
 
+#: MariaDB's and MySQL's errors for a second replica connecting with the same server id.
+SERVER_ID_COLLISION = (4052, 1236)
+
 UPDATE_LEAVING_FILTER = "an update that moves a row out of the source filter is not applied (the item stays)"
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    log_file: str
-    log_pos: int
-
-    def __str__(self) -> str:
-        return f"{self.log_file}:{self.log_pos}"
-
-    @classmethod
-    def parse(cls, text: str) -> Checkpoint:
-        """``FILE:POS`` as printed by ``SHOW MASTER STATUS`` / ``SHOW BINARY LOG STATUS``."""
-        name, _, position = text.rpartition(":")
-        if not name or not position.isdigit():
-            raise ValueError(f"binlog position {text!r} is not FILE:POSITION (e.g. binlog.000003:4)")
-        return cls(name, int(position))
-
-    def save(self, path: Path) -> None:
-        """Durably: write a temporary file, fsync it, then rename it over the old one."""
-        temporary = path.with_suffix(path.suffix + ".tmp")
-        with temporary.open("w") as handle:
-            json.dump(asdict(self), handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-
-    @classmethod
-    def load(cls, path: Path) -> Checkpoint | None:
-        if not path.exists():
-            return None
-        data = json.loads(path.read_text())
-        return cls(str(data["log_file"]), int(data["log_pos"]))
-
-
-def binlog_status_statement(version: str) -> str:
-    """The statement that shows the current binlog position on this server version.
-
-    MySQL 8.4 removed ``SHOW MASTER STATUS`` for ``SHOW BINARY LOG STATUS`` (added in 8.2);
-    MariaDB keeps ``SHOW MASTER STATUS`` (and calls it ``SHOW BINLOG STATUS`` from 10.5.2 on).
-    """
-    if "mariadb" in version.lower():
-        return "SHOW MASTER STATUS"
-    numbers = [int(part) for part in version.split("-")[0].split(".")[:2] if part.isdigit()]
-    major, minor = ([*numbers, 0, 0])[:2]
-    return "SHOW BINARY LOG STATUS" if (major, minor) >= (8, 4) else "SHOW MASTER STATUS"
-
-
-def binlog_head(connection: Any) -> Checkpoint:
-    """The server's current binlog position (record it before the full load starts)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT VERSION()")
-        (version,) = cursor.fetchone()
-        cursor.execute(binlog_status_statement(str(version)))
-        row = cursor.fetchone()
-    if row is None:
-        raise CdcStopped("the source has no binary log (log_bin is off): DMS CDC needs it", None)
-    return Checkpoint(str(row[0]), int(row[1]))
 
 
 class CdcStopped(Exception):
@@ -103,18 +52,6 @@ class CdcStopped(Exception):
     def __init__(self, message: str, checkpoint: Checkpoint | None) -> None:
         super().__init__(message)
         self.checkpoint = checkpoint
-
-
-@dataclass
-class ApplyException:
-    """A change DMS would not apply, as a row of ``awsdms_apply_exceptions``."""
-
-    TASK_NAME: str
-    TABLE_OWNER: str
-    TABLE_NAME: str
-    ERROR_TIME: str
-    STATEMENT: str
-    ERROR: str
 
 
 @dataclass
@@ -127,6 +64,9 @@ class CdcStats:
     exceptions: list[ApplyException] = field(default_factory=list)
     ddl: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: The last position whose changes DynamoDB acknowledged (the checkpoint), and the source's head then.
+    position: Checkpoint | None = None
+    head: Checkpoint | None = None
 
     def render(self) -> str:
         rate = self.applied / self.seconds if self.seconds else 0.0
@@ -147,14 +87,21 @@ class CdcStats:
 class ChangeApplier:
     """Turns row changes into target writes (or apply exceptions) with the full load's mappings."""
 
-    def __init__(self, plan: Plan, ddb: Any, *, writer: BatchWriter | None = None) -> None:
+    def __init__(
+        self, plan: Plan, ddb: Any, *, writer: BatchWriter | None = None, exceptions_table: bool = False
+    ) -> None:
         self.plan, self.builder = plan, plan.builder
         self.writer = writer if writer is not None else BatchWriter(ddb)  # an empty writer is falsy (len 0)
         self.stats = CdcStats()
+        #: Write apply exceptions to the target's awsdms_apply_exceptions table too (as DMS does).
+        self.exceptions_table = exceptions_table
+        self._clock = ErrorClock()
 
     def _exception(self, schema: str, table: str, statement: str, error: str) -> None:
-        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-        self.stats.exceptions.append(ApplyException(self.plan.task.task_id, schema, table, now, statement, error))
+        found = ApplyException(self.plan.task.task_id, schema, table, self._clock.now(), statement, error)
+        self.stats.exceptions.append(found)
+        if self.exceptions_table:
+            self.writer.put(EXCEPTIONS_TABLE, found.key, found.as_item())
 
     def apply(
         self, kind: str, schema: str, table: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
@@ -210,6 +157,42 @@ class ChangeApplier:
         self.stats.applied += 1
 
 
+@dataclass(frozen=True)
+class FollowOptions:
+    """How a follower runs. Defaults: follow until caught up, commit within 1 s, report every 5 s."""
+
+    until_caught_up: bool = True
+    #: The replica server id (default: derived from the checkpoint path, so followers never collide).
+    server_id: int | None = None
+    #: A boundary read is committed (flushed, then checkpointed) at most this long after it was read.
+    flush_seconds: float = 1.0
+    progress_seconds: float = 5.0
+    #: Set it to stop a continuous follower: it commits what it read and returns (within a heartbeat).
+    stop: threading.Event | None = None
+
+
+class _Head:
+    """The source's binlog head, read on a connection of its own (for honest lag lines)."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self._connection = url, None
+
+    def read(self) -> Checkpoint | None:
+        try:
+            if self._connection is None:
+                self._connection = connect(self.url)
+            return binlog_head(self._connection)
+        except Exception:  # the lag line is information; the stream reports a lost source itself
+            self.close()
+            return None
+
+    def close(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                self._connection.close()
+            self._connection = None
+
+
 def follow(
     url: str,
     applier: ChangeApplier,
@@ -217,83 +200,163 @@ def follow(
     start: Checkpoint,
     *,
     until_caught_up: bool = True,
-    server_id: int = 4242,
+    server_id: int | None = None,
     report: Callable[[str], None] = print,
-    flush_seconds: float = 0.5,
+    flush_seconds: float = 1.0,
+    options: FollowOptions | None = None,
 ) -> CdcStats:
-    """Apply the binlog from the saved checkpoint (or ``start``) on; stop when caught up (or never).
+    """Apply the binlog from the saved checkpoint (or ``start``) on; stop when caught up (or when told).
 
+    The checkpoint file is locked for the whole run and written before the first event is read.
     Raises :class:`CdcStopped` when the target keeps failing or the source goes away; the
     checkpoint file then holds the last position whose changes were all acknowledged.
     """
-    from pymysql.err import MySQLError
-    from pymysqlreplication import BinLogStreamReader
-    from pymysqlreplication.event import QueryEvent, XidEvent
-    from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, WriteRowsEvent
+    options = options or FollowOptions(until_caught_up, server_id, flush_seconds)
+    with CheckpointLock(checkpoint_path):
+        saved = Checkpoint.load(checkpoint_path) or start
+        saved.save(checkpoint_path)  # before the first event: a stop at any moment leaves a file to resume from
+        return _Follower(url, applier, checkpoint_path, saved, options, report).run()
 
-    saved: Checkpoint | None = Checkpoint.load(checkpoint_path)
-    position = saved or start
-    stream = BinLogStreamReader(
-        connection_settings=mysql_settings(url)[0],
-        server_id=server_id,
-        log_file=position.log_file,
-        log_pos=position.log_pos,
-        resume_stream=True,
-        blocking=not until_caught_up,
-        only_events=[WriteRowsEvent, UpdateRowsEvent, DeleteRowsEvent, QueryEvent, XidEvent],
-        only_schemas=applier.plan.schemas,
-        slave_heartbeat=1.0,
-    )
-    stats, writer = applier.stats, applier.writer
-    boundary = position  # the last transaction boundary seen: the only safe place to resume from
-    started = last_flush = last_report = time.perf_counter()
 
-    def commit(at: Checkpoint) -> None:
-        """Flush, then (only then) move the checkpoint to ``at``."""
-        nonlocal saved
-        writer.flush()
-        at.save(checkpoint_path)
-        saved = at
+class _Follower:
+    def __init__(
+        self,
+        url: str,
+        applier: ChangeApplier,
+        path: Path,
+        saved: Checkpoint,
+        options: FollowOptions,
+        report: Callable[[str], None],
+    ) -> None:
+        self.url, self.applier, self.path, self.options, self.report = url, applier, path, options, report
+        self.saved = self.boundary = saved
+        self.server_id = options.server_id or default_server_id(path)
+        self.boundary_read_at: float | None = None  # when the oldest uncommitted boundary was read
+        self.oldest_unacknowledged: float | None = None  # when the oldest change not yet acknowledged was read
+        self.in_transaction = False
+        self.head = _Head(url)
 
-    try:
-        for event in stream:
-            if isinstance(event, WriteRowsEvent):
-                for row in event.rows:
-                    applier.apply("insert", event.schema, event.table, None, _image(row, ""))
-            elif isinstance(event, UpdateRowsEvent):
-                for row in event.rows:
-                    applier.apply("update", event.schema, event.table, _image(row, "before_"), _image(row, "after_"))
-            elif isinstance(event, DeleteRowsEvent):
-                for row in event.rows:
-                    applier.apply("delete", event.schema, event.table, _image(row, ""), None)
-            elif isinstance(event, QueryEvent):
-                query = event.query.decode() if isinstance(event.query, bytes) else str(event.query)
-                if query.strip().upper() not in ("BEGIN", "COMMIT"):
-                    stats.ddl.append(query.strip()[:200])
-            if isinstance(event, XidEvent):
-                boundary = Checkpoint(stream.log_file, stream.log_pos)
-                if time.perf_counter() - last_flush >= flush_seconds or len(writer) >= 500:
-                    commit(boundary)
-                    last_flush = time.perf_counter()
-            if time.perf_counter() - last_report >= 2.0:
-                elapsed = time.perf_counter() - started
-                report(
-                    f"  cdc: {stats.applied} applied, {stats.applied / elapsed:,.0f} changes/s, "
-                    f"at {stream.log_file}:{stream.log_pos}{_lag(event)}"
-                )
-                last_report = time.perf_counter()
-        commit(boundary)
-    except TargetUnavailable as exc:
-        raise CdcStopped(f"the target failed: {exc}", saved or start) from None
-    except (MySQLError, OSError) as exc:
-        # The source went away: what was read up to the last boundary can still be applied.
-        with contextlib.suppress(TargetUnavailable):  # the stop message says where it resumes
-            commit(boundary)
-        raise CdcStopped(f"the source failed: {type(exc).__name__}: {exc}", saved or start) from None
-    finally:
-        stream.close()
-    stats.seconds = time.perf_counter() - started
-    return stats
+    def commit(self) -> None:
+        """Flush, then (only then) move the checkpoint to the last boundary."""
+        self.applier.writer.flush()
+        if self.boundary != self.saved:
+            self.boundary.save(self.path)
+            self.saved = self.boundary
+        self.applier.stats.position = self.saved
+        self.boundary_read_at = self.oldest_unacknowledged = None
+
+    def at_boundary(self, position: Checkpoint, now: float) -> None:
+        self.in_transaction = False
+        if position != self.boundary:
+            self.boundary = position
+            self.boundary_read_at = self.boundary_read_at or now
+
+    def run(self) -> CdcStats:
+        from pymysql.err import MySQLError
+        from pymysqlreplication import BinLogStreamReader
+        from pymysqlreplication.event import HeartbeatLogEvent, QueryEvent, RotateEvent, XidEvent
+        from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, WriteRowsEvent
+
+        stats, writer, options = self.applier.stats, self.applier.writer, self.options
+        heartbeat = min(1.0, max(0.05, options.flush_seconds / 4))  # wake while idle, well within flush_seconds
+        stream = BinLogStreamReader(
+            connection_settings=mysql_settings(self.url)[0],
+            server_id=self.server_id,
+            log_file=self.saved.log_file,
+            log_pos=self.saved.log_pos,
+            resume_stream=True,
+            blocking=not options.until_caught_up,
+            only_events=[
+                WriteRowsEvent,
+                UpdateRowsEvent,
+                DeleteRowsEvent,
+                QueryEvent,
+                XidEvent,
+                HeartbeatLogEvent,
+                RotateEvent,
+            ],
+            only_schemas=self.applier.plan.schemas,
+            slave_heartbeat=heartbeat,
+        )
+        started = last_report = time.perf_counter()
+        try:
+            for event in stream:
+                now = time.perf_counter()
+                position = Checkpoint(stream.log_file, stream.log_pos)
+                if isinstance(event, (WriteRowsEvent, UpdateRowsEvent, DeleteRowsEvent)):
+                    self.in_transaction = True
+                    self.oldest_unacknowledged = self.oldest_unacknowledged or now
+                    self._apply(event, WriteRowsEvent, UpdateRowsEvent)
+                elif isinstance(event, QueryEvent):
+                    query = event.query.decode() if isinstance(event.query, bytes) else str(event.query)
+                    if query.strip().upper() == "BEGIN":
+                        self.in_transaction = True
+                    elif query.strip().upper() == "COMMIT":  # the end of a non-transactional engine's changes
+                        self.at_boundary(position, now)
+                    else:
+                        stats.ddl.append(query.strip()[:200])
+                        self.at_boundary(position, now)  # DDL commits implicitly
+                elif isinstance(event, XidEvent) or not self.in_transaction:
+                    self.at_boundary(position, now)
+                due = self.boundary_read_at is not None and now - self.boundary_read_at >= options.flush_seconds
+                if due or len(writer) >= 500:
+                    self.commit()
+                if now - last_report >= options.progress_seconds:
+                    self.report(self._progress(now - started))
+                    last_report = now
+                if options.stop is not None and options.stop.is_set():
+                    break
+            self.commit()
+        except TargetUnavailable as exc:
+            raise CdcStopped(f"the target failed: {exc}", self.saved) from None
+        except (MySQLError, OSError) as exc:
+            # The source went away: what was read up to the last boundary can still be applied.
+            with contextlib.suppress(TargetUnavailable):  # the stop message says where it resumes
+                self.commit()
+            raise CdcStopped(self._source_failure(exc), self.saved) from None
+        finally:
+            stream.close()
+            stats.head = self.head.read()
+            self.head.close()
+        stats.seconds = time.perf_counter() - started
+        stats.position = self.saved
+        return stats
+
+    def _apply(self, event: Any, insert: type, update: type) -> None:
+        schema, table = str(event.schema), str(event.table)
+        for row in event.rows:
+            if isinstance(event, insert):
+                self.applier.apply("insert", schema, table, None, _image(row, ""))
+            elif isinstance(event, update):
+                self.applier.apply("update", schema, table, _image(row, "before_"), _image(row, "after_"))
+            else:
+                self.applier.apply("delete", schema, table, _image(row, ""), None)
+
+    def _progress(self, elapsed: float) -> str:
+        stats, head = self.applier.stats, self.head.read()
+        where = f"acknowledged up to {self.saved}"
+        if head is not None:
+            where += " = the source head (caught up)" if head == self.saved else f", source head {head}"
+        pending = len(self.applier.writer)
+        waiting = (
+            f"; oldest unacknowledged change read {time.perf_counter() - self.oldest_unacknowledged:.1f} s ago"
+            if self.oldest_unacknowledged is not None
+            else ""
+        )
+        return (
+            f"  cdc: {stats.applied} applied, {stats.applied / elapsed if elapsed else 0:,.0f} changes/s, "
+            f"{where}, {pending} writes pending{waiting}"
+        )
+
+    def _source_failure(self, exc: Exception) -> str:
+        code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+        text = str(exc.args[1] if len(exc.args) > 1 else exc)
+        if code in SERVER_ID_COLLISION and "server" in text.lower() and "id" in text.lower():
+            return (
+                f"another replica connected to the source with this follower's server id {self.server_id} "
+                f"(error {code}: {text}); give each follower its own --server-id"
+            )
+        return f"the source failed: {type(exc).__name__}: {exc}"
 
 
 def _image(row: Mapping[str, Any], prefix: str) -> dict[str, Any]:
@@ -303,8 +366,3 @@ def _image(row: Mapping[str, Any], prefix: str) -> dict[str, Any]:
         if why == "empty set" and values.get(name) is None:
             values[name] = ""
     return values
-
-
-def _lag(event: Any) -> str:
-    timestamp = getattr(event, "timestamp", None)
-    return f", {max(0, int(time.time() - timestamp))} s behind the source" if timestamp else ""

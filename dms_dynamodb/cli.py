@@ -15,6 +15,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dms_dynamodb.cdc_command import add_cdc_arguments
 from dms_dynamodb.commands import (
     EXAMPLE_STACK,
     UsageError,
@@ -109,45 +110,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if result.clean else 1
 
 
-def cmd_cdc(args: argparse.Namespace) -> int:
-    from dms_dynamodb.cdc import CdcStopped, ChangeApplier, Checkpoint, binlog_head, follow
-    from dms_dynamodb.source.connection import connect
-    from dms_dynamodb.target.writer import BatchWriter
+def _cdc(args: argparse.Namespace) -> int:
+    from dms_dynamodb.cdc_command import cmd_cdc
 
-    stack, task = open_task(args.stack, args.task)
-    plan = plan_task(args.mysql_url, stack, task, sys.stdout)
-    try:
-        start = Checkpoint.parse(args.start) if args.start else None
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if start is None and Checkpoint.load(args.checkpoint) is None:
-        connection = connect(args.mysql_url)
-        start = binlog_head(connection)
-        connection.close()
-        print(f"no checkpoint and no --start: following from the current position {start}")
-    ddb = dynamodb(args.endpoint_url)
-    applier = ChangeApplier(plan, ddb, writer=BatchWriter(ddb, attempts=args.retries))
-    try:
-        stats = follow(
-            args.mysql_url,
-            applier,
-            args.checkpoint,
-            start or Checkpoint("", 4),
-            until_caught_up=args.until_caught_up,
-            report=lambda line: print(line, file=sys.stderr),
-        )
-    except CdcStopped as exc:
-        print(applier.stats.render())
-        print(
-            f"CDC stopped: {exc}. The checkpoint {args.checkpoint} holds {exc.checkpoint} (every change before it "
-            f"was acknowledged by DynamoDB). Resume with: dms-dynamodb cdc --stack {args.stack} "
-            f"{'--task ' + args.task + ' ' if args.task else ''}--mysql-url URL "
-            f"{'--endpoint-url ' + args.endpoint_url + ' ' if args.endpoint_url else ''}--checkpoint {args.checkpoint}",
-            file=sys.stderr,
-        )
-        return 1
-    print(stats.render())
-    return 1 if stats.exceptions else 0
+    return cmd_cdc(args)
 
 
 def _rehearse(args: argparse.Namespace) -> int:
@@ -271,22 +237,11 @@ def _parser() -> argparse.ArgumentParser:
         "cdc",
         "follow the source's binlog into DynamoDB with DMS's CDC semantics; resumable from a checkpoint",
         f"dms-dynamodb cdc --stack {EXAMPLE_STACK} --mysql-url mysql://... --checkpoint cdc.json --start binlog.000003:4",
-        cmd_cdc,
+        _cdc,
     )
     stack_arguments(cdc)
     server_arguments(cdc)
-    cdc.add_argument("--checkpoint", type=Path, required=True, help="where the applied position is kept")
-    cdc.add_argument(
-        "--start", help="binlog FILE:POSITION when there is no checkpoint (record it before the full load)"
-    )
-    cdc.add_argument("--until-caught-up", action="store_true", help="stop at the end of the binlog")
-    cdc.add_argument(
-        "--retries",
-        type=int,
-        default=12,
-        help="writes DynamoDB refuses (errors, throttling) are retried with backoff up to 10 s this many times "
-        "without progress before the follower stops at its checkpoint (default 12: about 45 s)",
-    )
+    add_cdc_arguments(cdc)
 
     preflight = command(
         "preflight",

@@ -19,13 +19,16 @@ if TYPE_CHECKING:
 
 
 def cmd_rehearse(args: argparse.Namespace) -> int:
-    from dms_dynamodb.cdc import ChangeApplier, binlog_head, follow
+    from dms_dynamodb.apply_exceptions import exceptions_table_design
+    from dms_dynamodb.cdc import ChangeApplier, follow
+    from dms_dynamodb.checkpoint import binlog_head
     from dms_dynamodb.load import full_load
     from dms_dynamodb.progress import Progress
     from dms_dynamodb.rehearsal.patterns import run_patterns
     from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
     from dms_dynamodb.rehearsal.synthetic import run_workload
     from dms_dynamodb.source.connection import connect
+    from dms_dynamodb.target.client import create_table
     from dms_dynamodb.verify import verify
 
     stack, task = open_task(args.stack, args.task)
@@ -63,7 +66,9 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
             workload = run_workload(connection, generator, tables, args.cdc, frozen_columns=frozen, seed=args.seed)
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(workload.by_kind.items()))
             print(f"workload: {workload.operations} changes ({kinds})")
-            stats = follow(url, ChangeApplier(plan, ddb), Path(directory) / "cdc.json", start, report=lambda _: None)
+            create_table(ddb, exceptions_table_design())  # apply exceptions go where DMS keeps them
+            applier = ChangeApplier(plan, ddb, exceptions_table=True)
+            stats = follow(url, applier, Path(directory) / "cdc.json", start, report=lambda _: None)
             print(stats.render())
             status = max(status, 1 if stats.exceptions else 0)
         if args.design:

@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.cdc import ChangeApplier, Checkpoint, binlog_head, follow
+from dms_dynamodb.apply_exceptions import exceptions_table_design
+from dms_dynamodb.cdc import ChangeApplier, follow
+from dms_dynamodb.checkpoint import Checkpoint, binlog_head
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import Plan, make_plan
 from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
@@ -60,8 +62,9 @@ def _verify(url: str, ddb: Any) -> Result:
     return verify(url, ddb, _plan(url))
 
 
-def _follow(url: str, ddb: Any, checkpoint: Path, start: Checkpoint) -> Any:
-    return follow(url, ChangeApplier(_plan(url), ddb), checkpoint, start, report=lambda _: None)
+def _follow(url: str, ddb: Any, checkpoint: Path, start: Checkpoint, *, exceptions_table: bool = False) -> Any:
+    applier = ChangeApplier(_plan(url), ddb, exceptions_table=exceptions_table)
+    return follow(url, applier, checkpoint, start, report=lambda _: None)
 
 
 def test_follower_killed_mid_stream_resumes_and_converges(servers: tuple[str, Dynalite], tmp_path: Path) -> None:
@@ -122,11 +125,19 @@ def test_base_key_updates_are_apply_exceptions_and_exactly_those_items_differ(
     start = binlog_head(connect(url))
     _load(url, ddb)
     workload = run_workload(connect(url), 300, seed=11, key_updates=5)
-    stats = _follow(url, ddb, tmp_path / "checkpoint.json", start)
+    create_table(ddb, exceptions_table_design())
+    stats = _follow(url, ddb, tmp_path / "checkpoint.json", start, exceptions_table=True)
     changed = sorted(key for _, (key,) in workload.key_updates)
     assert sorted(int(e.STATEMENT.split("WHERE rental_id = ")[1].split()[0]) for e in stats.exceptions) == changed
     assert all("base-table key column(s) customer_id" in e.ERROR for e in stats.exceptions)
     assert {e.TABLE_NAME for e in stats.exceptions} == {"rental"}
+    # Where DMS keeps them: the target's awsdms_apply_exceptions table, one item per exception.
+    rows = ddb.scan(TableName="awsdms_apply_exceptions")["Items"]
+    assert sorted(r["STATEMENT"]["S"] for r in rows) == sorted(e.STATEMENT for e in stats.exceptions)
+    assert {(r["TASK_NAME"]["S"], r["TABLE_OWNER"]["S"], r["TABLE_NAME"]["S"]) for r in rows} == {
+        (_plan(url).task.task_id, SAKILA_SCHEMA, "rental")
+    }
+    assert set(rows[0]) == {"TASK_NAME", "TABLE_OWNER", "TABLE_NAME", "ERROR_TIME", "STATEMENT", "ERROR"}
     result = _verify(url, ddb)
     # Each moved row: its old item is still there (MISSING_SOURCE), its new item was never written (MISSING_TARGET).
     assert {k: v for k, v in result.counts.items() if v} == {MISSING_TARGET: len(changed), MISSING_SOURCE: len(changed)}

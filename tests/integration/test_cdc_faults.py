@@ -6,6 +6,7 @@ Own servers: a MariaDB with the shop schema and synthetic rows, and a dynalite o
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 import time
@@ -15,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.cdc import CdcStopped, ChangeApplier, Checkpoint, binlog_head, follow
+from dms_dynamodb.cdc import CdcStopped, ChangeApplier, follow
+from dms_dynamodb.checkpoint import Checkpoint, binlog_head
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import Plan, make_plan
 from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
@@ -63,7 +65,7 @@ def _workload(url: str, generator: Generator, plan: Plan, operations: int) -> No
     run_workload(connect(url), generator, tables, operations, frozen_columns=frozen)
 
 
-def test_target_killed_mid_stream_then_restarted_loses_nothing(
+def test_target_killed_before_the_first_commit_then_the_printed_resume_command_loses_nothing(
     shop: tuple[str, MariaDB, Generator], tmp_path: Path
 ) -> None:
     url, _, generator = shop
@@ -82,9 +84,11 @@ def test_target_killed_mid_stream_then_restarted_loses_nothing(
         follower = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 60
         while Checkpoint.load(checkpoint) is None and follower.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
+            time.sleep(0.01)
+        # The checkpoint is written (with the start position) before the first event is read.
+        assert Checkpoint.load(checkpoint) == start
         assert follower.poll() is None, "the follower finished before the target could be killed"
-        dynalite.kill()  # mid-stream: thousands of changes still to apply
+        dynalite.kill()  # before its first commit, or soon after: thousands of changes still to apply
         out, err = follower.communicate(timeout=180)
         assert follower.returncode == 1, out + err
         saved = Checkpoint.load(checkpoint)
@@ -94,11 +98,19 @@ def test_target_killed_mid_stream_then_restarted_loses_nothing(
         assert (
             f"The checkpoint {checkpoint} holds {saved} (every change before it was acknowledged by DynamoDB)" in line
         )
-        assert f"Resume with: dms-dynamodb cdc --stack {STACK} --mysql-url URL --endpoint-url" in line
+        resume = line.split("Resume with: ", 1)[1]
+        assert resume == shlex.join(
+            ["dms-dynamodb", "cdc", "--stack", str(STACK), "--mysql-url", url, "--endpoint-url", dynalite.endpoint_url,
+             "--checkpoint", str(checkpoint), "--retries", "4", "--until-caught-up"]
+        )  # fmt: skip
         assert "Traceback" not in err
 
         dynalite = Dynalite.start(path=tmp_path / "dynalite", port=dynalite.port)
-        resumed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        words = shlex.split(resume)
+        assert words[0] == "dms-dynamodb"
+        resumed = subprocess.run(
+            [sys.executable, "-m", "dms_dynamodb", *words[1:]], cwd=ROOT, capture_output=True, text=True, timeout=300
+        )
         assert resumed.returncode == 0, resumed.stdout + resumed.stderr
         result = verify(url, client(dynalite.endpoint_url), _plan(url))
         assert result.clean and result.expected > 0, result.render()
@@ -165,7 +177,7 @@ def test_a_target_that_never_recovers_stops_the_follower_with_its_checkpoint(
         with pytest.raises(CdcStopped, match="the target failed: ClientError") as stopped:
             follow(url, ChangeApplier(plan, ddb, writer=broken), checkpoint, start, report=lambda _: None)
         assert stopped.value.checkpoint == start  # nothing was acknowledged: it resumes at the start
-        assert Checkpoint.load(checkpoint) is None  # and no checkpoint was written past the failure
+        assert Checkpoint.load(checkpoint) == start  # written before the first event, never past the failure
     finally:
         dynalite.stop()
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.cdc import ChangeApplier, binlog_head, follow
+from dms_dynamodb.cdc import ChangeApplier, follow
+from dms_dynamodb.checkpoint import binlog_head
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import make_plan
 from dms_dynamodb.source.connection import connect

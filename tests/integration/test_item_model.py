@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.cdc import UPDATE_LEAVING_FILTER, ChangeApplier, binlog_head, follow
+from dms_dynamodb.cdc import UPDATE_LEAVING_FILTER, ChangeApplier, follow
+from dms_dynamodb.checkpoint import binlog_head
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import make_plan
 from dms_dynamodb.source.connection import connect

@@ -110,3 +110,43 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 def test_the_console_command_is_installed() -> None:
     result = subprocess.run([str(ROOT / ".venv" / "bin" / "dms-dynamodb"), "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "exit codes: 0 clean; 1 differences" in result.stdout
+
+
+def test_cdc_without_a_checkpoint_or_a_start_is_a_usage_error_naming_both_ways_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dms_dynamodb.cli import main
+
+    checkpoint = tmp_path / "nothing-here.json"
+    status = main(["cdc", "--stack", "shop", "--mysql-url", "mysql://u@127.0.0.1:1/", "--checkpoint", str(checkpoint)])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert f"there is no checkpoint at {checkpoint} and no --start" in err
+    assert "--start FILE:POS" in err and "--from-head" in err
+    assert not checkpoint.exists()
+
+
+def test_a_corrupt_checkpoint_is_a_usage_error_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from dms_dynamodb.cli import main
+
+    checkpoint = tmp_path / "cdc.json"
+    checkpoint.write_text('{"log_file": "binlog.000001"}')
+    status = main(["cdc", "--stack", "shop", "--mysql-url", "mysql://u@127.0.0.1:1/", "--checkpoint", str(checkpoint)])
+    assert status == 2
+    assert f"the checkpoint file {checkpoint} is not a checkpoint (KeyError: 'log_pos')" in capsys.readouterr().err
+
+
+def test_the_resume_command_repeats_every_option_that_changes_the_run_and_never_the_password() -> None:
+    import argparse
+
+    from dms_dynamodb.cdc_command import resume_command
+
+    args = argparse.Namespace(
+        stack="shop", task="t1", mysql_url="mysql://dms:s3cret@db:3306/", endpoint_url=None,
+        checkpoint=Path("cp.json"), server_id=99, flush_seconds=0.5, retries=12, until_caught_up=False,
+        no_exceptions_table=False,
+    )  # fmt: skip
+    assert resume_command(args) == (
+        "dms-dynamodb cdc --stack shop --task t1 --mysql-url 'mysql://dms:***@db:3306/' --checkpoint cp.json "
+        "--server-id 99 --flush-seconds 0.5"
+    )

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.cdc import binlog_status_statement
+from dms_dynamodb.checkpoint import binlog_status_statement
 from dms_dynamodb.target.writer import BatchWriter, TargetUnavailable
 
 

@@ -1,0 +1,141 @@
+"""Where a CDC follower is in the source's binlog: the checkpoint file, its lock, and the source's head.
+
+The checkpoint is written (durably: temporary file, fsync, rename) before the first event is read,
+so a follower stopped at any moment leaves a file to resume from, and it only ever moves to a
+transaction boundary whose changes DynamoDB acknowledged. One follower at a time uses a checkpoint
+file: a second one on the same file is refused, naming the holder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import socket
+import zlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+
+class CheckpointError(Exception):
+    """A checkpoint file that cannot be used (corrupt, or held by another follower): a usage error."""
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    log_file: str
+    log_pos: int
+
+    def __str__(self) -> str:
+        return f"{self.log_file}:{self.log_pos}"
+
+    @classmethod
+    def parse(cls, text: str) -> Checkpoint:
+        """``FILE:POS`` as printed by ``SHOW MASTER STATUS`` / ``SHOW BINARY LOG STATUS``."""
+        name, _, position = text.rpartition(":")
+        if not name or not position.isdigit():
+            raise ValueError(f"binlog position {text!r} is not FILE:POSITION (e.g. binlog.000003:4)")
+        return cls(name, int(position))
+
+    def save(self, path: Path) -> None:
+        """Durably: write a temporary file (0600: it says where the source is), fsync it, rename it over."""
+        temporary = path.with_suffix(path.suffix + ".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump(asdict(self), handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+
+    @classmethod
+    def load(cls, path: Path) -> Checkpoint | None:
+        """The saved position, or None when there is no file; a file that is not one is an error naming it."""
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text())
+            return cls(str(data["log_file"]), int(data["log_pos"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CheckpointError(
+                f"the checkpoint file {path} is not a checkpoint ({type(exc).__name__}: {exc}); it should hold "
+                '{"log_file": "binlog.000003", "log_pos": 4}. Fix or remove it, and pass --start FILE:POS'
+            ) from None
+
+
+class CheckpointLock:
+    """An exclusive lock on ``<checkpoint>.lock`` (flock), held while a follower uses the checkpoint.
+
+    The lock file names its holder (pid, host, since when), so a refused follower can say who has it.
+    The kernel releases a flock when its holder dies, so a killed follower never leaves a stale lock.
+    """
+
+    def __init__(self, checkpoint: Path) -> None:
+        self.path = checkpoint.with_suffix(checkpoint.suffix + ".lock")
+        self._descriptor: int | None = None
+
+    def __enter__(self) -> CheckpointLock:
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(descriptor, 200).decode(errors="replace").strip() or "another process"
+            os.close(descriptor)
+            raise CheckpointError(
+                f"the checkpoint {self.path.with_suffix('')} is in use by another follower ({holder}); one "
+                "follower per checkpoint: give this one its own --checkpoint, or stop the other"
+            ) from None
+        since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"pid {os.getpid()} on {socket.gethostname()} since {since}".encode(), 0)
+        self._descriptor = descriptor
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._descriptor is not None:
+            os.ftruncate(self._descriptor, 0)
+            os.close(self._descriptor)  # releases the flock
+            self._descriptor = None
+
+
+def default_server_id(checkpoint: Path) -> int:
+    """A replica server id derived from the checkpoint's absolute path.
+
+    Two followers on one source need distinct ids (the server drops a replica when another connects
+    with the same one); two followers on one checkpoint are refused by the lock. The range avoids the
+    small ids sources and real replicas usually have.
+    """
+    return 1_000_000 + zlib.crc32(str(checkpoint.resolve()).encode()) % 3_000_000_000
+
+
+def binlog_status_statement(version: str) -> str:
+    """The statement that shows the current binlog position on this server version.
+
+    MySQL 8.4 removed ``SHOW MASTER STATUS`` for ``SHOW BINARY LOG STATUS`` (added in 8.2);
+    MariaDB keeps ``SHOW MASTER STATUS`` (and calls it ``SHOW BINLOG STATUS`` from 10.5.2 on).
+    """
+    if "mariadb" in version.lower():
+        return "SHOW MASTER STATUS"
+    numbers = [int(part) for part in version.split("-")[0].split(".")[:2] if part.isdigit()]
+    major, minor = ([*numbers, 0, 0])[:2]
+    return "SHOW BINARY LOG STATUS" if (major, minor) >= (8, 4) else "SHOW MASTER STATUS"
+
+
+class NoBinlog(Exception):
+    """The source writes no binary log: there is nothing to follow."""
+
+
+def binlog_head(connection: Any) -> Checkpoint:
+    """The server's current binlog position (record it before the full load starts)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT VERSION()")
+        (version,) = cursor.fetchone()
+        cursor.execute(binlog_status_statement(str(version)))
+        row = cursor.fetchone()
+    if row is None:
+        raise NoBinlog("the source has no binary log (log_bin is off): DMS CDC needs it")
+    return Checkpoint(str(row[0]), int(row[1]))

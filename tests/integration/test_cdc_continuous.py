@@ -1,0 +1,201 @@
+"""CDC as it runs during a real migration: a continuous follower under a steady writer, then quiet.
+
+Nothing is held back when the source goes quiet, the follower's position reaches the source head,
+two followers on one source do not collide, and one checkpoint serves one follower at a time.
+Own servers: a MariaDB with the shop schema and synthetic rows (one per module), a dynalite per test.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dms_dynamodb.cdc import CdcStats, ChangeApplier, FollowOptions, follow
+from dms_dynamodb.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.load import full_load
+from dms_dynamodb.plan import Plan, make_plan
+from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
+from dms_dynamodb.rehearsal.synthetic import Generator, fill, run_workload
+from dms_dynamodb.source.connection import connect
+from dms_dynamodb.stack import read_stack
+from dms_dynamodb.target.client import client, create_table
+from dms_dynamodb.verify import verify
+from mappings.schema import SourceSchema
+from tests.conftest import ROOT, SHOP_DDL, stack_file
+
+STACK = stack_file("shop")
+FROZEN = {"customer_id", "order_id", "line_no", "product_id", "placed_at"}  # keys and filter columns
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Generator]]:
+    mariadb = MariaDB.start(tmp_path_factory.mktemp("cdc-continuous") / "mariadb")
+    try:
+        mariadb.execute_file("shop", SHOP_DDL)
+        url = mariadb.url("shop")
+        generator, _ = fill(connect(url), SourceSchema.from_ddl(SHOP_DDL.read_text(), name="shop"), 100)
+        yield url, generator
+    finally:
+        mariadb.stop()
+
+
+@pytest.fixture
+def target() -> Iterator[Any]:
+    server = Dynalite.start()
+    try:
+        yield client(server.endpoint_url)
+    finally:
+        server.stop()
+
+
+def _plan(url: str) -> Plan:
+    stack = read_stack(STACK)
+    return make_plan(stack, stack.task(None), connect(url))
+
+
+def _loaded(url: str, ddb: Any) -> tuple[Plan, Checkpoint]:
+    plan = _plan(url)
+    for design in plan.targets.values():
+        create_table(ddb, design)
+    start = binlog_head(connect(url))
+    full_load(url, ddb, plan)
+    return plan, start
+
+
+def _steady_writer(url: str, generator: Generator, plan: Plan, seconds: float, seed: int) -> int:
+    """About 50 changes a second for ``seconds``; returns how many it made."""
+    connection = connect(url)
+    tables = [generator.schema.tables[t] for _, t in plan.tables]
+    frozen = {t: FROZEN for _, t in plan.tables}
+    made, deadline, batch = 0, time.monotonic() + seconds, 0
+    while time.monotonic() < deadline:
+        made += run_workload(
+            connection, generator, tables, 10, frozen_columns=frozen, seed=seed * 1000 + batch
+        ).operations
+        batch += 1
+        time.sleep(0.2)
+    connection.close()
+    return made
+
+
+class Follower:
+    """``follow`` in a thread, continuous, stopped by its event; what it raised is kept."""
+
+    def __init__(self, url: str, ddb: Any, plan: Plan, checkpoint: Path, start: Checkpoint, **options: Any) -> None:
+        self.stop = threading.Event()
+        self.lines: list[str] = []
+        self.stats: CdcStats | None = None
+        self.error: BaseException | None = None
+        settings = FollowOptions(until_caught_up=False, stop=self.stop, **options)
+
+        def run() -> None:
+            try:
+                applier = ChangeApplier(plan, ddb)
+                self.stats = follow(url, applier, checkpoint, start, options=settings, report=self.lines.append)
+            except BaseException as exc:  # reported by the test
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+
+    def finish(self) -> CdcStats:
+        self.stop.set()
+        self.thread.join(timeout=15)
+        assert not self.thread.is_alive(), "the follower did not stop within 15 s of being told"
+        assert self.error is None, repr(self.error)
+        assert self.stats is not None
+        return self.stats
+
+
+def _wait_for(condition: Any, seconds: float) -> float:
+    """Seconds until ``condition()`` held (polled), or fail after ``seconds``."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > seconds:
+            return float("inf")
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def test_after_the_writes_stop_every_change_is_in_the_target_within_2_s_and_the_position_is_the_head(
+    shop: tuple[str, Generator], target: Any, tmp_path: Path
+) -> None:
+    url, generator = shop
+    plan, start = _loaded(url, target)
+    checkpoint = tmp_path / "cdc.json"
+    follower = Follower(url, target, plan, checkpoint, start, flush_seconds=1.0, progress_seconds=1.0)
+    made = _steady_writer(url, generator, plan, 4.0, seed=1)
+    stopped = time.monotonic()
+    head = binlog_head(connect(url))
+    assert made >= 100 and follower.thread.is_alive()
+    # Within 2 s of the last write, with the follower still following (no --until-caught-up, no new write):
+    waited = _wait_for(lambda: Checkpoint.load(checkpoint) == head, 2.0 - (time.monotonic() - stopped))
+    assert waited != float("inf"), f"checkpoint {Checkpoint.load(checkpoint)} did not reach the head {head} in 2 s"
+    result = verify(url, target, plan)
+    assert result.clean and result.expected > 0, result.render()
+    time.sleep(1.5)  # idle: the follower still wakes and says where it is
+    idle_lines = [line for line in follower.lines if "= the source head (caught up)" in line]
+    assert idle_lines and f"acknowledged up to {head}" in idle_lines[-1]
+    stats = follower.finish()
+    assert stats.position == head == stats.head
+    assert stats.applied > 0 and not stats.exceptions
+
+
+def test_two_followers_on_one_source_with_their_own_checkpoints_both_finish(
+    shop: tuple[str, Generator], target: Any, tmp_path: Path
+) -> None:
+    url, generator = shop
+    plan, start = _loaded(url, target)
+    first = Follower(url, target, plan, tmp_path / "a.json", start, flush_seconds=0.5)
+    second = Follower(url, target, plan, tmp_path / "b.json", start, flush_seconds=0.5)
+    _steady_writer(url, generator, plan, 2.0, seed=2)
+    head = binlog_head(connect(url))
+    both = lambda: Checkpoint.load(tmp_path / "a.json") == head == Checkpoint.load(tmp_path / "b.json")  # noqa: E731
+    assert _wait_for(both, 10.0) != float("inf")
+    assert first.finish().position == head and second.finish().position == head
+
+
+def test_a_second_follower_on_one_checkpoint_exits_2_naming_the_holder(
+    shop: tuple[str, Generator], target: Any, tmp_path: Path
+) -> None:
+    url, _ = shop
+    plan, start = _loaded(url, target)
+    checkpoint = tmp_path / "cdc.json"
+    holder = Follower(url, target, plan, checkpoint, start)
+    assert _wait_for(lambda: checkpoint.exists(), 10.0) != float("inf")
+    command = [
+        sys.executable, "-m", "dms_dynamodb", "cdc", "--stack", str(STACK), "--mysql-url", url,
+        "--endpoint-url", target.meta.endpoint_url, "--checkpoint", str(checkpoint), "--until-caught-up",
+    ]  # fmt: skip
+    second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 2, second.stderr
+    (line,) = second.stderr.strip().splitlines()
+    assert f"the checkpoint {checkpoint} is in use by another follower (pid " in line
+    assert "one follower per checkpoint" in line
+    holder.finish()
+
+
+def test_two_followers_given_one_server_id_are_told_why_one_was_dropped(
+    shop: tuple[str, Generator], target: Any, tmp_path: Path
+) -> None:
+    url, generator = shop
+    plan, start = _loaded(url, target)
+    first = Follower(url, target, plan, tmp_path / "a.json", start, server_id=777)
+    time.sleep(1.0)
+    second = Follower(url, target, plan, tmp_path / "b.json", start, server_id=777)
+    _steady_writer(url, generator, plan, 1.0, seed=3)
+    time.sleep(2.0)
+    for follower in (first, second):
+        follower.stop.set()
+        follower.thread.join(timeout=15)
+    errors = [str(f.error) for f in (first, second) if f.error is not None]
+    assert errors and all(
+        "another replica connected to the source with this follower's server id 777" in e for e in errors
+    )
