@@ -97,14 +97,33 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from dms_dynamodb.checkpoint import Checkpoint
+    from dms_dynamodb.incremental import verify_since
     from dms_dynamodb.verify import verify
 
+    if args.settle is not None and args.settle <= 0:
+        raise UsageError(f"--settle takes a number of seconds above 0; got {args.settle}")
+    try:
+        since = Checkpoint.parse(args.since) if args.since else None
+    except ValueError as exc:
+        raise UsageError(f"--since: {exc}") from None
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
+    ddb = dynamodb(args.endpoint_url)
     with ExitStack() as files:
         report = files.enter_context(open(args.report, "w")) if args.report else None
-        result = verify(args.mysql_url, dynamodb(args.endpoint_url), plan, segments=args.segments, report=report)
+        if since is not None:
+            result, changes = verify_since(args.mysql_url, ddb, plan, since, settle_seconds=args.settle, report=report)
+            print(
+                f"incremental: {changes.events} row images of {len(changes.rows)} rows changed from {since} to {changes.until}"
+            )
+        else:
+            result = verify(
+                args.mysql_url, ddb, plan, segments=args.segments, report=report, settle_seconds=args.settle
+            )
     print(result.render())
+    if result.position is not None:
+        print(f"verified at binlog position {result.position} (the next incremental verify: --since {result.position})")
     if args.report:
         print(f"report: {args.report} (one JSON line per finding)")
     return 0 if result.clean else 1
@@ -232,6 +251,18 @@ def _parser() -> argparse.ArgumentParser:
     server_arguments(verify)
     verify.add_argument("--report", help="write every finding here (JSON lines)")
     verify.add_argument("--segments", type=int, default=4, help="parallel scan segments (DynamoDB TotalSegments)")
+    verify.add_argument(
+        "--settle",
+        type=float,
+        metavar="SECONDS",
+        help="on a live source: read each difference again until it has persisted SECONDS (a real finding) or "
+        "resolved (a change in flight, IN_FLIGHT: not a finding); use at least the CDC latency",
+    )
+    verify.add_argument(
+        "--since",
+        metavar="FILE:POS",
+        help="incremental: only the rows changed since this binlog position (verify prints the position it verified at)",
+    )
 
     cdc = command(
         "cdc",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.cdc import CdcStats, ChangeApplier, FollowOptions, follow
 from dms_dynamodb.checkpoint import Checkpoint, binlog_head
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import Plan, make_plan
@@ -29,6 +27,7 @@ from dms_dynamodb.target.client import client, create_table
 from dms_dynamodb.verify import verify
 from mappings.schema import SourceSchema
 from tests.conftest import ROOT, SHOP_DDL, stack_file
+from tests.integration.live import Follower, wait_for
 
 STACK = stack_file("shop")
 FROZEN = {"customer_id", "order_id", "line_no", "product_id", "placed_at"}  # keys and filter columns
@@ -85,45 +84,6 @@ def _steady_writer(url: str, generator: Generator, plan: Plan, seconds: float, s
     return made
 
 
-class Follower:
-    """``follow`` in a thread, continuous, stopped by its event; what it raised is kept."""
-
-    def __init__(self, url: str, ddb: Any, plan: Plan, checkpoint: Path, start: Checkpoint, **options: Any) -> None:
-        self.stop = threading.Event()
-        self.lines: list[str] = []
-        self.stats: CdcStats | None = None
-        self.error: BaseException | None = None
-        settings = FollowOptions(until_caught_up=False, stop=self.stop, **options)
-
-        def run() -> None:
-            try:
-                applier = ChangeApplier(plan, ddb)
-                self.stats = follow(url, applier, checkpoint, start, options=settings, report=self.lines.append)
-            except BaseException as exc:  # reported by the test
-                self.error = exc
-
-        self.thread = threading.Thread(target=run, daemon=True)
-        self.thread.start()
-
-    def finish(self) -> CdcStats:
-        self.stop.set()
-        self.thread.join(timeout=15)
-        assert not self.thread.is_alive(), "the follower did not stop within 15 s of being told"
-        assert self.error is None, repr(self.error)
-        assert self.stats is not None
-        return self.stats
-
-
-def _wait_for(condition: Any, seconds: float) -> float:
-    """Seconds until ``condition()`` held (polled), or fail after ``seconds``."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > seconds:
-            return float("inf")
-        time.sleep(0.05)
-    return time.monotonic() - started
-
-
 def test_after_the_writes_stop_every_change_is_in_the_target_within_2_s_and_the_position_is_the_head(
     shop: tuple[str, Generator], target: Any, tmp_path: Path
 ) -> None:
@@ -136,7 +96,7 @@ def test_after_the_writes_stop_every_change_is_in_the_target_within_2_s_and_the_
     head = binlog_head(connect(url))
     assert made >= 100 and follower.thread.is_alive()
     # Within 2 s of the last write, with the follower still following (no --until-caught-up, no new write):
-    waited = _wait_for(lambda: Checkpoint.load(checkpoint) == head, 2.0 - (time.monotonic() - stopped))
+    waited = wait_for(lambda: Checkpoint.load(checkpoint) == head, 2.0 - (time.monotonic() - stopped))
     assert waited != float("inf"), f"checkpoint {Checkpoint.load(checkpoint)} did not reach the head {head} in 2 s"
     result = verify(url, target, plan)
     assert result.clean and result.expected > 0, result.render()
@@ -158,7 +118,7 @@ def test_two_followers_on_one_source_with_their_own_checkpoints_both_finish(
     _steady_writer(url, generator, plan, 2.0, seed=2)
     head = binlog_head(connect(url))
     both = lambda: Checkpoint.load(tmp_path / "a.json") == head == Checkpoint.load(tmp_path / "b.json")  # noqa: E731
-    assert _wait_for(both, 10.0) != float("inf")
+    assert wait_for(both, 10.0) != float("inf")
     assert first.finish().position == head and second.finish().position == head
 
 
@@ -169,7 +129,7 @@ def test_a_second_follower_on_one_checkpoint_exits_2_naming_the_holder(
     plan, start = _loaded(url, target)
     checkpoint = tmp_path / "cdc.json"
     holder = Follower(url, target, plan, checkpoint, start)
-    assert _wait_for(lambda: checkpoint.exists(), 10.0) != float("inf")
+    assert wait_for(lambda: checkpoint.exists(), 10.0) != float("inf")
     command = [
         sys.executable, "-m", "dms_dynamodb", "cdc", "--stack", str(STACK), "--mysql-url", url,
         "--endpoint-url", target.meta.endpoint_url, "--checkpoint", str(checkpoint), "--until-caught-up",

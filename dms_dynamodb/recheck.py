@@ -1,0 +1,169 @@
+"""One target key read again on both sides, now: what its source rows map to, and what the table holds.
+
+``verify --settle`` and ``verify --since`` are built on it. A key is checked through the source rows
+that can produce it (by primary key), so a change in flight shows as a key whose two sides agree
+on a later read.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from dms_dynamodb.plan import Plan
+from dms_dynamodb.source.connection import connect, quoted
+from mappings.items import Item, Rejection, canonical, normalized
+from mappings.schema import Table
+
+#: DMS data validation's failure types.
+MISSING_TARGET, MISSING_SOURCE, RECORD_DIFF = "MISSING_TARGET", "MISSING_SOURCE", "RECORD_DIFF"
+BATCH_GET = 100  # DynamoDB's BatchGetItem limit
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source row by its primary key (values in the key's column order)."""
+
+    schema: str
+    table: str
+    key: tuple[Any, ...]
+
+
+def key_text(table: str, item: Item, names: list[str]) -> str:
+    """The item's table and key as one text (numbers by value, as DynamoDB returns them)."""
+    parts = [table]
+    for name in names:
+        value = item.get(name)
+        parts.append("" if value is None else str(next(iter(normalized(value).values()))))
+    return "\x1f".join(parts)
+
+
+def key_values(item: Item, names: list[str]) -> dict[str, Any]:
+    return {n: item[n] for n in names if n in item}
+
+
+def differences(expected: Item, actual: Item) -> list[dict[str, Any]]:
+    """The attributes that differ, with expected and actual typed values (None: absent)."""
+    found = []
+    for name in sorted(expected.keys() | actual.keys()):
+        want, got = expected.get(name), actual.get(name)
+        if (want is None) != (got is None) or (
+            want is not None and got is not None and normalized(want) != normalized(got)
+        ):
+            found.append({"attribute": name, "expected": want, "actual": got})
+    return found
+
+
+def finding(table: str, names: list[str], expected: Item | None, actual: Item | None) -> dict[str, Any] | None:
+    """The DMS-validation record for one key's two sides, or None when they agree."""
+    if expected is None and actual is None:
+        return None
+    if expected is None:
+        assert actual is not None
+        return {"type": MISSING_SOURCE, "table": table, "key": key_values(actual, names)}
+    if actual is None:
+        return {"type": MISSING_TARGET, "table": table, "key": key_values(expected, names)}
+    if canonical(expected) == canonical(actual):
+        return None
+    return {
+        "type": RECORD_DIFF,
+        "table": table,
+        "key": key_values(actual, names),
+        "details": differences(expected, actual),
+    }
+
+
+def row_key(table: Table | None, row: dict[str, Any]) -> tuple[Any, ...] | None:
+    """A row's primary-key values (None when the table has no primary key: it cannot be read again)."""
+    if table is None or not table.primary_key:
+        return None
+    lowered = {k.lower(): v for k, v in row.items()}
+    return tuple(lowered.get(c.lower()) for c in table.primary_key)
+
+
+class KeyReader:
+    """Reads source rows by primary key and target items by key, for the plan's tables."""
+
+    def __init__(self, url: str, ddb: Any, plan: Plan) -> None:
+        self.ddb, self.plan = ddb, plan
+        self.connection = connect(url)
+        self.key_names = {
+            name: [k.name for k in design.key_attributes[: 2 if design.sort_key else 1]]
+            for name, design in plan.targets.items()
+        }
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def source_row(self, ref: SourceRef) -> dict[str, Any] | None:
+        import pymysql.cursors
+
+        table = self.plan.builder.table(ref.schema, ref.table)
+        if table is None or not table.primary_key:
+            return None
+        where = " AND ".join("`" + c.replace("`", "``") + "` <=> %s" for c in table.primary_key)
+        with self.connection.cursor(pymysql.cursors.DictCursor) as cursor:
+            cursor.execute(f"SELECT * FROM {quoted(ref.schema, ref.table)} WHERE {where} LIMIT 1", list(ref.key))
+            row = cursor.fetchone()
+        return dict(row) if row is not None else None
+
+    def item_of(self, ref: SourceRef, row: dict[str, Any]) -> tuple[str, Item] | None:
+        """The key text and item DMS writes for a row (None: filtered out, or a row DMS rejects)."""
+        builder = self.plan.builder
+        if not builder.filter_for(ref.schema, ref.table).admits(row):
+            return None
+        built = builder.build(ref.schema, ref.table, row)
+        if isinstance(built, Rejection):
+            return None
+        target = self.plan.target_of(ref.schema, ref.table).table_name
+        return key_text(target, built, self.key_names[target]), built
+
+    def expected(self, key: str, refs: list[SourceRef]) -> Item | None:
+        """What the table should hold at ``key`` now: the last of ``refs`` whose current row maps to it."""
+        found: Item | None = None
+        for ref in refs:
+            row = self.source_row(ref)
+            built = self.item_of(ref, row) if row is not None else None
+            if built is not None and built[0] == key:
+                found = built[1]
+        return found
+
+    def actual(self, table: str, keys: list[dict[str, Any]]) -> dict[str, Item]:
+        """The items the table holds at ``keys`` (strongly consistent reads), by key text."""
+        names = self.key_names[table]
+        found: dict[str, Item] = {}
+        for start in range(0, len(keys), BATCH_GET):
+            request: dict[str, Any] = {table: {"Keys": keys[start : start + BATCH_GET], "ConsistentRead": True}}
+            while request:
+                response = self.ddb.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(table, []):
+                    found[key_text(table, item, names)] = item
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def refs_from_item(self, table: str, item: Item) -> list[SourceRef]:
+        """Source rows an item can come from: mapped tables writing ``table`` whose key columns it copies.
+
+        Assumption: an item copies its source row's primary-key columns under their own names (what
+        ``map-record-to-record`` does unless they are excluded); otherwise its row cannot be named.
+        """
+        refs = []
+        lowered = {name.lower(): value for name, value in item.items()}
+        for schema, name in self.plan.tables:
+            source = self.plan.builder.table(schema, name)
+            if source is None or not source.primary_key or self.plan.target_of(schema, name).table_name != table:
+                continue
+            values = [lowered.get(c.lower()) for c in source.primary_key]
+            if all(v is not None for v in values):
+                refs.append(SourceRef(schema, name, tuple(str(next(iter(v.values()))) for v in values if v)))
+        return refs
+
+
+def ref_json(ref: SourceRef) -> str:
+    return json.dumps([ref.schema, ref.table, list(ref.key)], default=str)
+
+
+def ref_from_json(text: str) -> SourceRef:
+    schema, table, key = json.loads(text)
+    return SourceRef(schema, table, tuple(key))
