@@ -27,6 +27,7 @@ from dms_dynamodb.commands import (
     server_arguments,
     stack_arguments,
 )
+from dms_dynamodb.cutover_command import add_cutover_arguments
 from dms_dynamodb.documents import add_commands
 from dms_dynamodb.stack import StackError, read_stack
 from mappings.errors import MappingError
@@ -133,6 +134,12 @@ def _cdc(args: argparse.Namespace) -> int:
     from dms_dynamodb.cdc_command import cmd_cdc
 
     return cmd_cdc(args)
+
+
+def _cutover(args: argparse.Namespace) -> int:
+    from dms_dynamodb.cutover_command import cmd_cutover
+
+    return cmd_cutover(args)
 
 
 def _rehearse(args: argparse.Namespace) -> int:
@@ -273,6 +280,17 @@ def _parser() -> argparse.ArgumentParser:
     stack_arguments(cdc)
     server_arguments(cdc)
     add_cdc_arguments(cdc)
+
+    cutover = command(
+        "cutover",
+        "the gate before a switchover: source quiet, caught up, no apply exceptions, an incremental verify clean",
+        f"dms-dynamodb cutover --stack {EXAMPLE_STACK} --mysql-url mysql://... --checkpoint cdc.json "
+        "--since binlog.000003:4 --settle 5",
+        _cutover,
+    )
+    stack_arguments(cutover)
+    server_arguments(cutover)
+    add_cutover_arguments(cutover)
 
     preflight = command(
         "preflight",

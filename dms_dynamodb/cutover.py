@@ -1,0 +1,172 @@
+"""``dms-dynamodb cutover``: the gate before a switchover, each check named with its figure.
+
+AWS's cutover guidance (Knowledge Center "dms-migration-cut-over"; Prescriptive Guidance
+"cut-over"): stop the application's writes to the source, watch the task's apply exceptions
+(``awsdms_apply_exceptions``) and ``CDCLatencyTarget`` until it reaches zero, validate, then switch
+the application. The gate checks exactly that, for a follower of this tool or a real DMS task:
+
+(a) the source is quiet: its binlog head did not move for ``--quiet-seconds`` (or the user states
+    that writes are stopped);
+(b) the follower's checkpoint is the source head, or the DMS task runs with ``CDCLatencySource``
+    and ``CDCLatencyTarget`` at most ``--max-latency-seconds`` (CloudWatch, through boto3);
+(c) ``awsdms_apply_exceptions`` in the target holds no row for the task's tables since a time;
+(d) an incremental verify since the last clean verify, settled, is clean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dms_dynamodb.apply_exceptions import EXCEPTIONS_TABLE, read_exceptions
+from dms_dynamodb.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.plan import Plan
+from dms_dynamodb.source.connection import connect
+
+QUIET, CAUGHT_UP, EXCEPTIONS, VERIFIED = "source quiet", "caught up", "apply exceptions", "verify"
+METRIC_WINDOW = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    """One check of the gate: its name, whether it passed, the figure that says so, and what to do next."""
+
+    name: str
+    passed: bool
+    figure: str
+    next_step: str = ""
+
+    def render(self) -> str:
+        return f"{'PASS' if self.passed else 'FAIL'}  {self.name}: {self.figure}"
+
+
+def _head(url: str) -> Checkpoint:
+    connection = connect(url)
+    try:
+        return binlog_head(connection)
+    finally:
+        connection.close()
+
+
+def source_quiet(
+    url: str, seconds: float, *, writes_stopped: bool, sleep: Callable[[float], None] = time.sleep
+) -> GateCheck:
+    if writes_stopped:
+        return GateCheck(QUIET, True, "stated by the user (--writes-stopped); not measured")
+    before = _head(url)
+    sleep(seconds)
+    after = _head(url)
+    if before == after:
+        return GateCheck(QUIET, True, f"the binlog head stayed at {after} for {seconds:g} s")
+    return GateCheck(
+        QUIET,
+        False,
+        f"the binlog head moved from {before} to {after} in {seconds:g} s: something still writes to the source",
+        "stop the application's writes to the source (and anything else writing to it), then run cutover again",
+    )
+
+
+def follower_caught_up(url: str, checkpoint: Path) -> GateCheck:
+    saved, head = Checkpoint.load(checkpoint), _head(url)
+    if saved == head:
+        return GateCheck(CAUGHT_UP, True, f"the follower's checkpoint {saved} is the source head")
+    return GateCheck(
+        CAUGHT_UP,
+        False,
+        f"the follower's checkpoint is {saved or 'missing'}, the source head {head}",
+        f"wait for the follower to reach the head (its progress lines say where it is), or start it: "
+        f"dms-dynamodb cdc ... --checkpoint {checkpoint}",
+    )
+
+
+def dms_task_caught_up(dms: Any, cloudwatch: Any, task_arn: str, max_latency: float, now: dt.datetime) -> GateCheck:
+    """A real DMS task: running, and both CDC latencies (CloudWatch, AWS/DMS) at most ``max_latency`` s."""
+    tasks = dms.describe_replication_tasks(Filters=[{"Name": "replication-task-arn", "Values": [task_arn]}])
+    (task,) = tasks["ReplicationTasks"]
+    if task.get("Status") != "running":
+        return GateCheck(
+            CAUGHT_UP,
+            False,
+            f"the DMS task {task['ReplicationTaskIdentifier']} is {task.get('Status')}, not running",
+            "start or resume the task and let it catch up, then run cutover again",
+        )
+    instances = dms.describe_replication_instances(
+        Filters=[{"Name": "replication-instance-arn", "Values": [task["ReplicationInstanceArn"]]}]
+    )
+    instance = instances["ReplicationInstances"][0]["ReplicationInstanceIdentifier"]
+    dimensions = [
+        {"Name": "ReplicationInstanceIdentifier", "Value": instance},
+        {"Name": "ReplicationTaskIdentifier", "Value": task_arn.split(":")[6]},  # the ARN's resource id
+    ]
+    latencies: dict[str, float | None] = {}
+    for metric in ("CDCLatencySource", "CDCLatencyTarget"):
+        points = cloudwatch.get_metric_statistics(
+            Namespace="AWS/DMS",
+            MetricName=metric,
+            Dimensions=dimensions,
+            StartTime=now - METRIC_WINDOW,
+            EndTime=now,
+            Period=60,
+            Statistics=["Maximum"],
+        )["Datapoints"]
+        latest = max(points, key=lambda p: p["Timestamp"]) if points else None
+        latencies[metric] = None if latest is None else float(latest["Maximum"])
+    figure = ", ".join(f"{m} {'no datapoint in 10 min' if v is None else f'{v:g} s'}" for m, v in latencies.items())
+    if all(v is not None and v <= max_latency for v in latencies.values()):
+        return GateCheck(CAUGHT_UP, True, f"task {task['ReplicationTaskIdentifier']} running; {figure}")
+    return GateCheck(
+        CAUGHT_UP,
+        False,
+        f"task {task['ReplicationTaskIdentifier']}: {figure} (at most {max_latency:g} s needed)",
+        "wait until both latencies reach the threshold with the source quiet, then run cutover again",
+    )
+
+
+def no_apply_exceptions(ddb: Any, task: str, tables: set[tuple[str, str]], since: str) -> GateCheck:
+    try:
+        rows = list(read_exceptions(ddb, task=task, tables=tables, since=since))
+    except Exception as exc:
+        return GateCheck(
+            EXCEPTIONS,
+            False,
+            f"cannot read {EXCEPTIONS_TABLE} on the target ({type(exc).__name__}: {str(exc)[:200]})",
+            f"check that {EXCEPTIONS_TABLE} exists and can be scanned; the follower and DMS create it",
+        )
+    if not rows:
+        return GateCheck(EXCEPTIONS, True, f"no row of task {task}'s tables in {EXCEPTIONS_TABLE} since {since}")
+    first = sorted(rows, key=lambda r: r.get("ERROR_TIME", ""))[0]
+    return GateCheck(
+        EXCEPTIONS,
+        False,
+        f"{len(rows)} rows of task {task}'s tables in {EXCEPTIONS_TABLE} since {since}; the first: "
+        f"{first.get('TABLE_OWNER')}.{first.get('TABLE_NAME')} at {first.get('ERROR_TIME')}: {first.get('ERROR')}",
+        f"read them (scan {EXCEPTIONS_TABLE}), fix their cause and re-apply those rows; then run cutover again "
+        "with --exceptions-since set to when you fixed them",
+    )
+
+
+def verified(url: str, ddb: Any, plan: Plan, since: Checkpoint | None, settle_seconds: float) -> GateCheck:
+    from dms_dynamodb.incremental import verify_since
+    from dms_dynamodb.verify import verify
+
+    if since is not None:
+        result, changes = verify_since(url, ddb, plan, since, settle_seconds=settle_seconds)
+        scope = f"{len(changes.rows)} rows changed since {since}"
+    else:
+        result = verify(url, ddb, plan, settle_seconds=settle_seconds)
+        scope = "every row (no --since: a full verify)"
+    counts = ", ".join(f"{count} {kind}" for kind, count in result.counts.items() if count)
+    figure = f"{scope}: {result.expected} items expected, {result.actual} found; {counts or 'no difference'}"
+    if result.clean:
+        return GateCheck(VERIFIED, True, figure)
+    return GateCheck(
+        VERIFIED,
+        False,
+        figure,
+        f"run dms-dynamodb verify --since {since or result.position} --settle {settle_seconds:g} --report FILE "
+        "and fix what it names",
+    )
