@@ -227,6 +227,15 @@ def _parser() -> argparse.ArgumentParser:
     rehearse.add_argument(
         "--cdc", type=int, default=0, metavar="N", help="after the full load, N random changes followed by CDC"
     )
+    rehearse.add_argument(
+        "--live",
+        action="store_true",
+        help="with --cdc N: the workload writes while the follower follows, verify --settle runs during the writes, "
+        "then the writes stop and the cutover gate ends the run",
+    )
+    rehearse.add_argument(
+        "--settle", type=float, default=5.0, help="with --live: seconds a difference must persist (default 5)"
+    )
     rehearse.add_argument("--seed", type=int, default=1, help="seed of the synthetic rows and the workload")
     rehearse.add_argument("--report", help="write verify's findings here (JSON lines); rejected rows beside it")
     rehearse.add_argument(

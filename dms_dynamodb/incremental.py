@@ -84,7 +84,11 @@ def _images(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def check_changes(
     reader: KeyReader, changes: Changes
 ) -> tuple[int, int, list[tuple[dict[str, Any], str, list[SourceRef]]]]:
-    """How many keys were checked, how many the table holds, and the differences found now."""
+    """How many items the changed rows map to now, how many of their keys the table holds, the differences.
+
+    Every key a changed row maps to now or mapped to before is checked: an item left at an old key
+    (a row deleted, or moved to another key) is a MISSING_SOURCE.
+    """
     refs_by_key: dict[str, list[SourceRef]] = {}
     key_items: dict[str, tuple[str, dict[str, Any]]] = {}
     for ref, images in changes.rows.items():
@@ -102,16 +106,18 @@ def check_changes(
     by_table: dict[str, list[str]] = {}
     for key, (table, _) in key_items.items():
         by_table.setdefault(table, []).append(key)
-    found, present = [], 0
+    found, present, expected_items = [], 0, 0
     for table, keys in by_table.items():
         actual = reader.actual(table, [key_items[k][1] for k in keys])
         present += len(actual)
         names = reader.key_names[table]
         for key in keys:
-            record = finding(table, names, reader.expected(key, refs_by_key[key]), actual.get(key))
+            expected = reader.expected(key, refs_by_key[key])
+            expected_items += expected is not None
+            record = finding(table, names, expected, actual.get(key))
             if record is not None:
                 found.append((record, key, refs_by_key[key]))
-    return len(key_items), present, found
+    return expected_items, present, found
 
 
 def verify_since(

@@ -24,6 +24,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     from dms_dynamodb.checkpoint import binlog_head
     from dms_dynamodb.load import full_load
     from dms_dynamodb.progress import Progress
+    from dms_dynamodb.rehearsal.live import LiveRun, rehearse_live
     from dms_dynamodb.rehearsal.patterns import run_patterns
     from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
     from dms_dynamodb.rehearsal.synthetic import run_workload
@@ -31,6 +32,10 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     from dms_dynamodb.target.client import create_table
     from dms_dynamodb.verify import verify
 
+    if args.live and not args.cdc:
+        raise UsageError("--live needs --cdc N: the changes the workload makes while the follower follows")
+    if args.settle <= 0:
+        raise UsageError(f"--settle takes a number of seconds above 0; got {args.settle}")
     stack, task = open_task(args.stack, args.task)
     try:
         ddl = Path(args.ddl).read_text()
@@ -60,7 +65,11 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         report = full_load(url, ddb, plan, exceptions_file=exceptions, progress=Progress(enabled=not args.quiet))
         print(report.render())
         status = 1 if report.rejections else 0
-        if args.cdc:
+        if args.cdc and args.live:
+            frozen = {table: _frozen_columns(plan, schema, table) for schema, table in plan.tables}
+            run = LiveRun(args.cdc, args.seed, args.settle)
+            status = max(status, rehearse_live(url, ddb, plan, start, generator, frozen, run, Path(directory)))
+        elif args.cdc:
             tables = [source_schema.tables[t] for _, t in plan.tables]
             frozen = {table: _frozen_columns(plan, schema, table) for schema, table in plan.tables}
             workload = run_workload(connection, generator, tables, args.cdc, frozen_columns=frozen, seed=args.seed)

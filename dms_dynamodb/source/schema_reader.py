@@ -20,6 +20,7 @@ def read_schema_url(url: str, *, database: str | None = None) -> SourceSchema:
     finally:
         connection.close()
 
+
 def read_schema(connection: Any, schema: str) -> SourceSchema:
     """One schema of a live server, from its ``information_schema`` (tables, views, columns, keys)."""
     with connection.cursor() as cursor:
@@ -36,9 +37,7 @@ def read_schema(connection: Any, schema: str) -> SourceSchema:
         columns: dict[str, list[Column]] = {}
         for table, column, data_type, column_type, nullable, char_len, precision, scale in cursor.fetchall():
             columns.setdefault(table, []).append(
-                _column_from_information_schema(
-                    column, data_type, column_type, nullable, char_len, precision, scale
-                )
+                _column_from_information_schema(column, data_type, column_type, nullable, char_len, precision, scale)
             )
         cursor.execute(
             "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"

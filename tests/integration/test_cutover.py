@@ -146,3 +146,21 @@ def test_a_planted_difference_closes_the_gate_on_verify(
         f"FAIL  verify: 1 rows changed since {since}: 1 items expected, 0 found; 1 MISSING_TARGET"
     )
     assert [name for name, line in lines.items() if line.startswith("FAIL")] == ["verify"]
+
+
+def test_rehearse_live_follows_while_writing_verifies_during_the_writes_and_ends_with_the_gate(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status = main(
+        ["rehearse", "--stack", str(STACK), "--ddl", str(SHOP_DDL), "--rows", "60", "--cdc", "600", "--live",
+         "--settle", "3", "--quiet"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert status == 0, out
+    during, after = out.split("the writes stopped: the cutover gate", 1)
+    # verify ran while the workload was still writing (not after it)
+    made = int(during.split("(the workload had made ", 1)[1].split()[0])
+    assert 0 < made < 600, during
+    assert "settled: " in during and "\nclean" in during
+    assert [line[:4] for line in after.splitlines() if line.startswith(("PASS", "FAIL"))] == ["PASS"] * 4
+    assert "cutover: READY" in after and "rehearsal finished" in after and out.rstrip().endswith(": clean")
