@@ -120,7 +120,8 @@ def full_load(
 ) -> LoadReport:
     """Load every table of ``plan``; rejected rows go to ``exceptions_file`` (JSON lines).
 
-    ``writer`` makes each writer thread's batch writer from the stop signal (tests inject failures).
+    ``writer`` makes each writer thread's batch writer from the stop signal (tests inject failures);
+    one made with ``keep_refused=True`` turns refused writes into rejections.
     """
     settings = plan.task.settings
     subtasks = subtasks or (

@@ -12,6 +12,8 @@ so a ``ValidationException`` names no write: the writer sends the batch's writes
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError, ParamValidationError
 from botocore.exceptions import ConnectionError as BotoConnectionError
@@ -38,10 +40,12 @@ class TargetRefused(TargetUnavailable):
     on this one too (nothing is dropped: the writes stay pending); ``code`` names DynamoDB's error.
     """
 
-    def __init__(self, code: str, message: str, tables: tuple[str, ...] = ()) -> None:
+    def __init__(self, code: str, message: str, tables: tuple[str, ...] = (), *, refused: Sequence[Any] = ()) -> None:
         where = f" (BatchWriteItem on {', '.join(tables)})" if tables else ""
         super().__init__(f"{code}: {message}{where}; retrying cannot help")
         self.code, self.message, self.tables = code, message, tables
+        #: The writes refused alone, for a writer without ``keep_refused`` (RefusedWrite each).
+        self.refused = tuple(refused)
 
 
 class WriterStopped(Exception):

@@ -63,7 +63,7 @@ class WriterPool:
         self.failure: Failure | None = None
         self.written: Counter[Hashable | None] = Counter()  # acknowledged writes by origin
         self._on_refused, self._lock, self._stopped_at = on_refused, threading.Lock(), 0.0
-        self._make = writer or (lambda stop: BatchWriter(ddb, stop=stop))
+        self._make = writer or (lambda stop: BatchWriter(ddb, stop=stop, keep_refused=True))
         self._queues: list[queue.Queue[Sequence[Write] | None]] = [
             queue.Queue(maxsize=QUEUE_CHUNKS) for _ in range(max(1, size))
         ]

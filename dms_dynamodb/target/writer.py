@@ -76,13 +76,24 @@ class BatchWriter:
     ``flush()`` returns only when every pending write was acknowledged or refused; otherwise it
     raises :class:`TargetUnavailable` (retries ran out), :class:`TargetRefused` (a permanent error)
     or :class:`WriterStopped` (``stop`` was set), with the writes still pending. One thread per writer.
+
+    Refused writes are kept for :meth:`take_refused` only with ``keep_refused=True`` (a caller that
+    reports them); otherwise ``flush()`` raises :class:`TargetRefused` for them once the rest of its
+    writes went through, so a caller unaware of refusals never moves past one in silence.
     """
 
     def __init__(
-        self, ddb: Any, *, attempts: int = 12, max_delay: float = 10.0, stop: threading.Event | None = None
+        self,
+        ddb: Any,
+        *,
+        attempts: int = 12,
+        max_delay: float = 10.0,
+        stop: threading.Event | None = None,
+        keep_refused: bool = False,
     ) -> None:
         # 12 attempts without progress, backing off to 10 s: about 45 s of a failing target before giving up.
         self.ddb, self.attempts, self.max_delay, self.stop = ddb, attempts, max_delay, stop
+        self.keep_refused = keep_refused
         self.pending: dict[Slot, _Pending] = {}
         self.written = 0
         self.retried = 0
@@ -134,6 +145,11 @@ class BatchWriter:
                 backoff.wait(f"{len(left)} writes stayed unprocessed", progress=len(left) < len(chunk))
             else:
                 backoff.reset()
+        if self._refused and not self.keep_refused:
+            refused = self.take_refused()
+            first, more = refused[0], f" and {len(refused) - 1} more" if len(refused) > 1 else ""
+            where = f"{first.message} (the write of {first.table} key {first.key}{more}, refused alone)"
+            raise TargetRefused(first.code, where, refused=refused)
 
     def _send(self, chunk: list[Slot], backoff: _Backoff) -> dict[str, Any] | None:
         """BatchWriteItem of ``chunk``: its response, or None when the error was handled here."""

@@ -210,7 +210,12 @@ def test_a_writer_that_fails_stops_the_load_within_seconds_with_one_message(
     def run() -> None:
         try:
             outcome.append(
-                full_load(source, ddb, plan, writer=lambda stop: BatchWriter(DeniedAt(ddb, fails, error), stop=stop))
+                full_load(
+                    source,
+                    ddb,
+                    plan,
+                    writer=lambda stop: BatchWriter(DeniedAt(ddb, fails, error), stop=stop, keep_refused=True),
+                )
             )
         except BaseException as failure:
             outcome.append(failure)

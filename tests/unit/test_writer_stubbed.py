@@ -81,7 +81,7 @@ def test_a_validation_exception_on_a_batch_of_three_refuses_the_bad_item_and_wri
     stubber.add_response("batch_write_item", {"UnprocessedItems": {}}, _batch(good1))
     _error(stubber, "ValidationException", OVERFLOW, expected=_batch(bad))  # refused alone: this is the one
     stubber.add_response("batch_write_item", {"UnprocessedItems": {}}, _batch(good2))
-    writer, sleeps = _writer(real)
+    writer, sleeps = _writer(real, keep_refused=True)
     for item, origin in ((good1, "r1"), (bad, "r2"), (good2, "r3")):
         writer.put(TABLE, key_of(item, ["pk"]), item, origin=origin)
     writer.flush()
@@ -92,6 +92,27 @@ def test_a_validation_exception_on_a_batch_of_three_refuses_the_bad_item_and_wri
     ]
     assert writer.take_refused() == []  # handed out once
     assert writer.written_by == {"r1": 1, "r3": 1}
+
+
+def test_a_writer_that_does_not_keep_refused_writes_raises_for_them_after_writing_the_rest(
+    ddb: tuple[Any, Stubber],
+) -> None:
+    real, stubber = ddb
+    good, bad = _item("A"), _item("B", v="1E+126")
+    _error(stubber, "ValidationException", OVERFLOW, expected=_batch(good, bad))
+    stubber.add_response("batch_write_item", {"UnprocessedItems": {}}, _batch(good))
+    _error(stubber, "ValidationException", OVERFLOW, expected=_batch(bad))
+    writer, _ = _writer(real)  # a caller that never calls take_refused(): CDC today
+    for item in (good, bad):
+        writer.put(TABLE, key_of(item, ["pk"]), item)
+    with pytest.raises(TargetRefused) as refused:
+        writer.flush()
+    stubber.assert_no_pending_responses()
+    assert str(refused.value) == (
+        f"ValidationException: {OVERFLOW} (the write of {TABLE} key B, refused alone); retrying cannot help"
+    )
+    assert [r.key for r in refused.value.refused] == [key_of(bad, ["pk"])]
+    assert (writer.written, len(writer), writer.take_refused()) == (1, 0, [])  # the good one is written
 
 
 def test_an_unprocessed_echo_of_2_5_for_a_written_2_50_is_sent_again_not_counted_as_written(
