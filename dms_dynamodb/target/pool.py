@@ -86,6 +86,9 @@ class WriterPool:
         while True:
             if self.stop.is_set():
                 raise Stopped
+            if not self._threads[writer].is_alive():  # never wait on a queue nobody reads
+                self.fail("writing", RuntimeError(f"writer thread {writer} ended before the input did"))
+                raise Stopped
             try:
                 self._queues[writer].put(writes, timeout=WAIT)
                 return
@@ -115,8 +118,9 @@ class WriterPool:
         join(self._threads, self)
 
     def _run(self, work: queue.Queue[Sequence[Write] | None]) -> None:
-        writer = self._make(self.stop)
+        writer: BatchWriter | None = None
         try:
+            writer = self._make(self.stop)
             while not self.stop.is_set():
                 try:
                     writes = work.get(timeout=WAIT)
@@ -133,9 +137,13 @@ class WriterPool:
         except BaseException as error:
             self.fail("writing", error)
         finally:
-            self._hand_over(writer)
-            with self._lock:
-                self.written.update(writer.written_by)
+            if writer is not None:
+                try:
+                    self._hand_over(writer)  # refusals of the last flush, even on the way out
+                except BaseException as error:  # the thread ends either way: the load must hear of it
+                    self.fail("reporting a refused write", error)
+                with self._lock:
+                    self.written.update(writer.written_by)
 
     def _hand_over(self, writer: BatchWriter) -> None:
         for refused in writer.take_refused():
