@@ -91,7 +91,9 @@ class ChangeApplier:
         self, plan: Plan, ddb: Any, *, writer: BatchWriter | None = None, exceptions_table: bool = False
     ) -> None:
         self.plan, self.builder = plan, plan.builder
-        self.writer = writer if writer is not None else BatchWriter(ddb)  # an empty writer is falsy (len 0)
+        # Refused writes (a value DynamoDB will not take) become apply exceptions: the follower moves on, as
+        # DMS's apply-error policy does. An empty writer is falsy (len 0), hence the explicit None test.
+        self.writer = writer if writer is not None else BatchWriter(ddb, keep_refused=True)
         self.stats = CdcStats()
         #: Write apply exceptions to the target's awsdms_apply_exceptions table too (as DMS does).
         self.exceptions_table = exceptions_table
@@ -101,7 +103,18 @@ class ChangeApplier:
         found = ApplyException(self.plan.task.task_id, schema, table, self._clock.now(), statement, error)
         self.stats.exceptions.append(found)
         if self.exceptions_table:
-            self.writer.put(EXCEPTIONS_TABLE, found.key, found.as_item())
+            item = found.as_item()
+            self.writer.put(EXCEPTIONS_TABLE, key_of(item, ("TASK_NAME", "ERROR_TIME")), item)
+
+    def record_refused(self) -> int:
+        """Turn the writes DynamoDB refused since the last flush into apply exceptions; how many there were."""
+        refused = self.writer.take_refused()
+        for write in refused:
+            if write.table == EXCEPTIONS_TABLE:
+                continue  # an exception DynamoDB will not store is still in the stats and on stdout
+            schema, table, statement = write.origin if isinstance(write.origin, tuple) else ("", write.table, "")
+            self._exception(schema, table, statement, f"DynamoDB refused the write: {write.code}: {write.message}")
+        return len(refused)
 
     def apply(
         self, kind: str, schema: str, table: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
@@ -122,7 +135,9 @@ class ChangeApplier:
             built = self.builder.build(schema, table, before)
             if isinstance(built, Rejection):
                 return  # never written, nothing to delete
-            self.writer.delete(target.table_name, key_of(built, key_names), {n: built[n] for n in key_names})
+            key = key_of(built, key_names)
+            origin = (schema, table, f"DELETE FROM {schema}.{table} (item key {key})")
+            self.writer.delete(target.table_name, key, {n: built[n] for n in key_names}, origin=origin)
             self.stats.applied += 1
             return
         assert after is not None
@@ -153,7 +168,9 @@ class ChangeApplier:
         if isinstance(built, Rejection):
             self._exception(schema, table, built.statement, built.error)
             return
-        self.writer.put(target.table_name, key_of(built, key_names), built)
+        key = key_of(built, key_names)
+        origin = (schema, table, f"{kind.upper()} {schema}.{table} (item key {key})")
+        self.writer.put(target.table_name, key, built, origin=origin)
         self.stats.applied += 1
 
 
@@ -239,6 +256,8 @@ class _Follower:
     def commit(self) -> None:
         """Flush, then (only then) move the checkpoint to the last boundary."""
         self.applier.writer.flush()
+        if self.applier.record_refused():
+            self.applier.writer.flush()  # the apply exceptions of the refused writes
         if self.boundary != self.saved:
             self.boundary.save(self.path)
             self.saved = self.boundary

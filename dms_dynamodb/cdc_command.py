@@ -85,7 +85,7 @@ def cmd_cdc(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     applier = ChangeApplier(
-        plan, ddb, writer=BatchWriter(ddb, attempts=args.retries), exceptions_table=exceptions_table
+        plan, ddb, writer=BatchWriter(ddb, attempts=args.retries, keep_refused=True), exceptions_table=exceptions_table
     )
     options = FollowOptions(
         until_caught_up=args.until_caught_up, server_id=args.server_id, flush_seconds=args.flush_seconds

@@ -2,19 +2,31 @@
 
 Like DMS (CHAP_Tasks.CustomizingTasks.TaskSettings.FullLoad, CHAP_Target.DynamoDB): up to
 ``MaxFullLoadSubTasks`` tables at once (default 8), and ``ParallelLoadThreads`` writers per table
-when set (default: one). Rows DMS would fail are rejections, never dropped silently; LOB values
-truncated by the task's LOB settings are reported.
+when set (default: one). Rows DMS would fail are rejections, never dropped silently: those the item
+model refuses before the write, and those DynamoDB refuses (a write its batch's ValidationException
+isolated); LOB values truncated by the task's LOB settings are reported.
+
+Writes go through one pool of writer threads shared by every table (``ParallelLoadThreads`` times the
+subtasks running at once, as many threads as DMS would run), each item routed by a hash of (target
+table, key). One thread owns a key, so the rows of one table that map to one key are written in the
+order they were read and the last one read wins, the same every run. Choice for rows of *different*
+tables that map to one key (two subtasks): one thread writes them too, never two at once, but in the
+order the subtasks queued them; DMS loads tables in parallel and documents no order between them, so
+which table's row wins is not fixed (a mapping should not rely on it).
+
+No thread waits forever: queue waits and joins have timeouts and look at one stop signal; the first
+failure (a writer's or a reader's) sets it, every thread ends within seconds, and the load raises one
+:class:`LoadStopped` that names the failure (the rejections so far are still written to the file).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import queue
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,10 +35,27 @@ from dms_dynamodb.plan import Plan
 from dms_dynamodb.progress import Progress
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.source.rows import count_rows, source_rows
-from dms_dynamodb.target.writer import BatchWriter, key_of
-from mappings.items import Item, Rejection, Truncation
+from dms_dynamodb.target.pool import Failure, Stopped, Write, WriterPool, join
+from dms_dynamodb.target.writer import BatchWriter, RefusedWrite, TargetRefused, TargetUnavailable, key_of
+from mappings.items import Rejection, Truncation
 
 DEFAULT_SUBTASKS = 8  # MaxFullLoadSubTasks' default
+MAX_WRITERS = 64  # the DynamoDB client's connection pool (target.client): more threads would wait for one
+CHUNK = 25  # writes a reader hands a writer at once
+BUFFERED = 200  # writes a reader holds before handing every writer its part
+REFUSED = "refused-by-dynamodb"
+
+
+class LoadStopped(Exception):
+    """The load stopped on a failure (the target's or the source's); the message says which and what to do."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The source table of a write: a refused write becomes this table's rejection."""
+
+    schema: str
+    table: str
 
 
 @dataclass
@@ -77,79 +106,6 @@ class LoadReport:
         return "\n".join(lines)
 
 
-def _writers(
-    plan: Plan,
-    ddb: Any,
-    schema: str,
-    table: str,
-    threads: int,
-    summary: TableSummary,
-    report: LoadReport,
-    on_rows: Callable[[int], None],
-    url: str,
-) -> None:
-    """Read one table and write its items with ``threads`` writers (each its own batch writer)."""
-    builder = plan.builder
-    rule = builder.rule_for(schema, table)
-    assert rule is not None
-    target = builder.target(rule, schema, table)
-    key_names = builder.key_names(rule)
-    lock = threading.Lock()
-    work: queue.Queue[list[Item] | None] = queue.Queue(maxsize=threads * 4)
-
-    errors: list[BaseException] = []
-
-    def write() -> None:
-        writer = BatchWriter(ddb)
-        try:
-            while (chunk := work.get()) is not None:
-                if not errors:
-                    for item in chunk:
-                        writer.put(target.table_name, key_of(item, key_names), item)
-            if not errors:
-                writer.flush()
-        except Exception as exc:  # reported by the reading thread; keep draining so it never blocks
-            errors.append(exc)
-            while work.get() is not None:
-                pass
-        finally:
-            with lock:
-                summary.written += writer.written
-
-    pool = [threading.Thread(target=write, daemon=True) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    connection = connect(url)
-    try:
-        chunk: list[Item] = []
-        for row in source_rows(connection, schema, table, builder.filter_for(schema, table)):
-            if errors:
-                break  # a writer failed for good: stop reading, the error is raised below
-            summary.rows += 1
-            built = builder.build(schema, table, row)
-            if isinstance(built, Rejection):
-                summary.rejected += 1
-                with lock:
-                    report.rejections.append(built)
-            else:
-                chunk.append(built)
-            if len(chunk) >= 25:
-                work.put(chunk)
-                chunk = []
-            if summary.rows % 500 == 0:
-                on_rows(500)
-        on_rows(summary.rows % 500)
-        work.put(chunk)
-    finally:
-        for _ in pool:
-            work.put(None)
-        for thread in pool:
-            thread.join()
-        connection.close()
-    if errors:
-        raise errors[0]
-
-
 def full_load(
     url: str,
     ddb: Any,
@@ -160,8 +116,13 @@ def full_load(
     progress: Progress | None = None,
     subtasks: int | None = None,
     threads: int | None = None,
+    writer: Callable[[threading.Event], BatchWriter] | None = None,
 ) -> LoadReport:
-    """Load every table of ``plan``; rejected rows go to ``exceptions_file`` (JSON lines)."""
+    """Load every table of ``plan``; rejected rows go to ``exceptions_file`` (JSON lines).
+
+    ``writer`` makes each writer thread's batch writer from the stop signal (tests inject failures);
+    one made with ``keep_refused=True`` turns refused writes into rejections.
+    """
     settings = plan.task.settings
     subtasks = subtasks or (
         settings.full_load_settings.max_full_load_sub_tasks if settings.full_load_settings else None
@@ -175,23 +136,141 @@ def full_load(
         connection = connect(url)
         totals = {t: count_rows(connection, *t, plan.builder.filter_for(*t)) for t in plan.tables}
         connection.close()
+    summaries = {Origin(*t): TableSummary(t[1], plan.target_of(*t).table_name) for t in plan.tables}
+    lock = threading.Lock()
 
-    def one(schema_table: tuple[str, str]) -> TableSummary:
-        schema, table = schema_table
-        summary = TableSummary(table, plan.target_of(schema, table).table_name)
-        start = time.perf_counter()
-        with progress.bar(table, totals.get(schema_table, 0)) as advance:
-            _writers(plan, ddb, schema, table, threads, summary, report, advance, url)
-        summary.seconds = time.perf_counter() - start
-        return summary
+    def refused(write: RefusedWrite) -> None:
+        origin = write.origin
+        assert isinstance(origin, Origin), "every write of the load carries its source table"
+        with lock:
+            summaries[origin].rejected += 1
+            report.rejections.append(_rejection(origin, write))
 
-    with ThreadPoolExecutor(max_workers=max(1, min(subtasks or DEFAULT_SUBTASKS, len(plan.tables)))) as pool:
-        report.tables = list(pool.map(one, plan.tables))
+    readers = max(1, min(subtasks or DEFAULT_SUBTASKS, len(plan.tables)))
+    pool = WriterPool(ddb, min(MAX_WRITERS, threads * readers), on_refused=refused, writer=writer)
+    tables: Iterator[tuple[str, str]] = iter(list(plan.tables))
+
+    def read() -> None:
+        while not pool.stop.is_set():
+            with lock:
+                schema, table = next(tables, ("", ""))
+            if not table:
+                return
+            summary = summaries[Origin(schema, table)]
+            start = time.perf_counter()
+            try:
+                with progress.bar(table, totals.get((schema, table), 0)) as advance:
+                    _read_table(plan, url, pool, Origin(schema, table), summary, report, lock, advance)
+            except Stopped:
+                return
+            except BaseException as error:
+                pool.fail(f"reading {schema}.{table}", error)
+                return
+            summary.seconds = time.perf_counter() - start
+
+    reading = [threading.Thread(target=read, name=f"dms-load-reader-{n}", daemon=True) for n in range(readers)]
+    for thread in reading:
+        thread.start()
+    try:
+        join(reading, pool)
+        pool.close()
+    except BaseException as error:  # Ctrl-C in the waiting thread: stop every other thread too
+        pool.fail("the load", error)
+        raise
+    for origin, summary in summaries.items():
+        summary.written = pool.written[origin]
+    report.tables = list(summaries.values())
     report.seconds = time.perf_counter() - started
     report.truncations = list(plan.builder.truncations)
     if exceptions_file is not None:
         now = dt.datetime.now(dt.UTC)
         with exceptions_file.open("w") as handle:
-            for rejection in report.rejections:
+            for rejection in list(report.rejections):
                 handle.write(json.dumps(rejection.as_exception_row(task_name or plan.task.task_id, now)) + "\n")
+    if pool.failure is not None:
+        raise LoadStopped(_stopped(pool.failure, report, exceptions_file)) from pool.failure.error
     return report
+
+
+def _read_table(
+    plan: Plan,
+    url: str,
+    pool: WriterPool,
+    origin: Origin,
+    summary: TableSummary,
+    report: LoadReport,
+    lock: threading.Lock,
+    on_rows: Callable[[int], None],
+) -> None:
+    """Read one table and hand each item to the writer that owns its key, in the order rows are read."""
+    builder = plan.builder
+    rule = builder.rule_for(origin.schema, origin.table)
+    assert rule is not None
+    target = builder.target(rule, origin.schema, origin.table).table_name
+    key_names = builder.key_names(rule)
+    parts: dict[int, list[Write]] = {}
+    held = 0
+    connection = connect(url)
+    rows = source_rows(connection, origin.schema, origin.table, builder.filter_for(origin.schema, origin.table))
+    try:
+        for row in rows:
+            if pool.stop.is_set():
+                raise Stopped
+            summary.rows += 1
+            built = builder.build(origin.schema, origin.table, row)
+            if isinstance(built, Rejection):
+                with lock:  # writer threads count refused writes into the same summary
+                    summary.rejected += 1
+                    report.rejections.append(built)
+            else:
+                write = Write(target, key_of(built, key_names), built, origin)
+                part = parts.setdefault(pool.route(write), [])
+                part.append(write)
+                held += 1
+                if len(part) >= CHUNK or held >= BUFFERED:
+                    held -= _hand(pool, parts, everything=held >= BUFFERED)
+            if summary.rows % 500 == 0:
+                on_rows(500)
+        on_rows(summary.rows % 500)
+        _hand(pool, parts, everything=True)
+    finally:
+        # Closing the connection first: a cursor closed mid-result would read the rest of the table.
+        with suppress(Exception):
+            connection.close()
+        with suppress(Exception):
+            rows.close()  # type: ignore[attr-defined]
+
+
+def _hand(pool: WriterPool, parts: dict[int, list[Write]], *, everything: bool) -> int:
+    """Queue the held writes (each writer's part of CHUNK, or all of them); how many were handed."""
+    handed = 0
+    for writer, part in parts.items():
+        if part and (everything or len(part) >= CHUNK):
+            pool.submit(writer, list(part))
+            handed += len(part)
+            part.clear()
+    return handed
+
+
+def _rejection(origin: Origin, write: RefusedWrite) -> Rejection:
+    """A write DynamoDB refused, as the rejection of its source row (the item stands for the row)."""
+    body = write.request.get("PutRequest", {}).get("Item") or write.request.get("DeleteRequest", {}).get("Key", {})
+    values = {name: next(iter(value.values())) for name, value in body.items() if isinstance(value, dict) and value}
+    statement = f"INSERT INTO {origin.schema}.{origin.table} " + json.dumps(values, default=str)[:1000]
+    error = f"{write.code}: {write.message} (target table {write.table}, key {write.key})"
+    return Rejection(origin.schema, origin.table, REFUSED, error, statement)
+
+
+def _stopped(failure: Failure, report: LoadReport, exceptions_file: Path | None) -> str:
+    error = failure.error
+    if isinstance(error, TargetRefused):
+        cause = f"DynamoDB refused the load's writes: {error}"
+    elif isinstance(error, TargetUnavailable):
+        cause = f"DynamoDB did not take the load's writes: {error}"
+    else:
+        cause = f"{failure.where} failed: {type(error).__name__}: {str(error)[:300]}"
+    kept = f"; the {len(report.rejections)} rejections so far are in {exceptions_file}" if exceptions_file else ""
+    return (
+        f"{cause}. {report.written} items were written before the load stopped{kept}; "
+        "run the load again once that is fixed (puts are idempotent)"
+    )

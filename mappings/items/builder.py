@@ -12,7 +12,6 @@ Where the documentation is silent (shared/design/dms-dynamodb-open-questions.md)
 
 from __future__ import annotations
 
-import decimal
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +22,16 @@ from mappings.document import TableMappings
 from mappings.document.enums import AttributeSubType, AttributeType, ObjectMappingAction
 from mappings.document.rules import ObjectMappingRule, SelectionRule, TableSettingsRule, TransformationRule
 from mappings.document.templates import placeholders
-from mappings.dynamodb_limits import ITEM_BYTES, KEY_BYTES, NUMBER_DIGITS, is_number, significant_digits
+from mappings.dynamodb_limits import (
+    ITEM_BYTES,
+    KEY_BYTES,
+    NUMBER_DIGITS,
+    canonical_number,
+    is_number,
+    number_range_error,
+    significant_digits,
+    utf8_error,
+)
 from mappings.items.filters import TableFilter
 from mappings.items.values import (
     DEFAULTS,
@@ -38,6 +46,7 @@ from mappings.items.values import (
     item_size,
     normalize,
     render,
+    scalars,
     text,
     truncate,
 )
@@ -210,23 +219,62 @@ class ItemBuilder:
     def _check(
         self, schema: str, table: str, rule: ObjectMappingRule, item: Item, row: Mapping[str, Any]
     ) -> Item | Rejection:
+        """The item, or the rejection DynamoDB would answer it with (its ValidationException, decided here).
+
+        Rules: HowItWorks.NamingRulesDataTypes (UTF-8 strings; numbers of 38 digits, magnitudes 1E-130 to
+        9.9999999999999999999999999999999999999E+125), ServiceQuotas (400 KB items, 2048/1024-byte keys),
+        API_PutItem (keys present, non-empty, of their attribute-definition type). Strings first: the key
+        and size checks count UTF-8 bytes, which a lone surrogate does not have.
+        """
+
         def reject(reason: str, error: str) -> Rejection:
             statement = f"INSERT INTO {schema}.{table} " + json.dumps({k: text(v) for k, v in row.items()})[:1000]
             return Rejection(schema, table, reason, error, statement)
 
-        target = self.target(rule, schema, table)
-        limits = KEY_BYTES
-        for key, limit in zip(self.key_names(rule), limits, strict=False):
-            value = item.get(key)
-            content = next(iter(value.values())) if value else ""
-            if content in ("", None):
+        leaves = list(scalars(item))
+        for path, kind, content in leaves:
+            why = utf8_error(content) if kind in ("S", "name") and isinstance(content, str) else None
+            if why is not None:
+                what = f"The attribute name {path!r}" if kind == "name" else f"The string value of {path}"
+                return reject("invalid-utf8", f"{what} is not valid UTF-8 ({why}); DynamoDB strings are UTF-8")
+        problem = self._key_problem(rule, self.target(rule, schema, table), item)
+        if problem is not None:
+            return reject(*problem)
+        for path, kind, content in leaves:
+            if kind != "N":
+                continue
+            number = str(content)
+            if not is_number(number):
                 return reject(
-                    "missing-key",
-                    f"One or more parameter values were invalid: Missing the key {key} in "
-                    "the item (or its value is empty)",
+                    "not-a-number", f"The parameter cannot be converted to a numeric value: {path} = {number!r}"
                 )
-            if len(str(content).encode()) > limit:
+            if significant_digits(number) > NUMBER_DIGITS:
                 return reject(
+                    "number-too-precise", f"Attempting to store more than 38 significant digits in a Number ({path})"
+                )
+            out_of_range = number_range_error(number)
+            if out_of_range is not None:
+                return reject("number-out-of-range", f"{out_of_range} ({path} = {number})")
+        size = item_size(item)
+        if size > ITEM_BYTES:
+            return reject("item-too-large", f"Item size has exceeded the maximum allowed size ({size} bytes)")
+        return item
+
+    def _key_problem(self, rule: ObjectMappingRule, target: TableDesign, item: Item) -> tuple[str, str] | None:
+        """(reason, DynamoDB's message) for a base-table or index key DynamoDB refuses, or None."""
+        for key, limit in zip(self.key_names(rule), KEY_BYTES, strict=False):
+            value = item.get(key)
+            content = next(iter(value.values())) if value else None
+            if content is None:
+                return "missing-key", f"One or more parameter values were invalid: Missing the key {key} in the item"
+            if content in ("", b""):
+                return (
+                    "missing-key",
+                    "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
+                    f"contain an empty string value. Key: {key}",
+                )
+            if value is not None and _key_bytes(value) > limit:
+                return (
                     "key-too-long",
                     f"One or more parameter values were invalid: Size of key {key} exceeds {limit} bytes",
                 )
@@ -234,40 +282,38 @@ class ItemBuilder:
         for key in key_types.keys() & item.keys():
             kind = next(iter(item[key]))
             if kind != key_types[key].value:
-                return reject(
+                return (
                     "key-type-mismatch",
                     f"One or more parameter values were invalid: Type mismatch for key {key} expected: "
                     f"{key_types[key].value} actual: {kind}",
                 )
         for index in target.indexes:
-            for key, limit in zip((k.name for k in index.keys), limits, strict=False):
+            for key, limit in zip((k.name for k in index.keys), KEY_BYTES, strict=False):
                 value = item.get(key)
-                if value is not None and len(str(next(iter(value.values()))).encode()) > limit:
-                    return reject(
+                if value is not None and _key_bytes(value) > limit:
+                    return (
                         "index-key-too-long",
                         f"One or more parameter values were invalid: Size of key {key} exceeds {limit} bytes "
                         f"(index {index.name})",
                     )
         for key in target.index_key_names & item.keys():
-            if item[key] == {"S": ""}:
-                return reject(
+            if item[key] in ({"S": ""}, {"B": b""}):
+                return (
                     "empty-index-key",
-                    f"One or more parameter values are not valid. The AttributeValue for a "
+                    "One or more parameter values are not valid. The AttributeValue for a "
                     f"key attribute cannot contain an empty string value. IndexName key: {key}",
                 )
-        for name, value in item.items():
-            if "N" in value and not is_number(value["N"]):
-                return reject(
-                    "not-a-number", f"The parameter cannot be converted to a numeric value: {name} = {value['N']!r}"
-                )
-            if "N" in value and significant_digits(value["N"]) > NUMBER_DIGITS:
-                return reject(
-                    "number-too-precise", f"Attempting to store more than 38 significant digits in a Number ({name})"
-                )
-        size = item_size(item)
-        if size > ITEM_BYTES:
-            return reject("item-too-large", f"Item size has exceeded the maximum allowed size ({size} bytes)")
-        return item
+        return None
+
+
+def _key_bytes(value: AttributeValue) -> int:
+    """A key value's size as the key limits count it: UTF-8 bytes of a string, bytes of a binary."""
+    ((kind, content),) = value.items()
+    if kind == "S":
+        return len(str(content).encode())
+    if kind == "B" and isinstance(content, (bytes, bytearray)):
+        return len(content)
+    return len(str(content).encode())
 
 
 def item_key(item: Item, key_names: Iterable[str]) -> tuple[str, ...]:
@@ -279,8 +325,7 @@ def normalized(value: AttributeValue) -> AttributeValue:
     if len(value) == 1:
         ((kind, content),) = value.items()
         if kind == "N":
-            number = decimal.Decimal(content)
-            return {"N": str(number.normalize()) if number else "0"}
+            return {"N": canonical_number(str(content))}
         if kind == "M":
             return {"M": {k: normalized(v) for k, v in content.items()}}
         if kind == "L":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,6 +163,38 @@ def document_value(node: Any, row: Mapping[str, Any], assumptions: Assumptions) 
     if isinstance(node, (list, tuple)):
         return [document_value(v, row, assumptions) for v in node]
     return node
+
+
+# --------------------------------------------------------------------------------- walk
+
+
+def scalars(item: Item) -> Iterator[tuple[str, str, Any]]:
+    """Every scalar of an item with where it is (``doc.tags[2]``), nested maps and lists included.
+
+    Attribute names and map keys come as kind ``"name"``; members of a set (SS, NS, BS) by their
+    scalar kind (S, N, B), so one rule checks a number wherever it is.
+    """
+    for name, value in item.items():
+        yield name, "name", name
+        yield from _scalars(name, value)
+
+
+def _scalars(path: str, value: Any) -> Iterator[tuple[str, str, Any]]:
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return
+    ((kind, content),) = value.items()
+    if kind == "M" and isinstance(content, Mapping):
+        for key, inner in content.items():
+            yield f"{path}.{key}", "name", key
+            yield from _scalars(f"{path}.{key}", inner)
+    elif kind == "L" and isinstance(content, (list, tuple)):
+        for index, inner in enumerate(content):
+            yield from _scalars(f"{path}[{index}]", inner)
+    elif kind in ("SS", "NS", "BS") and isinstance(content, (list, tuple, set, frozenset)):
+        for member in content:
+            yield path, kind[0], member
+    else:
+        yield path, kind, content
 
 
 # --------------------------------------------------------------------------------- size

@@ -89,9 +89,9 @@ def test_null_columns_are_left_out_and_render_empty_in_templates() -> None:
     item = build(note=None)
     assert "note" not in item
     design = dataclasses.replace(DESIGN, entities=(Entity(table="t", partition_key="T#${id}", sort_key="N#${note}"),))
-    built = ItemBuilder(design.table_mappings("db"), {design.table_name: design}, [SourceSchema.of("db", [TYPES])]).build(
-        "db", "t", {"id": 1, "note": None}
-    )
+    built = ItemBuilder(
+        design.table_mappings("db"), {design.table_name: design}, [SourceSchema.of("db", [TYPES])]
+    ).build("db", "t", {"id": 1, "note": None})
     assert not isinstance(built, Rejection) and built["sk"] == {"S": "N#"}
 
 
@@ -131,9 +131,9 @@ def test_document_entities_nest_the_columns() -> None:
     design = TableDesign(
         table_name="t-t", entities=(Entity(table="t", partition_key="T#${id}", sort_key="X", as_document=True),)
     )
-    item = ItemBuilder(design.table_mappings("db"), {design.table_name: design}, [SourceSchema.of("db", [TYPES])]).build(
-        "db", "t", {"id": 3, "note": "hi"}
-    )
+    item = ItemBuilder(
+        design.table_mappings("db"), {design.table_name: design}, [SourceSchema.of("db", [TYPES])]
+    ).build("db", "t", {"id": 3, "note": "hi"})
     assert item == {"_doc": {"M": {"id": {"N": "3"}, "note": {"S": "hi"}}}, "pk": {"S": "T#3"}, "sk": {"S": "X"}}
 
 
@@ -163,10 +163,81 @@ def test_empty_index_key_is_rejected() -> None:
         indexes=(GlobalSecondaryIndex(name="G", partition_key=KeyAttribute("g")),),
         entities=(Entity(table="t", partition_key="T#${id}", sort_key="X", index_keys={"g": "${note}"}),),
     )
-    built = ItemBuilder(design.table_mappings("db"), {design.table_name: design}, [SourceSchema.of("db", [TYPES])]).build(
-        "db", "t", {"id": 1, "note": ""}
-    )
+    built = ItemBuilder(
+        design.table_mappings("db"), {design.table_name: design}, [SourceSchema.of("db", [TYPES])]
+    ).build("db", "t", {"id": 1, "note": ""})
     assert isinstance(built, Rejection) and built.reason == "empty-index-key"
+
+
+# DynamoDB's Number (HowItWorks.NamingRulesDataTypes): 38 significant digits; magnitudes from 1E-130 to
+# 9.9999999999999999999999999999999999999E+125, positive or negative; zero. Strings are UTF-8.
+OVERFLOW = "Number overflow. Attempting to store a number with magnitude larger than supported range"
+UNDERFLOW = "Number underflow. Attempting to store a number with magnitude smaller than supported range"
+
+
+@pytest.mark.parametrize(
+    ("row", "reason", "error"),
+    [
+        ({"ratio": 1e300}, "number-out-of-range", f"{OVERFLOW} (ratio = 1e+300)"),
+        ({"ratio": 1e-300}, "number-out-of-range", f"{UNDERFLOW} (ratio = 1e-300)"),
+        ({"ratio": -1e300}, "number-out-of-range", f"{OVERFLOW} (ratio = -1e+300)"),
+        ({"ratio": 1e126}, "number-out-of-range", f"{OVERFLOW} (ratio = 1e+126)"),  # 10 x the largest, about
+        ({"price": Decimal("1E-131")}, "number-out-of-range", f"{UNDERFLOW} (price = {Decimal('1E-131'):f})"),
+        (
+            {"price": Decimal("123456789012345678901234567890123456789")},  # 39 significant digits
+            "number-too-precise",
+            "Attempting to store more than 38 significant digits in a Number (price)",
+        ),
+        (
+            {"note": "caf\udce9"},  # a Latin-1 byte decoded with surrogateescape: no UTF-8 for it
+            "invalid-utf8",
+            "The string value of note is not valid UTF-8 (a lone surrogate U+DCE9 at character 3); "
+            "DynamoDB strings are UTF-8",
+        ),
+        (
+            {"id": "\ud800"},  # in the partition key: refused as a string, before its length is counted
+            "invalid-utf8",
+            "The string value of pk is not valid UTF-8 (a lone surrogate U+D800 at character 2); "
+            "DynamoDB strings are UTF-8",
+        ),
+    ],
+)
+def test_values_dynamodb_refuses_are_rejections(row: dict, reason: str, error: str) -> None:  # type: ignore[type-arg]
+    built = TYPED.build("db", "t", {"id": 1, "at": dt.datetime(2005, 1, 1), **row})
+    assert isinstance(built, Rejection) and (built.reason, built.error) == (reason, error)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("price", Decimal("9.99E+125")),
+        ("price", Decimal("9.9999999999999999999999999999999999999E+125")),  # the largest: 38 digits
+        ("price", Decimal("-9.9999999999999999999999999999999999999E+125")),
+        ("price", Decimal("1E-130")),  # the smallest positive
+        ("price", Decimal("-1E-130")),
+        ("price", Decimal("0")),
+        ("ratio", 1e125),
+        ("ratio", 0.0),
+        ("price", Decimal("12345678901234567890123456789012345678")),  # 38 digits
+    ],
+)
+def test_numbers_in_dynamodb_range_are_written(column: str, value: object) -> None:
+    assert "N" in build(**{column: value})[column]
+
+
+def test_a_number_nested_in_a_document_is_checked_too() -> None:
+    design = TableDesign(
+        table_name="t-t", entities=(Entity(table="t", partition_key="T#${id}", sort_key="X", as_document=True),)
+    )
+    builder = ItemBuilder(design.table_mappings("db"), {design.table_name: design}, [SourceSchema.of("db", [TYPES])])
+    built = builder.build("db", "t", {"id": 3, "ratio": 1e300})
+    assert isinstance(built, Rejection) and built.error == f"{OVERFLOW} (_doc.ratio = 1e+300)"
+
+
+def test_an_empty_key_and_a_missing_key_get_dynamodb_s_own_words() -> None:
+    empty = TYPED.build("db", "t", {"id": 1, "at": None})  # sort key "${at}": an empty string
+    assert isinstance(empty, Rejection) and empty.reason == "missing-key"
+    assert empty.error.endswith("The AttributeValue for a key attribute cannot contain an empty string value. Key: sk")
 
 
 def test_text_in_a_number_column_is_rejected() -> None:
@@ -206,7 +277,9 @@ FORTY_KB = "é" + "a" * (40 * 1024 - 2)  # 40 KB of UTF-8, a two-byte character 
 
 def _lob_builder(settings: dict[str, Any]) -> ItemBuilder:
     policy = LobPolicy.from_settings(TaskSettings.from_dict(settings))
-    return ItemBuilder(TEXT_DESIGN.table_mappings("db"), {"docs": TEXT_DESIGN}, [SourceSchema.of("db", [TEXTS])], lobs=policy)
+    return ItemBuilder(
+        TEXT_DESIGN.table_mappings("db"), {"docs": TEXT_DESIGN}, [SourceSchema.of("db", [TEXTS])], lobs=policy
+    )
 
 
 def test_limited_lob_mode_truncates_clobs_to_32_kb_by_default_and_reports_them() -> None:

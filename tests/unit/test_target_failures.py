@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from dms_dynamodb.checkpoint import binlog_status_statement
-from dms_dynamodb.target.writer import BatchWriter, TargetUnavailable
+from dms_dynamodb.target.writer import BatchWriter, TargetUnavailable, key_of
 
 
-class Throttled(Exception):
-    """Stands in for botocore's ProvisionedThroughputExceededException."""
+def _throttled() -> ClientError:
+    error = {"Code": "ProvisionedThroughputExceededException", "Message": "Rate exceeded"}
+    return ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}, "BatchWriteItem")
 
 
 class FlakyTable:
@@ -27,7 +29,7 @@ class FlakyTable:
         self.calls += 1
         if self.raises:
             self.raises -= 1
-            raise Throttled("ProvisionedThroughputExceededException: rate exceeded")
+            raise _throttled()
         left: dict[str, list[dict[str, Any]]] = {}
         for table, writes in RequestItems.items():
             keep = writes[-self.unprocessed :] if self.partial else []
@@ -51,7 +53,8 @@ def _writer(table: FlakyTable, attempts: int = 8) -> BatchWriter:
 
 
 def _put(writer: BatchWriter, n: int) -> None:
-    writer.put("t", (f"K{n}",), {"pk": {"S": f"K{n}"}, "v": {"N": str(n)}})
+    item = {"pk": {"S": f"K{n}"}, "v": {"N": str(n)}}
+    writer.put("t", key_of(item, ["pk"]), item)
 
 
 def test_unprocessed_items_are_retried_until_written() -> None:
@@ -78,7 +81,7 @@ def test_a_failing_write_leaves_every_write_pending() -> None:
     writer = _writer(table, attempts=4)
     for n in range(10):
         _put(writer, n)
-    with pytest.raises(TargetUnavailable, match="Throttled: ProvisionedThroughputExceededException"):
+    with pytest.raises(TargetUnavailable, match=r"ClientError: .*ProvisionedThroughputExceededException.*4 attempts"):
         writer.flush()
     assert len(writer) == 10 and writer.written == 0 and table.stored == {}
     table.raises = 0  # the target is back: the same writes go through
@@ -90,7 +93,7 @@ def test_the_last_change_to_a_key_wins_within_a_batch() -> None:
     table = FlakyTable()
     writer = _writer(table)
     _put(writer, 1)
-    writer.delete("t", ("K1",), {"pk": {"S": "K1"}})
+    writer.delete("t", key_of({"pk": {"S": "K1"}}, ["pk"]), {"pk": {"S": "K1"}})
     _put(writer, 2)
     writer.flush()
     assert list(table.stored) == ["K2"]
