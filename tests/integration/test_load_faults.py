@@ -292,6 +292,6 @@ def test_a_write_the_target_refuses_during_cdc_is_an_apply_exception_and_the_res
     assert (refused.TABLE_OWNER, refused.TABLE_NAME) == (SCHEMA, "tagged_cdc")
     assert refused.ERROR.startswith("DynamoDB refused the write: ValidationException: ")
     assert "Type mismatch for Index Key g" in refused.ERROR
-    assert refused.STATEMENT == f"INSERT {SCHEMA}.tagged_cdc (item key TAG#2|#)"
+    assert f"INSERT {SCHEMA}.tagged_cdc (item key TAG#2|#)" == refused.STATEMENT
     assert stats.position == head
     assert sorted(_items(ddb, "faults-gsi-cdc")) == ["TAG#1", "TAG#3"]
