@@ -6,9 +6,11 @@ match words and balanced parentheses, never characters; quoted names are never m
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, ClassVar
 
 
 class DdlError(ValueError):
@@ -48,14 +50,26 @@ class Token:
         return self.text.upper() if self.kind is TokenKind.WORD else ""
 
 
+@functools.cache
+def _tokenizer() -> type[Any]:
+    from sqlglot.dialects.mysql import MySQL
+
+    class StatementTokenizer(MySQL.Tokenizer):
+        """MySQL's tokenizer without commands: sqlglot turns what follows RENAME, EXECUTE or REPLACE
+        into one string token, and the readers need the words."""
+
+        COMMANDS: ClassVar[set[Any]] = set()
+
+    return StatementTokenizer
+
+
 def tokenize(text: str) -> list[Token]:
     """MySQL tokens of ``text``; raises ``DdlSyntaxError`` for text sqlglot cannot tokenize."""
-    from sqlglot.dialects.mysql import MySQL
     from sqlglot.errors import TokenError
     from sqlglot.tokenizer_core import TokenType
 
     try:
-        raw = MySQL().tokenize(text)
+        raw = _tokenizer()().tokenize(text)
     except TokenError as exc:
         raise DdlSyntaxError(f"cannot split into tokens ({exc})") from None
     tokens: list[Token] = []
