@@ -97,14 +97,27 @@ def _sources(select: Any, schema: SchemaDraft, exp: Any) -> list[_Source]:
     """FROM and JOIN tables in order; LEFT JOIN makes the joined side nullable, RIGHT JOIN the others."""
     sources: list[_Source] = []
     from_ = select.args.get("from_")
-    items = [(from_.this, "")] if from_ is not None else []
-    items += [(join.this, (join.side or "").upper()) for join in select.args.get("joins") or []]
+    items = _flatten(from_.this, "", exp) if from_ is not None else []
+    for join in select.args.get("joins") or []:
+        items += _flatten(join.this, (join.side or "").upper(), exp)
     for item, side in items:
         if side in ("RIGHT", "FULL"):
             sources = [dataclasses.replace(s, nullable=True) for s in sources]
         table = schema.find(item.name) if isinstance(item, exp.Table) else None
         sources.append(_Source(item.alias_or_name, table, side in ("LEFT", "FULL")))
     return sources
+
+
+def _flatten(item: Any, side: str, exp: Any) -> list[tuple[Any, str]]:
+    """``(a JOIN b ON ...)`` in FROM (how MySQL prints a view's joins) is read as its tables in order."""
+    if isinstance(item, exp.Subquery) and isinstance(item.this, exp.Table):
+        item = item.this
+    if not isinstance(item, exp.Table) or not item.args.get("joins"):
+        return [(item, side)]
+    flat = [(item, side)]
+    for join in item.args["joins"]:
+        flat += _flatten(join.this, (join.side or "").upper(), exp)
+    return flat
 
 
 def _resolve(column: Any, sources: list[_Source]) -> tuple[Column, bool] | None:
