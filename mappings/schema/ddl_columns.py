@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from mappings.schema.ddl_tokens import Cursor, DdlSyntaxError, TokenKind
-from mappings.schema.model import Column
+from mappings.schema.model import BYTES_PER_CHAR, Column
 
 #: Types whose base type is their own name, lower case.
 _SAME_NAME = (
@@ -83,7 +83,7 @@ _NUMERIC = {"tinyint", "smallint", "mediumint", "int", "bigint", "decimal", "flo
 _FRACTIONAL_SECONDS = {"datetime", "timestamp", "time"}
 _SIZED = {"char", "varchar", "binary", "varbinary", "bit"}
 _DEFAULT_LENGTH = {"char": 1, "binary": 1, "bit": 1}  # CHAR is CHAR(1); VARCHAR needs a length
-#: TEXT(M) / BLOB(M): MySQL picks the smallest type that holds M (characters or bytes).
+#: TEXT(M) / BLOB(M): MySQL picks the smallest type that holds M characters (TEXT) or bytes (BLOB).
 _BY_SIZE = {
     "text": ("tinytext", "text", "mediumtext", "longtext"),
     "blob": ("tinyblob", "blob", "mediumblob", "longblob"),
@@ -176,8 +176,9 @@ def _read_type(cursor: Cursor) -> _Type:
             base = "binary"
         elif not word and not _skip_charset(cursor):
             break
-    if base in _BY_SIZE and numbers:
-        base = _BY_SIZE[base][sum(numbers[0] > limit for limit in _SIZE_LIMITS)]
+    if base in _BY_SIZE and numbers:  # a TEXT character is sized as utf8mb4's 4 bytes (MySQL 8's default set)
+        size = numbers[0] * (BYTES_PER_CHAR if base == "text" else 1)
+        base = _BY_SIZE[base][sum(size > limit for limit in _SIZE_LIMITS)]
     if base == "float" and len(numbers) == 1 and numbers[0] > 24:  # FLOAT(p): p bits of precision
         base = "double"
     kind = _Type(base, unsigned=unsigned and base in _NUMERIC, serial=written == ("SERIAL",))

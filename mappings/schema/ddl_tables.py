@@ -344,4 +344,4 @@ def drop_tables(cursor: Cursor, schema: SchemaDraft) -> list[str]:
 
 def _quote(part: Cursor) -> str:
     text = " ".join(part.source().split())
-    return text if len(text) <= 60 else text[:57] + "..."
+    return "an empty item of the list" if not text else text if len(text) <= 60 else text[:57] + "..."

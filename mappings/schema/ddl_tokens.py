@@ -214,7 +214,8 @@ class Cursor:
             self.group()
 
     def split(self, separator: str = ",") -> Iterator[Cursor]:
-        """The rest cut at top-level ``separator`` tokens (commas inside parentheses do not cut)."""
+        """The rest cut at top-level ``separator`` tokens (commas inside parentheses do not cut); a
+        separator with nothing after it gives an empty part, for the reader to refuse as MySQL does."""
         depth, start = 0, self.pos
         for index in range(self.pos, len(self.tokens)):
             token = self.tokens[index]
@@ -225,7 +226,7 @@ class Cursor:
             elif depth == 0 and token.kind is TokenKind.SYMBOL and token.text == separator:
                 yield Cursor(self.tokens[start:index], self.text)
                 start = index + 1
-        if start < len(self.tokens):
+        if start < len(self.tokens) or start > self.pos:
             yield Cursor(self.tokens[start:], self.text)
         self.pos = len(self.tokens)
 
@@ -234,8 +235,3 @@ class Cursor:
         if not self.tokens:
             return ""
         return self.text[self.tokens[0].start : self.tokens[-1].end]
-
-    def rest(self) -> str:
-        """The statement text from the current token on, as written."""
-        token = self.peek()
-        return "" if token is None else self.text[token.start : self.tokens[-1].end]

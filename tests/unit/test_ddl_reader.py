@@ -163,6 +163,8 @@ def test_enum_and_set_members() -> None:
         ("TEXT CHARACTER SET latin1", Column("c", "text")),
         ("LONG VARCHAR", Column("c", "mediumtext")),  # LONG and LONG VARCHAR map to MEDIUMTEXT
         ("BLOB(70000)", Column("c", "mediumblob")),  # the smallest BLOB type that holds M bytes
+        ("TEXT(50)", Column("c", "tinytext")),  # 50 utf8mb4 characters: 200 bytes, TINYTEXT holds 255
+        ("TEXT(100)", Column("c", "text")),  # 400 bytes
         ("BINARY(16)", Column("c", "binary", length=16)),
         ("BIT", Column("c", "bit", length=1)),
         ("DATETIME(3)", Column("c", "datetime", precision=3)),
@@ -459,6 +461,13 @@ def test_read_ddl_refuses_a_schema_with_a_statement_missing() -> None:
         read_ddl("CREATE TABLE t (a TEXT);\nALTER TABLE t CONVERT TO CHARACTER SET utf8mb4;", name="db")
     assert len(caught.value.issues) == 1
     assert read_ddl("CREATE TABLE t (a INT);", name="db") == SourceSchema.of("db", [Table("t", (Column("a", "int"),))])
+
+
+def test_a_trailing_comma_in_a_column_list_is_reported() -> None:
+    (unread,) = read_ddl_report("CREATE TABLE t (a INT,)").unread
+    assert unread.reason == (
+        "the DDL does not parse as MySQL: expected a name, found the end of the statement (in an empty item of the list)"
+    )
 
 
 def test_an_excerpt_is_the_first_80_characters_on_one_line() -> None:
