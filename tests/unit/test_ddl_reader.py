@@ -417,6 +417,48 @@ def test_a_mysqldump_view_placeholder_is_replaced_by_the_view() -> None:
     assert schema.tables["v"].columns == (Column("emp_no", "int", nullable=False), Column("n", "varchar", length=14))
 
 
+def test_a_mysql_8_mysqldump() -> None:
+    schema = read(
+        "-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n"
+        "/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;\n"
+        "/*!50503 SET NAMES utf8mb4 */;\n"
+        "/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;\n"
+        "DROP TABLE IF EXISTS `orders`;\n"
+        "/*!40101 SET @saved_cs_client     = @@character_set_client */;\n"
+        "/*!50503 SET character_set_client = utf8mb4 */;\n"
+        "CREATE TABLE `orders` (\n"
+        "  `id` bigint unsigned NOT NULL AUTO_INCREMENT,\n"
+        "  `customer_id` int NOT NULL,\n"
+        "  `status` enum('new','paid') COLLATE utf8mb4_0900_ai_ci NOT NULL DEFAULT 'new',\n"
+        "  `created_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),\n"
+        "  `doc` json DEFAULT NULL /*!80023 INVISIBLE */,\n"
+        "  `ref` binary(16) NOT NULL DEFAULT (uuid_to_bin(uuid())),\n"
+        "  PRIMARY KEY (`id`),\n"
+        "  UNIQUE KEY `ref` (`ref`),\n"
+        "  KEY `fk_customer` (`customer_id`),\n"
+        "  CONSTRAINT `fk_customer` FOREIGN KEY (`customer_id`) REFERENCES `customer` (`id`),\n"
+        "  CONSTRAINT `orders_chk_1` CHECK (json_valid(`doc`))\n"
+        ") ENGINE=InnoDB AUTO_INCREMENT=3 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci\n"
+        "/*!50100 PARTITION BY KEY (id) PARTITIONS 4 */;\n"
+        "/*!40101 SET character_set_client = @saved_cs_client */;\n"
+    )
+    assert schema.tables["orders"] == Table(
+        "orders",
+        (
+            Column("id", "bigint", nullable=False, unsigned=True),
+            Column("customer_id", "int", nullable=False),
+            Column("status", "enum", nullable=False, values=("new", "paid")),
+            Column("created_at", "datetime", nullable=False, precision=3),
+            Column("doc", "json"),
+            Column("ref", "binary", nullable=False, length=16),
+        ),
+        ("id",),
+        (("ref",),),
+        foreign_keys=(ForeignKey(("customer_id",), "customer", ("id",)),),
+        indexes=(Index("fk_customer", ("customer_id",)),),
+    )
+
+
 # --- statements passed over, statements reported ----------------------------------------------------
 
 
