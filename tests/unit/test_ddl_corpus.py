@@ -40,6 +40,13 @@ READER_ONLY: dict[tuple[str, str], tuple[tuple[str, ...], tuple[tuple[str, ...],
     ),
 }
 
+#: Files whose JSON columns MariaDB reports as LONGTEXT, and how many (the reader reads as MySQL: JSON).
+MARIADB_JSON_AS_LONGTEXT = {
+    # README: 'JSON is an alias of longtext ... MariaDB adds a column CHECK named after the column ...
+    # so 08 has 93 checks for 47 written': 46 JSON columns, each with its json_valid CHECK as evidence.
+    "08-shopware.sql": 46,
+}
+
 #: Triggers, procedures and functions each file defines (the dumps hold triggers only: no --routines).
 ROUTINES = {
     "03-sakila.sql": [
@@ -99,10 +106,11 @@ def _oracle_column(found: dict[str, Any]) -> Column:
     )
 
 
-def _comparable(read: Column, oracle: Column, table: dict[str, Any]) -> Column:
+def _comparable(name: str, read: Column, oracle: Column, table: dict[str, Any]) -> Column:
     """MariaDB's JSON is LONGTEXT with a CHECK (json_valid(c)) named after the column; MySQL's is JSON.
     The reader reads as MySQL; the oracle's own check is the evidence that the column was declared JSON."""
     if read.data_type == "json":
+        assert name in MARIADB_JSON_AS_LONGTEXT, read
         assert oracle.data_type == "longtext", oracle
         assert table["checks"].get(oracle.name) == f"json_valid(`{oracle.name}`)", oracle.name
         return dataclasses.replace(oracle, data_type="json")
@@ -135,7 +143,10 @@ def test_same_columns_in_order(name: str) -> None:
         read = [c for c in table.columns if c.name not in extra_columns]
         expected = [_oracle_column(c) for c in oracle[table_name]["columns"]]
         assert [c.name for c in read] == [c.name for c in expected], table_name
-        assert read == [_comparable(r, e, oracle[table_name]) for r, e in zip(read, expected, strict=True)], table_name
+        comparable = [_comparable(name, r, e, oracle[table_name]) for r, e in zip(read, expected, strict=True)]
+        assert read == comparable, table_name
+    json_columns = sum(c.data_type == "json" for t in _read(name).schema.tables.values() for c in t.columns)
+    assert json_columns == MARIADB_JSON_AS_LONGTEXT.get(name, 0)
 
 
 @pytest.mark.parametrize("name", SOURCES)
