@@ -145,7 +145,7 @@ def _apply(statement: Statement, schema: SchemaDraft, routines: list[str]) -> li
             return alter_table(cursor, schema)
         _skip_view_options(cursor)
         if cursor.accept("VIEW"):  # ALTER VIEW v AS ...: a new definition
-            return create_view(cursor, schema)
+            return create_view(cursor, schema, replace=True)
         if cursor.word() in _OTHER_OBJECTS or cursor.word() in _ROUTINES or cursor.word() == "SEQUENCE":
             return []
     elif head == "DROP":
@@ -165,11 +165,13 @@ def _apply(statement: Statement, schema: SchemaDraft, routines: list[str]) -> li
         raise DdlError(f"{head} runs code the reader does not follow (a procedure or a prepared statement)")
     else:
         raise DdlSyntaxError(f"{statement.text.split()[0]!r} does not start a statement the reader knows")
+    if cursor.at_end():
+        raise DdlSyntaxError(f"the statement ends after {head}")
     raise DdlError(f"{head} {cursor.word() or cursor.describe()} is not a statement the reader knows")
 
 
 def _create(cursor: Cursor, schema: SchemaDraft, routines: list[str]) -> list[str]:
-    cursor.accept("OR", "REPLACE")
+    replace = cursor.accept("OR", "REPLACE")
     _skip_view_options(cursor)
     temporary = cursor.accept("TEMPORARY")
     cursor.accept_any("ONLINE", "OFFLINE")
@@ -179,9 +181,9 @@ def _create(cursor: Cursor, schema: SchemaDraft, routines: list[str]) -> list[st
     if kind:
         raise DdlSyntaxError(f"expected INDEX after CREATE {kind}, found {cursor.describe()}")
     if cursor.accept("TABLE"):
-        return [] if temporary else create_table(cursor, schema)  # a temporary table lives for a session
+        return [] if temporary else create_table(cursor, schema, replace=replace)  # temporary: for a session
     if cursor.accept("VIEW"):
-        return create_view(cursor, schema)
+        return create_view(cursor, schema, replace=replace)
     cursor.accept("AGGREGATE")  # CREATE AGGREGATE FUNCTION
     if cursor.accept_any(*_ROUTINES):
         cursor.accept("BODY")  # CREATE PACKAGE BODY
@@ -190,8 +192,9 @@ def _create(cursor: Cursor, schema: SchemaDraft, routines: list[str]) -> list[st
         return []
     if cursor.word() in _OTHER_OBJECTS:
         return []
-    what = cursor.word() or cursor.describe()
-    raise DdlError(f"CREATE {what} is not read: the schema model holds tables, views and their keys")
+    if cursor.at_end():
+        raise DdlSyntaxError("the statement ends after CREATE")
+    raise DdlError(f"CREATE {cursor.word() or cursor.describe()} is not read: the model holds tables, views, keys")
 
 
 def _skip_view_options(cursor: Cursor) -> None:

@@ -183,6 +183,8 @@ def _read_type(cursor: Cursor) -> _Type:
         base = "double"
     kind = _Type(base, unsigned=unsigned and base in _NUMERIC, serial=written == ("SERIAL",))
     if base in ("enum", "set"):
+        if numbers or not values:
+            raise DdlSyntaxError(f"{' '.join(written)} takes its members as quoted strings")
         return dataclasses.replace(kind, values=tuple(values))
     if base == "decimal":
         precision, scale = (*numbers, 0)[:2] if numbers else (10, 0)

@@ -225,11 +225,11 @@ class SchemaDraft:
             raise DdlError(f"table {name} is not created earlier in the DDL")
         return found
 
-    def put(self, draft: TableDraft) -> None:
-        """A new table or view (``CREATE OR REPLACE`` / a dump's view placeholder: the later one wins)."""
-        old = self.find(draft.name)
-        if old is not None:
-            del self.tables[old.name]
+    def put(self, draft: TableDraft, *, replace: bool = False) -> None:
+        """A new table or view; one of that name already there stays unless ``replace`` (OR REPLACE, ALTER VIEW)."""
+        if draft.name in self.tables and not replace:
+            raise DdlError(f"{draft.name} exists already, and MySQL refuses to create it again (the first one is kept)")
+        self.tables.pop(draft.name, None)
         self.tables[draft.name] = draft
 
     def drop(self, name: str) -> None:
@@ -240,7 +240,7 @@ class SchemaDraft:
     def rename(self, old: str, new: str) -> None:
         """RENAME TABLE: foreign keys that referred to the old name follow it (InnoDB does the same)."""
         draft = self.table(old)
-        if self.find(new) is not None:
+        if new in self.tables:
             raise DdlError(f"cannot rename {old} to {new}: {new} exists")
         for other in self.tables.values():
             for key, fk in other.foreign_keys.items():

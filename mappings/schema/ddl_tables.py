@@ -84,14 +84,15 @@ _ALTER_NO_CHANGE = frozenset(
 )
 
 
-def create_table(cursor: Cursor, schema: SchemaDraft) -> list[str]:
-    """``[IF NOT EXISTS] name (elements) [options] [partitioning]`` or ``name LIKE other``."""
+def create_table(cursor: Cursor, schema: SchemaDraft, *, replace: bool = False) -> list[str]:
+    """``[IF NOT EXISTS] name (elements) [options] [partitioning]`` or ``name LIKE other``;
+    ``replace`` for MariaDB's CREATE OR REPLACE TABLE."""
     if_not_exists = cursor.accept("IF", "NOT", "EXISTS")
     name = cursor.table_name()
-    if if_not_exists and schema.find(name) is not None:
+    if if_not_exists and name in schema.tables:
         return []  # MySQL keeps the table there is
     if cursor.accept("LIKE") or cursor.at("(", "LIKE"):
-        return _create_like(cursor, schema, name)
+        return _create_like(cursor, schema, name, replace=replace)
     if not cursor.at("("):
         raise DdlError("CREATE TABLE ... SELECT takes its columns from a query, which the reader does not run")
     body = cursor.group()
@@ -109,11 +110,11 @@ def create_table(cursor: Cursor, schema: SchemaDraft) -> list[str]:
         except DdlError as exc:
             problems.append(f"{exc.reason} (in {_quote(element)})")
     draft.index_foreign_keys()
-    schema.put(draft)
+    schema.put(draft, replace=replace)
     return problems
 
 
-def _create_like(cursor: Cursor, schema: SchemaDraft, name: str) -> list[str]:
+def _create_like(cursor: Cursor, schema: SchemaDraft, name: str, *, replace: bool) -> list[str]:
     """``CREATE TABLE t LIKE o``: o's columns and indexes, not its foreign keys (as MySQL)."""
     inner = cursor.group() if cursor.at("(") else cursor
     inner.accept("LIKE")
@@ -123,7 +124,7 @@ def _create_like(cursor: Cursor, schema: SchemaDraft, name: str) -> list[str]:
         copy.add_unique_key(key.name, key.columns)
     for key in source.indexes:
         copy.add_index(key.name, key.columns, key.kind)
-    schema.put(copy)
+    schema.put(copy, replace=replace)
     return []
 
 

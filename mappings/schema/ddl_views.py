@@ -16,11 +16,12 @@ from mappings.schema.ddl_tokens import Cursor, DdlError, DdlSyntaxError
 from mappings.schema.model import UNKNOWN_TYPE, Column
 
 
-def create_view(cursor: Cursor, schema: SchemaDraft) -> list[str]:
-    """``[IF NOT EXISTS] name [(columns)] AS query [WITH [CASCADED|LOCAL] CHECK OPTION]``."""
+def create_view(cursor: Cursor, schema: SchemaDraft, *, replace: bool = False) -> list[str]:
+    """``[IF NOT EXISTS] name [(columns)] AS query [WITH [CASCADED|LOCAL] CHECK OPTION]``;
+    ``replace`` for CREATE OR REPLACE VIEW and ALTER VIEW."""
     if_not_exists = cursor.accept("IF", "NOT", "EXISTS")
     name = cursor.table_name()
-    if if_not_exists and schema.find(name) is not None:
+    if if_not_exists and name in schema.tables:
         return []
     names = [part.name() for part in cursor.group().split()] if cursor.at("(") else None
     cursor.expect("AS")
@@ -29,7 +30,7 @@ def create_view(cursor: Cursor, schema: SchemaDraft) -> list[str]:
         if len(names) != len(columns):
             raise DdlError(f"view {name} names {len(names)} columns but its query gives {len(columns)}")
         columns = [dataclasses.replace(c, name=n) for c, n in zip(columns, names, strict=True)]
-    schema.put(TableDraft(name, columns, is_view=True))
+    schema.put(TableDraft(name, columns, is_view=True), replace=replace)
     return []
 
 

@@ -505,6 +505,26 @@ def test_read_ddl_refuses_a_schema_with_a_statement_missing() -> None:
     assert read_ddl("CREATE TABLE t (a INT);", name="db") == SourceSchema.of("db", [Table("t", (Column("a", "int"),))])
 
 
+def test_a_second_create_of_the_same_name_is_reported_and_the_first_kept() -> None:
+    """MySQL: 'Table already exists' unless IF NOT EXISTS (kept quietly) or OR REPLACE (replaced)."""
+    report = read_ddl_report(
+        "CREATE TABLE t (a INT);\n"
+        "CREATE TABLE t (b INT);\n"
+        "CREATE TABLE IF NOT EXISTS t (c INT);\n"
+        "CREATE VIEW v AS SELECT a FROM t;\n"
+        "CREATE OR REPLACE VIEW v AS SELECT a AS x FROM t;\n"
+        "CREATE VIEW v AS SELECT a AS y FROM t;\n"
+    )
+    assert [c.name for c in report.schema.tables["t"].columns] == ["a"]
+    assert [c.name for c in report.schema.tables["v"].columns] == ["x"]
+    assert [u.line for u in report.unread] == [2, 6]
+
+
+def test_enum_members_must_be_strings() -> None:
+    (unread,) = read_ddl_report("CREATE TABLE t (a ENUM(1, 2))").unread
+    assert "ENUM takes its members as quoted strings" in unread.reason
+
+
 def test_a_trailing_comma_in_a_column_list_is_reported() -> None:
     (unread,) = read_ddl_report("CREATE TABLE t (a INT,)").unread
     assert unread.reason == (
