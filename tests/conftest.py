@@ -13,6 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DMS_SHARED_DIR", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus" / "dms-table-mappings"
+#: Real-world MySQL/MariaDB DDL with MariaDB's information_schema picture of each file (the DDL reader's oracle).
+DDL_CORPUS = SHARED / "corpus" / "mysql-ddl"
 ARTICLE = SHARED / "seed" / "mysql-to-dynamodb-with-dms.txt"
 #: The committed JSON snapshots of the example stacks: the tool half's tests read stacks from these
 #: files (what `cdktf synth` writes, kept equal to it by the snapshot tests), so they need no jsii.

@@ -1,113 +1,217 @@
-"""The DDL reader: ``CREATE TABLE``/``CREATE VIEW`` text (``mysqldump --no-data`` output) to a schema.
+"""The DDL reader: a MySQL/MariaDB DDL file (a project's own, or ``mysqldump --no-data`` output) to a schema.
 
-Parsed with sqlglot, not regexes; imported only when DDL is read, so ``import mappings`` stays instant.
+The file is cut into statements as the ``mysql`` client does (``ddl_statements``), each statement is
+chosen by its first words and read by the module for its kind (``ddl_tables``, ``ddl_views``), and the
+result is the schema MySQL would hold after running the file. Nothing is dropped silently: a statement
+the reader cannot apply is reported with its line (``read_ddl_report``), and ``read_ddl`` refuses to
+give a schema that misses part of the file. Imported only when DDL is read, so ``import mappings``
+stays instant.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from mappings.errors import Issue, MappingError, Severity
-from mappings.schema.model import Column, ForeignKey, SourceSchema, Table
+from mappings.schema.ddl_draft import SchemaDraft
+from mappings.schema.ddl_statements import Statement, split_statements
+from mappings.schema.ddl_tables import alter_table, create_index, create_table, drop_index, drop_tables, rename_tables
+from mappings.schema.ddl_tokens import Cursor, DdlError, DdlSyntaxError
+from mappings.schema.ddl_views import create_view
+from mappings.schema.model import SourceSchema
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadStatement:
+    """A statement, or part of one, that the reader could not apply to the schema."""
+
+    line: int  # 1-based line where the statement starts
+    text: str  # its first characters, on one line
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}: {self.text}"
+
+
+@dataclass(frozen=True, slots=True)
+class DdlReport:
+    """What a DDL file gave: the schema, the statements not read, the routines passed over."""
+
+    schema: SourceSchema
+    unread: tuple[UnreadStatement, ...] = ()
+    skipped_routines: tuple[str, ...] = ()  # triggers, procedures, functions, events: names only
 
 
 def read_ddl(text: str, *, name: str = "") -> SourceSchema:
-    """Parse ``CREATE TABLE``/``CREATE VIEW`` statements (other statements are ignored)."""
-    import sqlglot
-    from sqlglot import exp
+    """The schema a DDL file leaves; a ``MappingError`` naming each statement it could not read.
 
-    try:
-        statements = sqlglot.parse(text, read="mysql")
-    except sqlglot.errors.SqlglotError as exc:
-        raise MappingError(
-            [Issue(Severity.ERROR, "bad-ddl", "$", f"the DDL does not parse as MySQL: {exc}")], subject="schema"
-        ) from None
-    tables = []
-    for statement in statements:
-        if isinstance(statement, exp.Create) and statement.kind in ("TABLE", "VIEW"):
-            table = _table_from_create(statement, exp)
-            if table is not None:
-                tables.append(table)
-    return SourceSchema.of(name, tables)
+    A schema missing a table or a key would give wrong findings downstream, so this refuses it;
+    ``read_ddl_report`` gives the schema together with what was not read.
+    """
+    report = read_ddl_report(text, name=name)
+    if report.unread:
+        issues = [Issue(Severity.ERROR, "unread-ddl", f"line {u.line}", f"{u.reason}: {u.text}") for u in report.unread]
+        raise MappingError(issues, subject="the schema DDL")
+    return report.schema
 
 
-def _table_from_create(statement: Any, exp: Any) -> Table | None:
-    target = statement.this
-    if statement.kind == "VIEW":
-        return Table(target.name, (), is_view=True)
-    table_name = target.this.name
-    columns: list[Column] = []
-    primary: tuple[str, ...] = ()
-    uniques: list[tuple[str, ...]] = []
-    foreign: list[ForeignKey] = []
-    for item in target.expressions:
-        if isinstance(item, exp.ColumnDef):
-            column, inline_pk, inline_unique = _column_from_def(item, exp)
-            columns.append(column)
-            if inline_pk:
-                primary = (column.name,)
-            if inline_unique:
-                uniques.append((column.name,))
-        elif isinstance(item, exp.PrimaryKey):
-            primary = tuple(_names(item))
-        elif isinstance(item, exp.UniqueColumnConstraint):
-            node = item.this  # a Schema (index name + columns) or the column list itself
-            cols = node.expressions if isinstance(node, exp.Schema) else [node]
-            uniques.append(tuple(c.name for c in cols if c is not None))
-        elif isinstance(item, (exp.Constraint, exp.ForeignKey)):
-            found = item if isinstance(item, exp.ForeignKey) else item.find(exp.ForeignKey)
-            reference = found.args.get("reference") if found is not None else None
-            if found is not None and reference is not None and isinstance(reference.this, exp.Schema):
-                foreign.append(
-                    ForeignKey(
-                        tuple(i.name for i in found.expressions),
-                        reference.this.this.name,
-                        tuple(i.name for i in reference.this.expressions),
-                    )
-                )
-    if primary:  # a primary key column is NOT NULL even when the DDL does not say so
-        columns = [Column(**{**_fields(c), "nullable": False}) if c.name in primary else c for c in columns]
-    return Table(table_name, tuple(columns), primary, tuple(uniques), foreign_keys=tuple(foreign))
+def read_ddl_report(text: str, *, name: str = "") -> DdlReport:
+    """Read every statement of ``text`` in order; ``name`` is the schema's (DMS's ``schema-name``)."""
+    schema = SchemaDraft()
+    unread: list[UnreadStatement] = []
+    routines: list[str] = []
+    for statement in split_statements(text):
+        try:
+            problems = _apply(statement, schema, routines)
+        except DdlError as exc:
+            problems = [exc.reason]
+        unread.extend(UnreadStatement(statement.line, statement.excerpt, p) for p in problems)
+    return DdlReport(schema.freeze(name), tuple(unread), tuple(routines))
 
 
-def _fields(column: Column) -> dict[str, Any]:
-    return {f: getattr(column, f) for f in Column.__slots__}
+#: Statements that leave the schema model as it is: session settings, data, transactions, privileges.
+_NO_SCHEMA_CHANGE = frozenset(
+    {
+        "SET",
+        "USE",
+        "INSERT",
+        "REPLACE",
+        "UPDATE",
+        "DELETE",
+        "LOCK",
+        "UNLOCK",
+        "SELECT",
+        "FLUSH",
+        "GRANT",
+        "REVOKE",
+        "COMMIT",
+        "ROLLBACK",
+        "START",
+        "BEGIN",
+        "SAVEPOINT",
+        "RELEASE",
+        "DO",
+        "ANALYZE",
+        "OPTIMIZE",
+        "CHECK",
+        "CHECKSUM",
+        "REPAIR",
+        "SHOW",
+        "DESCRIBE",
+        "DESC",
+        "EXPLAIN",
+        "TRUNCATE",
+        "LOAD",
+        "HANDLER",
+        "PREPARE",
+        "DEALLOCATE",
+        "XA",
+        "RESET",
+        "PURGE",
+        "KILL",
+        "HELP",
+        "INSTALL",
+        "UNINSTALL",
+        "CACHE",
+        "BINLOG",
+        "TABLE",
+        "VALUES",
+        "WITH",
+        "SIGNAL",
+        "RESIGNAL",
+    }
+)
+#: Objects besides tables, views and indexes: creating, altering or dropping them changes no table.
+_OTHER_OBJECTS = frozenset(
+    {"DATABASE", "SCHEMA", "USER", "ROLE", "SERVER", "TABLESPACE", "LOGFILE", "RESOURCE", "INSTANCE", "UNDO", "SPATIAL"}
+)
+#: Code stored in the database: passed over, named in the report.
+_ROUTINES = frozenset({"TRIGGER", "PROCEDURE", "FUNCTION", "EVENT", "PACKAGE"})
 
 
-def _names(node: Any) -> list[str]:
-    from sqlglot import exp
+def _apply(statement: Statement, schema: SchemaDraft, routines: list[str]) -> list[str]:
+    """Apply one statement to ``schema``; the problems with parts of it (a whole-statement one raises)."""
+    cursor = Cursor.of(statement.text)
+    head = cursor.word()
+    if head in _NO_SCHEMA_CHANGE:
+        return []
+    cursor.next()
+    if head == "CREATE":
+        return _create(cursor, schema, routines)
+    if head == "ALTER":
+        cursor.accept_any("ONLINE", "OFFLINE")
+        cursor.accept("IGNORE")
+        if cursor.accept("TABLE"):
+            return alter_table(cursor, schema)
+        _skip_view_options(cursor)
+        if cursor.accept("VIEW"):  # ALTER VIEW v AS ...: a new definition
+            return create_view(cursor, schema, replace=True)
+        if cursor.word() in _OTHER_OBJECTS or cursor.word() in _ROUTINES or cursor.word() == "SEQUENCE":
+            return []
+    elif head == "DROP":
+        temporary = cursor.accept("TEMPORARY")
+        if cursor.accept_any("TABLE", "TABLES", "VIEW"):
+            return [] if temporary else drop_tables(cursor, schema)
+        if cursor.accept("INDEX"):
+            return drop_index(cursor, schema)
+        if cursor.word() in _OTHER_OBJECTS or cursor.word() in _ROUTINES:
+            return []
+    elif head == "RENAME":
+        if cursor.accept_any("TABLE", "TABLES"):
+            return rename_tables(cursor, schema)
+        if cursor.accept("USER"):
+            return []
+    elif head in ("CALL", "EXECUTE"):
+        raise DdlError(f"{head} runs code the reader does not follow (a procedure or a prepared statement)")
+    else:
+        raise DdlSyntaxError(f"{statement.text.split()[0]!r} does not start a statement the reader knows")
+    if cursor.at_end():
+        raise DdlSyntaxError(f"the statement ends after {head}")
+    raise DdlError(f"{head} {cursor.word() or cursor.describe()} is not a statement the reader knows")
 
-    return [n.name for n in node.find_all(exp.Identifier)] if node is not None else []
+
+def _create(cursor: Cursor, schema: SchemaDraft, routines: list[str]) -> list[str]:
+    replace = cursor.accept("OR", "REPLACE")
+    _skip_view_options(cursor)
+    temporary = cursor.accept("TEMPORARY")
+    cursor.accept_any("ONLINE", "OFFLINE")
+    kind = "" if cursor.at("SPATIAL", "REFERENCE") else cursor.accept_any("UNIQUE", "FULLTEXT", "SPATIAL")
+    if cursor.accept("INDEX"):
+        return create_index(cursor, schema, kind)
+    if kind:
+        raise DdlSyntaxError(f"expected INDEX after CREATE {kind}, found {cursor.describe()}")
+    if cursor.accept("TABLE"):
+        return [] if temporary else create_table(cursor, schema, replace=replace)  # temporary: for a session
+    if cursor.accept("VIEW"):
+        return create_view(cursor, schema, replace=replace)
+    cursor.accept("AGGREGATE")  # CREATE AGGREGATE FUNCTION
+    if cursor.accept_any(*_ROUTINES):
+        cursor.accept("BODY")  # CREATE PACKAGE BODY
+        cursor.accept("IF", "NOT", "EXISTS")
+        routines.append(cursor.table_name())
+        return []
+    if cursor.word() in _OTHER_OBJECTS:
+        return []
+    if cursor.at_end():
+        raise DdlSyntaxError("the statement ends after CREATE")
+    raise DdlError(f"CREATE {cursor.word() or cursor.describe()} is not read: the model holds tables, views, keys")
 
 
-def _column_from_def(item: Any, exp: Any) -> tuple[Column, bool, bool]:
-    kind = item.args.get("kind")
-    text = kind.sql(dialect="mysql").lower() if kind is not None else "text"
-    base = text.split("(")[0].split()[0]
-    params = [p.this for p in kind.expressions if isinstance(p, exp.DataTypeParam)] if kind is not None else []
-    numbers = [int(p.this) for p in params if isinstance(p, exp.Literal) and not p.is_string]
-    values = tuple(
-        p.this for p in (kind.expressions if kind is not None else []) if isinstance(p, exp.Literal) and p.is_string
-    )
-    constraints = [c.kind for c in item.constraints]
-    not_null = any(isinstance(c, exp.NotNullColumnConstraint) and not c.args.get("allow_null") for c in constraints)
-    inline_pk = any(isinstance(c, exp.PrimaryKeyColumnConstraint) for c in constraints)
-    inline_unique = any(isinstance(c, exp.UniqueColumnConstraint) for c in constraints)
-    precision = scale = length = None
-    if base in ("decimal", "numeric"):
-        precision, scale = [*numbers, 10, 0][:2] if numbers else (10, 0)
-    elif base in ("datetime", "timestamp", "time") and numbers:
-        precision = numbers[0]
-    elif numbers and base in ("char", "varchar", "binary", "varbinary", "bit"):
-        length = numbers[0]  # for integers the number is a display width, not a size
-    column = Column(
-        name=item.name,
-        data_type="int" if base == "integer" else base,
-        nullable=not (not_null or inline_pk),
-        unsigned="unsigned" in text,
-        length=length,
-        precision=precision,
-        scale=scale,
-        values=values,
-    )
-    return column, inline_pk, inline_unique
+def _skip_view_options(cursor: Cursor) -> None:
+    """``ALGORITHM = x``, ``DEFINER = user@host``, ``SQL SECURITY x`` (views, triggers, routines)."""
+    while True:
+        if cursor.accept("ALGORITHM"):
+            cursor.expect("=")
+            cursor.next()
+        elif cursor.accept("DEFINER"):
+            cursor.expect("=")
+            cursor.next()
+            if cursor.at("("):  # CURRENT_USER()
+                cursor.group()
+            while (token := cursor.peek()) is not None and token.text.startswith("@"):
+                if cursor.next().text == "@":
+                    cursor.next()
+        elif cursor.accept("SQL", "SECURITY"):
+            cursor.next()
+        else:
+            return

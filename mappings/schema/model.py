@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
+#: The ``data_type`` of a view column whose type the DDL reader cannot tell (an expression, a placeholder).
+UNKNOWN_TYPE = "unknown"
 #: Bytes one character can take in the character sets MySQL uses today (utf8mb4).
 BYTES_PER_CHAR = 4
 _INTEGER_TYPES = {"tinyint", "smallint", "mediumint", "int", "integer", "bigint"}
@@ -55,6 +58,7 @@ class Column:
     precision: int | None = None  # DECIMAL digits; fractional-second digits of DATETIME/TIMESTAMP/TIME
     scale: int | None = None
     values: tuple[str, ...] = ()  # ENUM / SET members
+    generated: bool = False  # GENERATED ALWAYS AS (...): MySQL computes it, nothing writes it
 
     @property
     def is_integer(self) -> bool:
@@ -95,6 +99,26 @@ class ForeignKey:
     referenced_columns: tuple[str, ...]
 
 
+class IndexKind(StrEnum):
+    """What a non-unique index is for: B-tree lookups, ``MATCH ... AGAINST`` or geometry."""
+
+    PLAIN = "plain"
+    FULLTEXT = "fulltext"
+    SPATIAL = "spatial"
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """A secondary index that does not enforce uniqueness (unique ones are ``Table.unique_keys``).
+
+    ``columns`` are in key order and name whole columns: ``KEY k (c(191))`` indexes a prefix of ``c``.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    kind: IndexKind = IndexKind.PLAIN
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     name: str
@@ -103,6 +127,7 @@ class Table:
     unique_keys: tuple[tuple[str, ...], ...] = ()
     is_view: bool = False
     foreign_keys: tuple[ForeignKey, ...] = ()
+    indexes: tuple[Index, ...] = ()  # non-unique secondary indexes, including those InnoDB adds for foreign keys
     _by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -129,7 +154,7 @@ class SourceSchema:
 
     @classmethod
     def from_ddl(cls, text: str, *, name: str = "") -> SourceSchema:
-        """Parse ``CREATE TABLE``/``CREATE VIEW`` statements (other statements are ignored)."""
+        """Read a DDL file (``mysqldump --no-data`` output or a project's own); see ``mappings.schema.ddl``."""
         from mappings.schema.ddl import read_ddl  # sqlglot is imported only when DDL is read
 
         return read_ddl(text, name=name)
