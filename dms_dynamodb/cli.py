@@ -24,6 +24,7 @@ from dms_dynamodb.commands import (
     open_task,
     plan_task,
     redact,
+    schema_from_ddl,
     server_arguments,
     stack_arguments,
 )
@@ -31,7 +32,6 @@ from dms_dynamodb.cutover_command import add_cutover_arguments
 from dms_dynamodb.documents import add_commands
 from dms_dynamodb.stack import StackError, read_stack
 from mappings.errors import MappingError
-from mappings.schema import SourceSchema
 
 if TYPE_CHECKING:
     pass
@@ -58,7 +58,7 @@ def cmd_check_stack(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"cannot read {args.schema}: {exc.strerror}") from None
         names = sorted({n for t in stack.tasks for n in t.schema_names})
-        schema = SourceSchema.from_ddl(ddl, name=args.schema_name or (names[0] if len(names) == 1 else ""))
+        schema = schema_from_ddl(ddl, name=args.schema_name or (names[0] if len(names) == 1 else ""), label=args.schema)
     findings = check_stack(stack, schema)
     for line in findings.lines:
         print(line)

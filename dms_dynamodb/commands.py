@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dms_dynamodb.stack import Stack, StackTask, read_stack
+from mappings.schema import SourceSchema
 
 if TYPE_CHECKING:
     from dms_dynamodb.plan import Plan
@@ -88,3 +90,14 @@ def single_schema(task: StackTask) -> str:
             "say which database the DDL creates with --schema NAME"
         )
     return names[0]
+
+
+def schema_from_ddl(text: str, *, name: str, label: str) -> SourceSchema:
+    """The schema a user's DDL file leaves; each statement the reader could not apply is printed as a
+    warning naming its line (stderr), never dropped silently."""
+    from mappings.schema.ddl import read_ddl_report, unread_warnings
+
+    report = read_ddl_report(text, name=name)
+    for warning in unread_warnings(report):
+        print(f"{label}: {warning}", file=sys.stderr)
+    return report.schema

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dms_dynamodb.commands import schema_from_ddl
 from mappings.design import TableDesign
 from mappings.design.chart import render_html, render_markdown
 from mappings.document import TableMappings, issues_for
@@ -73,7 +74,7 @@ def _load_schema(args: argparse.Namespace, data: object) -> SourceSchema | None:
         text = Path(args.schema).read_text()
     except OSError as exc:
         raise SystemExit(f"error: cannot read {args.schema}: {exc.strerror}") from None
-    return SourceSchema.from_ddl(text, name=args.schema_name or _single_schema_name(data))
+    return schema_from_ddl(text, name=args.schema_name or _single_schema_name(data), label=args.schema)
 
 
 def _single_schema_name(data: object) -> str:
@@ -142,7 +143,7 @@ def _fmt(args: argparse.Namespace) -> int:
 def _design(args: argparse.Namespace) -> int:
     design = load_design(args.design)
     assert design is not None
-    schema = SourceSchema.from_ddl(Path(args.schema).read_text()) if args.schema else None
+    schema = schema_from_ddl(Path(args.schema).read_text(), name="", label=args.schema) if args.schema else None
     render = render_html if args.format == "html" else render_markdown
     print(render(design, schema), end="")
     return 0

@@ -10,7 +10,15 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dms_dynamodb.commands import UsageError, create_targets, dynamodb, open_task, plan_task, single_schema
+from dms_dynamodb.commands import (
+    UsageError,
+    create_targets,
+    dynamodb,
+    open_task,
+    plan_task,
+    schema_from_ddl,
+    single_schema,
+)
 from mappings.schema import SourceSchema
 
 if TYPE_CHECKING:
@@ -42,7 +50,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot read {args.ddl}: {exc.strerror}") from None
     schema_name = args.schema or single_schema(task)
-    source_schema = SourceSchema.from_ddl(ddl, name=schema_name)
+    source_schema = schema_from_ddl(ddl, name=schema_name, label=args.ddl)
     if not source_schema.tables:
         raise UsageError(f"{args.ddl} has no CREATE TABLE statement")
     started = time.perf_counter()

@@ -3,16 +3,16 @@
 The file is cut into statements as the ``mysql`` client does (``ddl_statements``), each statement is
 chosen by its first words and read by the module for its kind (``ddl_tables``, ``ddl_views``), and the
 result is the schema MySQL would hold after running the file. Nothing is dropped silently: a statement
-the reader cannot apply is reported with its line (``read_ddl_report``), and ``read_ddl`` refuses to
-give a schema that misses part of the file. Imported only when DDL is read, so ``import mappings``
-stays instant.
+the reader cannot apply is reported with its line (``read_ddl_report``); the commands print each as a
+warning (``unread-ddl``) before they use the schema. Imported only when DDL is read, so ``import
+mappings`` stays instant.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mappings.errors import Issue, MappingError, Severity
+from mappings.errors import Issue, Severity
 from mappings.schema.ddl_draft import SchemaDraft
 from mappings.schema.ddl_statements import Statement, split_statements
 from mappings.schema.ddl_tables import alter_table, create_index, create_table, drop_index, drop_tables, rename_tables
@@ -43,16 +43,17 @@ class DdlReport:
 
 
 def read_ddl(text: str, *, name: str = "") -> SourceSchema:
-    """The schema a DDL file leaves; a ``MappingError`` naming each statement it could not read.
+    """The schema a DDL file leaves. What it could not read is in ``read_ddl_report``'s ``unread``:
+    callers that read a user's file print those as warnings (``unread_warnings``)."""
+    return read_ddl_report(text, name=name).schema
 
-    A schema missing a table or a key would give wrong findings downstream, so this refuses it;
-    ``read_ddl_report`` gives the schema together with what was not read.
-    """
-    report = read_ddl_report(text, name=name)
-    if report.unread:
-        issues = [Issue(Severity.ERROR, "unread-ddl", f"line {u.line}", f"{u.reason}: {u.text}") for u in report.unread]
-        raise MappingError(issues, subject="the schema DDL")
-    return report.schema
+
+def unread_warnings(report: DdlReport) -> list[Issue]:
+    """One ``unread-ddl`` warning per statement the reader could not apply, naming its line."""
+    return [
+        Issue(Severity.WARNING, "unread-ddl", f"line {u.line}", f"not read ({u.reason}): {u.text}")
+        for u in report.unread
+    ]
 
 
 def read_ddl_report(text: str, *, name: str = "") -> DdlReport:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from dms_dynamodb.cli import main
-from tests.conftest import ROOT, SAKILA_DDL, stack_file
+from tests.conftest import ROOT, SAKILA_DDL, SHOP_DDL, stack_file
 
 
 def _two_tasks_writing_one_key() -> dict[str, Any]:
@@ -150,3 +150,16 @@ def test_the_resume_command_repeats_every_option_that_changes_the_run_and_never_
         "dms-dynamodb cdc --stack shop --task t1 --mysql-url 'mysql://dms:***@db:3306/' --checkpoint cp.json "
         "--server-id 99 --flush-seconds 0.5"
     )
+
+
+def test_check_stack_warns_of_each_ddl_statement_it_could_not_read_naming_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ddl = tmp_path / "shop.sql"
+    ddl.write_text(SHOP_DDL.read_text() + "\nCREATE SEQUENCE order_numbers START WITH 1;\n")
+    line = len(SHOP_DDL.read_text().splitlines()) + 2
+    assert main(["check-stack", "--stack", str(stack_file("shop")), "--schema", str(ddl)]) == 0
+    err = capsys.readouterr().err
+    (warning,) = [x for x in err.splitlines() if "unread-ddl" in x]
+    assert warning.startswith(f"{ddl}: warning[unread-ddl] line {line}: not read (")
+    assert warning.endswith("CREATE SEQUENCE order_numbers START WITH 1")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from mappings import MappingError
+from mappings.errors import Severity
 from mappings.schema import UNKNOWN_TYPE, Column, ForeignKey, Index, IndexKind, SourceSchema, Table
-from mappings.schema.ddl import DdlReport, UnreadStatement, read_ddl, read_ddl_report
+from mappings.schema.ddl import DdlReport, UnreadStatement, read_ddl, read_ddl_report, unread_warnings
 from mappings.schema.ddl_statements import split_statements
 
 
@@ -498,11 +498,12 @@ def test_an_unreadable_statement_is_reported_with_its_line_and_the_rest_is_read(
     assert report.unread[2].reason == "table nowhere is not created earlier in the DDL"
 
 
-def test_read_ddl_refuses_a_schema_with_a_statement_missing() -> None:
-    with pytest.raises(MappingError, match=r"line 2: .*CONVERT TO CHARACTER SET") as caught:
-        read_ddl("CREATE TABLE t (a TEXT);\nALTER TABLE t CONVERT TO CHARACTER SET utf8mb4;", name="db")
-    assert len(caught.value.issues) == 1
-    assert read_ddl("CREATE TABLE t (a INT);", name="db") == SourceSchema.of("db", [Table("t", (Column("a", "int"),))])
+def test_a_statement_not_read_is_a_warning_naming_its_line_and_the_rest_is_read() -> None:
+    text = "CREATE TABLE t (a TEXT);\nALTER TABLE t CONVERT TO CHARACTER SET utf8mb4;"
+    (warning,) = unread_warnings(read_ddl_report(text, name="db"))
+    assert (warning.severity, warning.code, warning.path) == (Severity.WARNING, "unread-ddl", "line 2")
+    assert warning.message.endswith(": ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4")
+    assert read_ddl(text, name="db") == SourceSchema.of("db", [Table("t", (Column("a", "text"),))])
 
 
 def test_a_second_create_of_the_same_name_is_reported_and_the_first_kept() -> None:
