@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dms_dynamodb.cdc_command import add_cdc_arguments
+from dms_dynamodb.check_stack import ChecksFailed, gate
 from dms_dynamodb.commands import (
     EXAMPLE_STACK,
     UsageError,
@@ -26,6 +27,7 @@ from dms_dynamodb.commands import (
     redact,
     schema_from_ddl,
     server_arguments,
+    skip_checks_argument,
     stack_arguments,
 )
 from dms_dynamodb.cutover_command import add_cutover_arguments
@@ -83,6 +85,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
+    checked = gate(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="loaded")
     ddb = dynamodb(args.endpoint_url)
     create_targets(ddb, plan, sys.stdout)
     report = full_load(
@@ -93,7 +96,9 @@ def cmd_load(args: argparse.Namespace) -> int:
         where = f"; all of them in {args.exceptions}" if args.exceptions else "; write them all with --exceptions FILE"
         print(f"{len(report.rejections)} rows rejected (DMS would not write them){where}")
         if not args.allow_rejections:
+            print(checked)
             return 1
+    print(checked)
     return 0
 
 
@@ -110,6 +115,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--since: {exc}") from None
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
+    checked = gate(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")
     ddb = dynamodb(args.endpoint_url)
     with ExitStack() as files:
         report = files.enter_context(open(args.report, "w")) if args.report else None
@@ -127,6 +133,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"verified at binlog position {result.position} (the next incremental verify: --since {result.position})")
     if args.report:
         print(f"report: {args.report} (one JSON line per finding)")
+    print(checked)
     return 0 if result.clean else 1
 
 
@@ -242,6 +249,7 @@ def _parser() -> argparse.ArgumentParser:
         "--design", help="module:NAME of the stack's TableDesign: run its access patterns on the loaded table"
     )
     rehearse.add_argument("--quiet", action="store_true", help="no progress bars")
+    skip_checks_argument(rehearse)
 
     load = command(
         "load",
@@ -255,6 +263,7 @@ def _parser() -> argparse.ArgumentParser:
         "--exceptions", type=Path, help="write every rejected row here (JSON lines, awsdms_apply_exceptions columns)"
     )
     load.add_argument("--allow-rejections", action="store_true", help="exit 0 even when rows were rejected")
+    skip_checks_argument(load)
     load.add_argument("--quiet", action="store_true", help="no progress bars")
 
     verify = command(
@@ -266,6 +275,7 @@ def _parser() -> argparse.ArgumentParser:
     stack_arguments(verify)
     server_arguments(verify)
     verify.add_argument("--report", help="write every finding here (JSON lines)")
+    skip_checks_argument(verify)
     verify.add_argument("--segments", type=int, default=4, help="parallel scan segments (DynamoDB TotalSegments)")
     verify.add_argument(
         "--settle",
@@ -326,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"dms-dynamodb {args.command}: {exc}", file=sys.stderr)
         return 2
-    except MappingError as exc:
+    except (MappingError, ChecksFailed) as exc:
         if args.debug:
             traceback.print_exc()
         print(f"dms-dynamodb {args.command}: {exc}", file=sys.stderr)

@@ -34,6 +34,14 @@ def server_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--endpoint-url", help="DynamoDB endpoint (default: AWS, for AWS_REGION)")
 
 
+def skip_checks_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--skip-checks",
+        action="store_true",
+        help="run even when the stack checks (as check-stack) find errors against the source; the summary says so",
+    )
+
+
 def open_task(stack_name: str, task_id: str | None) -> tuple[Stack, StackTask]:
     stack = read_stack(stack_name)
     return stack, stack.task(task_id)

@@ -13,6 +13,7 @@ from dms_dynamodb.source.rows import schemas_on_server
 from dms_dynamodb.source.schema_reader import read_schema
 from dms_dynamodb.stack import Stack, StackTask
 from mappings.design import TableDesign
+from mappings.document.enums import MigrationType
 from mappings.document.rules import SelectionRule
 from mappings.items import ItemBuilder, LobPolicy
 from mappings.items.filters import FilterError
@@ -41,6 +42,11 @@ class Plan:
     undefined: tuple[str, ...]
 
     @property
+    def views(self) -> list[tuple[str, str]]:
+        """The migrated tables that are views (selected with table-type view or all)."""
+        return [(s, t) for s, t in self.tables if (found := self.builder.table(s, t)) is not None and found.is_view]
+
+    @property
     def schemas(self) -> list[str]:
         return sorted({schema for schema, _ in self.tables})
 
@@ -53,6 +59,12 @@ class Plan:
         """What the user must know before trusting the result (printed first by every command)."""
         lines = [f"{miss.kind.value}: {miss.message}" for miss in self.builder.resolution.near_misses]
         lines += [f"not modeled: {note}" for note in self.builder.not_modeled()]
+        if self.task.migration_type is not MigrationType.FULL_LOAD:
+            lines += [
+                f"view {schema}.{table}: loaded by the full load only; CDC does not apply changes to it (DMS "
+                "loads views in full-load tasks only): re-run the full load for it, or migrate its base tables"
+                for schema, table in self.views
+            ]
         lines += [
             f"not rehearsed: {schema}.{table} is selected but has no object mapping; DMS would create a "
             "DynamoDB table for it (needs dynamodb:CreateTable; open question 19)"
@@ -84,9 +96,10 @@ def make_plan(stack: Stack, task: StackTask, connection: Any) -> Plan:
         schemas=sources,
         lobs=LobPolicy.from_settings(task.settings),
     )
-    # Views are not loaded yet (DMS loads them in full-load tasks only; issue 20).
-    mapped = [r.key for r in builder.resolution.mapped if not r.is_view]
-    unmapped = [r.key for r in builder.resolution.unmapped if not r.is_view]
+    # Views are selected only by a rule with table-type view or all (the resolver); DMS loads them in the
+    # full load only (CHAP_Tasks.CustomizingTasks.TableMapping.SelectionTransformation.Selections).
+    mapped = [r.key for r in builder.resolution.mapped]
+    unmapped = [r.key for r in builder.resolution.unmapped]
     if not mapped:
         found = "; ".join(f"{s.name}: {', '.join(sorted(s.tables)) or 'no tables'}" for s in sources)
         misses = "".join(f" {miss.kind.value}: {miss.message}." for miss in builder.resolution.near_misses)

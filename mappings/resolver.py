@@ -224,9 +224,14 @@ def located(rules: Iterable[Rule]) -> list[RuleAt]:
 
 
 def resolve(rules: Iterable[Rule], schemas: Iterable[SourceSchema], *, ignore_case: bool = False) -> Resolution:
-    """Resolve every table of ``schemas`` against the rules, and find the locators' near misses."""
+    """Resolve every table of ``schemas`` against the rules, and find the locators' near misses.
+
+    Names compare case-insensitively when ``ignore_case`` or when a schema says its server does
+    (``SourceSchema.names_ignore_case``, read from ``lower_case_table_names``).
+    """
     at = located(rules)
     sources = list(schemas)
+    ignore_case = ignore_case or any(s.names_ignore_case for s in sources)
     tables: dict[TableKey, TableResolution] = {}
     for source in sources:
         for table in source.tables.values():

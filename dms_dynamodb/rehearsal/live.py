@@ -101,7 +101,7 @@ def rehearse_live(
 
     following = threading.Thread(target=follower, name="follower", daemon=True)
     following.start()
-    tables = [generator.schema.tables[t] for _, t in plan.tables]
+    tables = [generator.schema.tables[t] for _, t in plan.tables if not generator.schema.tables[t].is_view]
     writer = _PacedWriter(url, generator, tables, frozen, run)
     while writer.made < run.changes // 10 and writer.thread.is_alive():
         time.sleep(0.1)

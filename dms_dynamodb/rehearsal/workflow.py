@@ -10,6 +10,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dms_dynamodb.check_stack import gate
 from dms_dynamodb.commands import (
     UsageError,
     create_targets,
@@ -53,6 +54,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     source_schema = schema_from_ddl(ddl, name=schema_name, label=args.ddl)
     if not source_schema.tables:
         raise UsageError(f"{args.ddl} has no CREATE TABLE statement")
+    checked = gate(stack, task.task_id, [source_schema], skip=args.skip_checks, doing="rehearsed")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rehearsal-") as directory, ExitStack() as servers:
         mariadb = MariaDB.start(Path(directory) / "mariadb")
@@ -78,7 +80,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
             run = LiveRun(args.cdc, args.seed, args.settle)
             status = max(status, rehearse_live(url, ddb, plan, start, generator, frozen, run, Path(directory)))
         elif args.cdc:
-            tables = [source_schema.tables[t] for _, t in plan.tables]
+            tables = [source_schema.tables[t] for _, t in plan.tables if not source_schema.tables[t].is_view]
             frozen = {table: _frozen_columns(plan, schema, table) for schema, table in plan.tables}
             workload = run_workload(connection, generator, tables, args.cdc, frozen_columns=frozen, seed=args.seed)
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(workload.by_kind.items()))
@@ -97,6 +99,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
             result = verify(url, ddb, plan, report=handle)
         print(result.render())
         status = max(status, 0 if result.clean else 1)
+    print(checked)
     print(f"rehearsal finished in {time.perf_counter() - started:.1f} s: {'clean' if status == 0 else 'NOT CLEAN'}")
     return status
 

@@ -21,8 +21,19 @@ def read_schema_url(url: str, *, database: str | None = None) -> SourceSchema:
         connection.close()
 
 
+def names_ignore_case(connection: Any) -> bool:
+    """Whether the server compares table names case-insensitively: ``lower_case_table_names`` 1 or 2
+    (https://dev.mysql.com/doc/refman/8.0/en/identifier-case-sensitivity.html)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@lower_case_table_names")
+        (value,) = cursor.fetchone()
+    return int(value) != 0
+
+
 def read_schema(connection: Any, schema: str) -> SourceSchema:
-    """One schema of a live server, from its ``information_schema`` (tables, views, columns, keys)."""
+    """One schema of a live server, from its ``information_schema`` (tables, views, columns, keys), with
+    the server's rule for the case of table names."""
+    ignore_case = names_ignore_case(connection)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s", (schema,)
@@ -75,7 +86,7 @@ def read_schema(connection: Any, schema: str) -> SourceSchema:
                 ),
             )
         )
-    return SourceSchema.of(schema, tables)
+    return SourceSchema.of(schema, tables, names_ignore_case=ignore_case)
 
 
 def _column_from_information_schema(

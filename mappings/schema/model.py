@@ -144,10 +144,14 @@ class SourceSchema:
 
     name: str
     tables: Mapping[str, Table]
+    #: The server compares table names case-insensitively (MySQL's ``lower_case_table_names`` is 1 or 2):
+    #: then DMS's locators match whatever the case (the resolver reads it). Default: - case-sensitive, as
+    #: on Linux and as DMS documents selection rules.
+    names_ignore_case: bool = False
 
     @classmethod
-    def of(cls, name: str, tables: Iterable[Table]) -> SourceSchema:
-        return cls(name, {t.name: t for t in tables})
+    def of(cls, name: str, tables: Iterable[Table], *, names_ignore_case: bool = False) -> SourceSchema:
+        return cls(name, {t.name: t for t in tables}, names_ignore_case)
 
     def table(self, name: str) -> Table | None:
         return self.tables.get(name) or next((t for n, t in self.tables.items() if n.lower() == name.lower()), None)

@@ -189,3 +189,46 @@ def _stack_document(mappings: TableMappings) -> dict[str, Any]:
             }
         }
     }
+
+
+def test_a_source_whose_server_ignores_case_makes_every_command_match_whatever_the_case() -> None:
+    """lower_case_table_names 1 or 2: the live reader marks the schema, and the resolver follows it."""
+    relaxed = SourceSchema.of("music", MUSIC.tables.values(), names_ignore_case=True)
+    resolution = resolve(_mappings(_select("music", "%"), _map("music", "artist")).rules, [relaxed])
+    artist = resolution.get("music", "Artist")
+    assert artist is not None and artist.mapped_by is not None and resolution.near_misses == ()
+    issues = check_tasks_against_schema([_mappings(_select("music", "%"), _map("music", "artist"))], relaxed)
+    assert [i.code for i in issues if "Artist" in i.message or i.code in ("case-mismatch", "unknown-table")] == []
+    assert {i.code for i in issues} == {"selected-not-mapped"}  # album and album_log: no rule maps them
+
+
+class _Cursor:
+    def __init__(self, value: int) -> None:
+        self.value, self.executed = value, ""
+
+    def __enter__(self) -> _Cursor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def execute(self, sql: str) -> None:
+        self.executed = sql
+
+    def fetchone(self) -> tuple[int]:
+        return (self.value,)
+
+
+class _Connection:
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def cursor(self) -> _Cursor:
+        return _Cursor(self.value)
+
+
+@pytest.mark.parametrize(("value", "ignores"), [(0, False), (1, True), (2, True)])
+def test_lower_case_table_names_decides(value: int, ignores: bool) -> None:
+    from dms_dynamodb.source.schema_reader import names_ignore_case
+
+    assert names_ignore_case(_Connection(value)) is ignores

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from mappings import MappingError
 from mappings.design.keyspace import ANY, DIGITS, segments, shared_value
 from mappings.schema import SourceSchema
 from tests.conftest import ROOT
@@ -40,9 +39,13 @@ def test_column_facts(sakila: SourceSchema) -> None:
     assert inventory_id is not None and (inventory_id.data_type, inventory_id.unsigned) == ("mediumint", True)
 
 
-def test_bad_ddl_is_a_mapping_error() -> None:
-    with pytest.raises(MappingError, match="the DDL does not parse as MySQL"):
-        SourceSchema.from_ddl("CREATE TABLE t (a INT")
+def test_ddl_that_does_not_parse_is_reported_with_its_line_not_dropped() -> None:
+    from mappings.schema.ddl import read_ddl_report
+
+    report = read_ddl_report("CREATE TABLE ok (a INT);\nCREATE TABLE t (a INT", name="db")
+    assert list(report.schema.tables) == ["ok"]
+    (unread,) = report.unread
+    assert (unread.line, unread.text) == (2, "CREATE TABLE t (a INT")
 
 
 def test_keyspace_overlap_and_witness() -> None:
