@@ -147,18 +147,22 @@ class ChangeApplier:
             self.stats.filtered += 1
             return
         if kind == "update" and before is not None:
-            changed = {c.lower() for c in after if before.get(c) != after.get(c)}
-            moved = sorted(changed & self.builder.base_key_columns(schema, table))
+            # Column names as the source spells them (the key templates' may differ in case; MySQL's do not matter).
+            spelled = {c.lower(): c for c in after}
+            was = {c.lower(): v for c, v in before.items()}
+            changed = {c.lower() for c in after if was.get(c.lower()) != after.get(c)}
+            moved = sorted(spelled[c] for c in changed & self.builder.base_key_columns(schema, table))
             if moved:
                 source = self.builder.table(schema, table)
-                identity = {c: before.get(c) for c in (source.primary_key if source else ())} or dict(before)
-                assignments = ", ".join(f"{c} = {after.get(c)!r}" for c in moved)
+                key_columns = [spelled.get(c.lower(), c) for c in (source.primary_key if source else ())]
+                identity = {c: was.get(c.lower()) for c in key_columns} or dict(before)
+                assignments = ", ".join(f"{c} = {after[c]!r}" for c in moved)
                 where = " AND ".join(f"{c} = {v!r}" for c, v in identity.items())
                 self._exception(
                     schema,
                     table,
                     f"UPDATE {schema}.{table} SET {assignments} WHERE {where} "
-                    f"(was {', '.join(f'{c} = {before.get(c)!r}' for c in moved)})",
+                    f"(was {', '.join(f'{c} = {was.get(c.lower())!r}' for c in moved)})",
                     "the update changes base-table key column(s) " + ", ".join(moved) + "; DynamoDB does not allow "
                     "updates to the primary key attributes and DMS either fails the update or inserts a new item "
                     "with incomplete data (not applied)",

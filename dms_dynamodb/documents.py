@@ -26,6 +26,7 @@ from mappings.document import TableMappings, issues_for
 from mappings.document._json import loads_strict
 from mappings.document.enums import TargetEngine
 from mappings.errors import Issue, MappingError
+from mappings.items import LobPolicy
 from mappings.schema import SourceSchema
 from mappings.settings import TaskSettings, task_settings_issues
 from mappings.settings.dynamodb import dynamodb_settings_issues, write_capacity
@@ -104,7 +105,8 @@ def _check(args: argparse.Namespace) -> int:
         schema = _load_schema(args, data)
         if schema is not None and not any(i.is_error for i in issues):
             mappings = TableMappings.from_dict(data)
-            issues += check_against_schema(mappings, schema, design=load_design(args.design))
+            lob_cap = _lob_cap(args.task_settings)
+            issues += check_against_schema(mappings, schema, design=load_design(args.design), lob_max_bytes=lob_cap)
     _print_issues(args.mappings, issues)
     if args.task_settings:
         settings, settings_issues = _read(args.task_settings, "task settings")
@@ -123,6 +125,17 @@ def _check(args: argparse.Namespace) -> int:
     warnings = len(issues) - errors
     print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _lob_cap(path: str | None) -> int | None:
+    """The task's limited-size LOB cap (``LobMaxSize``), as check-stack uses it; None: no cap (full LOB mode,
+    or no settings given: the worst case)."""
+    if not path:
+        return None
+    settings, issues = _read(path, "task settings")
+    if settings is None or any(i.is_error for i in issues) or any(i.is_error for i in task_settings_issues(settings)):
+        return None
+    return LobPolicy.from_settings(TaskSettings.from_dict(settings)).max_bytes
 
 
 def _fmt(args: argparse.Namespace) -> int:

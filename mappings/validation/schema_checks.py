@@ -209,6 +209,14 @@ def _key_templates(rule: ObjectMappingRule, table: Table) -> dict[str, str]:
 # ------------------------------------------------------------------------------- per rule
 
 
+def _null_in_index_key(template: str, column: str) -> str:
+    """What the rehearsal does with a NULL in a GSI key template: the literal text stays, or the key is empty."""
+    literal = template.replace("${" + column + "}", "")
+    if literal:
+        return f"rows where it is NULL are indexed under {literal!r} (the template's other text)"
+    return "rows where it is NULL get an empty index key, which DynamoDB refuses: the row is rejected"
+
+
 def _placeholders(item: _Mapped) -> list[Issue]:
     issues = []
     for position, mapping in enumerate(item.rule.attribute_mappings):
@@ -326,8 +334,8 @@ def _nullable_keys(item: _Mapped, design: TableDesign | None) -> list[Issue]:
                             "nullable-index-key",
                             ".mapping-parameters",
                             f"index key {mapping.target_attribute_name!r} uses {item.table.name}.{index_column.name}, which can be "
-                            "NULL; rows where it is NULL silently leave the index (an assumption: DMS documents NULLs as "
-                            "dropped)",
+                            f"NULL; {_null_in_index_key(mapping.value, index_column.name)} (an assumption: DMS does not "
+                            "document a NULL inside ${}; the rehearsal renders it as the empty string)",
                         )
                     )
     return issues

@@ -126,7 +126,9 @@ def test_cdc_without_a_checkpoint_or_a_start_is_a_usage_error_naming_both_ways_o
     assert not checkpoint.exists()
 
 
-def test_a_corrupt_checkpoint_is_a_usage_error_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_corrupt_checkpoint_is_a_usage_error_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from dms_dynamodb.cli import main
 
     checkpoint = tmp_path / "cdc.json"
@@ -163,3 +165,40 @@ def test_check_stack_warns_of_each_ddl_statement_it_could_not_read_naming_its_li
     (warning,) = [x for x in err.splitlines() if "unread-ddl" in x]
     assert warning.startswith(f"{ddl}: warning[unread-ddl] line {line}: not read (")
     assert warning.endswith("CREATE SEQUENCE order_numbers START WITH 1")
+
+
+def test_check_and_check_stack_apply_the_same_lob_cap(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A LONGTEXT column makes an item too large in full LOB mode; the task's LobMaxSize (32 KB) caps it.
+    `check --task-settings` must use the cap as check-stack does (the same finding, or none, in both)."""
+    from mappings.terraform import escape
+
+    ddl = tmp_path / "docs.sql"
+    ddl.write_text("CREATE TABLE doc (id INT NOT NULL PRIMARY KEY, body LONGTEXT);")
+    rules = [
+        {"rule-type": "selection", "rule-id": "1", "rule-name": "s", "rule-action": "include",
+         "object-locator": {"schema-name": "db", "table-name": "doc"}},
+        {"rule-type": "object-mapping", "rule-id": "2", "rule-name": "m", "rule-action": "map-record-to-record",
+         "object-locator": {"schema-name": "db", "table-name": "doc"}, "target-table-name": "docs",
+         "mapping-parameters": {"partition-key-name": "pk", "attribute-mappings": [
+             {"target-attribute-name": "pk", "attribute-type": "scalar", "attribute-sub-type": "string",
+              "value": "DOC#${id}"}]}},
+    ]  # fmt: skip
+    mappings = tmp_path / "mappings.json"
+    mappings.write_text(json.dumps({"rules": rules}))
+    capped = {"TargetMetadata": {"SupportLobs": True, "LimitedSizeLobMode": True, "LobMaxSize": 32}}
+    full = {"TargetMetadata": {"SupportLobs": True, "FullLobMode": True, "LimitedSizeLobMode": False}}
+    codes = {}
+    for name, settings in (("capped", capped), ("full", full)):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(settings))
+        main(["check", str(mappings), "--task-settings", str(path), "--schema", str(ddl), "--schema-name", "db"])
+        check_out = capsys.readouterr().out
+        stack = tmp_path / f"{name}.tf.json"
+        stack.write_text(json.dumps({"resource": {"aws_dms_replication_task": {"t": {
+            "replication_task_id": "docs", "migration_type": "full-load",
+            "table_mappings": escape(json.dumps({"rules": rules})),
+            "replication_task_settings": escape(json.dumps(settings))}}}}))  # fmt: skip
+        main(["check-stack", "--stack", str(stack), "--schema", str(ddl)])
+        stack_out = capsys.readouterr().out
+        codes[name] = ("item-too-large" in check_out, "item-too-large" in stack_out)
+    assert codes == {"capped": (False, False), "full": (True, True)}

@@ -94,7 +94,16 @@ def test_nullable_column_in_an_index_key_is_a_warning() -> None:
         ),
         "nullable-index-key",
     )
-    assert not issue.is_error and "rental.return_date" in issue.message and "leave the index" in issue.message
+    assert not issue.is_error and "rental.return_date" in issue.message
+    assert "rows where it is NULL are indexed under 'RETURNED#'" in issue.message  # what the rehearsal does
+
+
+def test_a_nullable_column_alone_in_an_index_key_gets_an_empty_key_which_dynamodb_refuses() -> None:
+    issue = only(
+        findings(with_entity("rental", index_keys={"gsi2pk": "${return_date}", "gsi2sk": "RENTAL#${rental_id}"})),
+        "nullable-index-key",
+    )
+    assert "rows where it is NULL get an empty index key, which DynamoDB refuses: the row is rejected" in issue.message
 
 
 def test_unknown_placeholder_column_with_suggestion() -> None:
