@@ -79,10 +79,16 @@ class MariaDB:
             ],
             check=True,
         )
-        with sql.open("rb") as handle:
-            subprocess.run(
-                [client, "--no-defaults", f"--socket={self.socket}", "-uroot", database], stdin=handle, check=True
+        with sql.open("rb") as handle:  # the script's own SELECT output is not ours to print
+            done = subprocess.run(
+                [client, "--no-defaults", f"--socket={self.socket}", "-uroot", database],
+                stdin=handle,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
+        if done.returncode != 0:
+            message = done.stderr.decode(errors="replace").strip().splitlines()
+            raise RuntimeError(f"MariaDB refused {sql}: {message[-1] if message else 'exit ' + str(done.returncode)}")
 
     #: The binlog settings DMS CDC needs (and the rehearsal's follower, which reads column names).
     BINLOG = ("--binlog-format=ROW", "--binlog-row-image=FULL", "--binlog-row-metadata=FULL")

@@ -21,7 +21,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mappings.schema import Column, SourceSchema, Table
+from mappings.schema import Column, ForeignKey, SourceSchema, Table
 
 _INT_RANGE = {
     "tinyint": (-128, 127, 255),
@@ -58,26 +58,39 @@ class SyntheticError(ValueError):
 
 
 def load_order(schema: SourceSchema) -> list[Table]:
-    """Tables with every referenced table before the tables that refer to it."""
+    """Tables with every referenced table before the tables that refer to it (cycles: see ``deferred_keys``)."""
+    return _plan(schema)[0]
+
+
+def deferred_keys(schema: SourceSchema) -> list[tuple[Table, ForeignKey]]:
+    """The foreign keys that close a cycle (Sakila's store <-> staff): filled after both tables exist."""
+    return _plan(schema)[1]
+
+
+def _plan(schema: SourceSchema) -> tuple[list[Table], list[tuple[Table, ForeignKey]]]:
     tables = {name: t for name, t in schema.tables.items() if not t.is_view}
     ordered: list[Table] = []
+    deferred: list[tuple[Table, ForeignKey]] = []
     state: dict[str, str] = {}
 
-    def visit(name: str, path: tuple[str, ...]) -> None:
+    def visit(name: str) -> None:
         if state.get(name) == "done" or name not in tables:
             return
-        if state.get(name) == "visiting":
-            raise SyntheticError(f"foreign keys form a cycle: {' -> '.join((*path, name))}; load it with --data")
         state[name] = "visiting"
         for foreign in tables[name].foreign_keys:
-            if foreign.referenced_table != name:
-                visit(foreign.referenced_table, (*path, name))
+            parent = foreign.referenced_table
+            if parent == name:
+                continue
+            if state.get(parent) == "visiting":  # this key closes a cycle: defer it
+                deferred.append((tables[name], foreign))
+                continue
+            visit(parent)
         state[name] = "done"
         ordered.append(tables[name])
 
     for name in sorted(tables):
-        visit(name, ())
-    return ordered
+        visit(name)
+    return ordered, deferred
 
 
 def _unique_sets(table: Table) -> list[tuple[str, ...]]:
@@ -95,6 +108,10 @@ class Generator:
     _seen: dict[tuple[str, tuple[str, ...]], set[tuple[Any, ...]]] = field(default_factory=dict)
     _next: dict[str, int] = field(default_factory=dict)
     _recorded_columns: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    #: Foreign keys that close a cycle, by (table, columns): their values are set once the parent exists.
+    deferred: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
+    #: Rows the server refused (a CHECK constraint the generator cannot know), by "table: error": said, not hidden.
+    refused: dict[str, int] = field(default_factory=dict)
 
     def rng(self, table: str, salt: int = 0) -> random.Random:
         return random.Random(self.seed * 1_000_003 + zlib.crc32(table.encode()) + salt)
@@ -157,7 +174,7 @@ class Generator:
         raise SyntheticError(f"column {column.name}: type {kind!r} is not supported by --rows; load data with --data")
 
     def placeholders(self, table: Table) -> str:
-        return ", ".join("ST_GeomFromText(%s)" if c.data_type in _GEOMETRY else "%s" for c in table.columns)
+        return ", ".join("ST_GeomFromText(%s)" if c.data_type in _GEOMETRY else "%s" for c in writable(table))
 
     def row(self, table: Table, rng: random.Random) -> tuple[Any, ...] | None:
         """The table's next row, or None when no unique row could be made (e.g. a full composite key space)."""
@@ -173,6 +190,11 @@ class Generator:
                     if nullable:
                         values.update({c.lower(): None for c in foreign.columns})
                         continue
+                    if (table.name, foreign.columns) in self.deferred:  # fixed by fill() once the parent exists
+                        for name in foreign.columns:
+                            column = table.column(name)
+                            values[name.lower()] = self.value(column, index, rng) if column is not None else None
+                        continue
                     raise SyntheticError(
                         f"{table.name}.{', '.join(foreign.columns)} refers to {foreign.referenced_table}, "
                         "which has no rows to refer to"
@@ -182,11 +204,14 @@ class Generator:
                 name = column.name.lower()
                 if name in values:
                     continue
+                if column.generated:
+                    values[name] = None  # MySQL computes it; the INSERT does not name it
+                    continue
                 if column.nullable and name not in unique_columns and rng.random() < 0.1:
                     values[name] = None
                     continue
                 values[name] = self.value(column, index + attempt * 1_000_000, rng, unique=name in unique_columns)
-            row = tuple(values[c.name.lower()] for c in table.columns)
+            row = tuple(values[c.name.lower()] for c in writable(table))
             if self._claim(table, values):
                 return row
         return None
@@ -255,8 +280,13 @@ def synthetic_rows(generator: Generator, rows: int) -> Iterator[tuple[Table, lis
         yield table, made
 
 
+def writable(table: Table) -> list[Column]:
+    """The columns an INSERT names: all but generated ones (MySQL computes those and refuses a value)."""
+    return [c for c in table.columns if not c.generated]
+
+
 def insert_sql(generator: Generator, schema: str, table: Table) -> str:
-    columns = ", ".join("`" + c.name.replace("`", "``") + "`" for c in table.columns)
+    columns = ", ".join("`" + c.name.replace("`", "``") + "`" for c in writable(table))
     name = f"`{schema}`.`{table.name}`"
     return f"INSERT INTO {name} ({columns}) VALUES ({generator.placeholders(table)})"
 
@@ -264,25 +294,91 @@ def insert_sql(generator: Generator, schema: str, table: Table) -> str:
 def fill(connection: Any, schema: SourceSchema, rows: int, *, seed: int = 1) -> tuple[Generator, dict[str, int]]:
     """Insert ``rows`` synthetic rows into every table of ``schema`` (on ``connection``)."""
     generator = Generator(schema, seed)
+    cycles = deferred_keys(schema)
+    generator.deferred = {(table.name, foreign.columns) for table, foreign in cycles}
     counts = {}
     with connection.cursor() as cursor:
-        cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
+        # A cycle of foreign keys (store -> staff -> store) is filled with checks off, then made valid.
+        cursor.execute(f"SET FOREIGN_KEY_CHECKS = {0 if cycles else 1}")
         for table, made in synthetic_rows(generator, rows):
-            for start in range(0, len(made), 500):
-                cursor.executemany(insert_sql(generator, schema.name, table), made[start : start + 500])
-            counts[table.name] = len(made)
+            counts[table.name] = _insert(cursor, generator, table, made)
+        for table, foreign in cycles:
+            _close_cycle(cursor, generator, table, foreign)
+        cursor.execute("SET FOREIGN_KEY_CHECKS = 1")
     connection.commit()
     return generator, counts
+
+
+def _insert(cursor: Any, generator: Generator, table: Table, rows: list[tuple[Any, ...]]) -> int:
+    """Insert the rows in batches; a batch the server refuses is inserted row by row, and each row it still
+    refuses (a CHECK constraint, say) is counted in ``generator.refused`` and forgotten; how many went in."""
+    import pymysql
+
+    sql = insert_sql(generator, generator.schema.name, table)
+    inserted = 0
+    for start in range(0, len(rows), 500):
+        batch = rows[start : start + 500]
+        try:
+            cursor.executemany(sql, batch)
+            inserted += len(batch)
+            continue
+        except pymysql.MySQLError:
+            pass
+        for row in batch:
+            try:
+                cursor.execute(sql, row)
+                inserted += 1
+            except pymysql.MySQLError as exc:
+                why = f"{table.name}: {exc.args[-1] if exc.args else exc}"[:160]
+                generator.refused[why] = generator.refused.get(why, 0) + 1
+                generator.release(table, dict(zip((c.name for c in writable(table)), row, strict=True)))
+    return inserted
+
+
+def _close_cycle(cursor: Any, generator: Generator, table: Table, foreign: ForeignKey) -> None:
+    """Point every row's deferred foreign key at a row the parent now has (inserted after it)."""
+    parents = generator.keys.get((foreign.referenced_table, foreign.referenced_columns), [])
+    if not parents:
+        raise SyntheticError(
+            f"{table.name}.{', '.join(foreign.columns)} refers to {foreign.referenced_table}, which has no rows"
+        )
+    rng = generator.rng(table.name, salt=7)
+    name = f"`{generator.schema.name}`.`{table.name}`"
+    assignments = ", ".join(f"`{c}` = %s" for c in foreign.columns)
+    keys = generator.keys.get((table.name, table.primary_key), []) if table.primary_key else []
+    if not keys:
+        cursor.execute(f"UPDATE {name} SET {assignments}", rng.choice(parents))
+        return
+    where = " AND ".join(f"`{c}` = %s" for c in table.primary_key)
+    for key in keys:
+        cursor.execute(f"UPDATE {name} SET {assignments} WHERE {where}", (*rng.choice(parents), *key))
 
 
 @dataclass
 class Workload:
     operations: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
+    #: Changes the workload tried and could not make, by reason (a unique value exhausted, a table whose
+    #: every column is a key, a row other rows refer to): said, never silently fewer.
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def count(self, kind: str) -> None:
         self.operations += 1
         self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
+
+    def skip(self, why: str) -> None:
+        self.skipped[why] = self.skipped.get(why, 0) + 1
+
+    def shortfall(self, wanted: int) -> str:
+        """'' when the workload made every change asked for; else how many and why not more."""
+        if self.operations >= wanted:
+            return ""
+        reasons = "; ".join(f"{why} ({count} tries)" for why, count in sorted(self.skipped.items()))
+        return f"made {self.operations} of the {wanted} changes asked for: {reasons or 'no change could be made'}"
+
+
+#: Tries per change asked for before the workload gives up (so a schema that allows few changes ends).
+TRIES_PER_CHANGE = 20
 
 
 def run_workload(
@@ -294,14 +390,18 @@ def run_workload(
     frozen_columns: Mapping[str, Collection[str]] | None = None,
     seed: int = 7,
 ) -> Workload:
-    """Random inserts, updates and deletes on ``tables``; ``frozen_columns`` (by table) are never updated."""
+    """``operations`` random inserts, updates and deletes on ``tables`` (fewer only when the schema allows
+    no more: ``Workload.shortfall`` says why); ``frozen_columns`` (by table) are never updated, nor are
+    key, unique or foreign-key columns, and rows other tables refer to are never deleted."""
     import pymysql
 
     rng = random.Random(seed)
     done = Workload()
     referenced = {f.referenced_table for t in generator.schema.tables.values() for f in t.foreign_keys}
     with connection.cursor(pymysql.cursors.DictCursor) as cursor:
-        for _ in range(operations):
+        for _ in range(operations * TRIES_PER_CHANGE):
+            if done.operations >= operations:
+                break
             table = rng.choice(list(tables))
             keys = generator.keys.get((table.name, table.primary_key), [])
             choice = rng.random()
@@ -309,29 +409,60 @@ def run_workload(
             frozen |= {c.lower() for key in _unique_sets(table) for c in key}
             frozen |= {c.lower() for f in table.foreign_keys for c in f.columns}
             free = [c for c in table.columns if c.name.lower() not in frozen and c.data_type not in _GEOMETRY]
-            where = " AND ".join(f"`{c}` = %s" for c in table.primary_key)
-            name = f"`{generator.schema.name}`.`{table.name}`"
-            if choice < 0.35 or not keys or not table.primary_key:
-                row = generator.row(table, rng)
-                if row is None:
-                    continue
-                cursor.execute(insert_sql(generator, generator.schema.name, table), row)
-                done.count(f"insert {table.name}")
-            elif choice < 0.85 and free:
-                key = rng.choice(keys)
-                column = rng.choice(free)
-                value = None if column.nullable and rng.random() < 0.1 else generator.value(column, 0, rng)
-                placeholder = "ST_GeomFromText(%s)" if column.data_type in _GEOMETRY else "%s"
-                cursor.execute(f"UPDATE {name} SET `{column.name}` = {placeholder} WHERE {where}", (value, *key))
-                done.count(f"update {table.name}")
-            elif table.name not in referenced:
-                key = rng.choice(keys)
-                cursor.execute(f"SELECT * FROM {name} WHERE {where}", key)
-                existing = cursor.fetchone()
-                if existing is None:
-                    continue
-                cursor.execute(f"DELETE FROM {name} WHERE {where}", key)
-                generator.release(table, existing)
-                done.count(f"delete {table.name}")
+            free = [c for c in free if not c.generated]
+            try:
+                kind = _one_change(cursor, generator, table, keys, choice, free, rng, referenced)
+            except pymysql.MySQLError as exc:  # a trigger, a CHECK: the server refused this change
+                connection.rollback()
+                done.skip(f"{table.name}: the server refused the change ({exc.args[-1] if exc.args else exc})"[:160])
+                continue
+            if kind.startswith("skip:"):
+                done.skip(kind.removeprefix("skip:"))
+                continue
+            done.count(kind)
             connection.commit()
     return done
+
+
+def _one_change(
+    cursor: Any,
+    generator: Generator,
+    table: Table,
+    keys: list[tuple[Any, ...]],
+    choice: float,
+    free: list[Column],
+    rng: random.Random,
+    referenced: set[str],
+) -> str:
+    """Make one random change to ``table``: what it was (``insert t``), or ``skip:`` and why not."""
+    where = " AND ".join(f"`{c}` = %s" for c in table.primary_key)
+    name = f"`{generator.schema.name}`.`{table.name}`"
+    if choice < 0.35 or not keys or not table.primary_key:
+        row = generator.row(table, rng)
+        if row is None:
+            return f"skip:insert into {table.name}: no new value for a unique or primary key"
+        try:
+            cursor.execute(insert_sql(generator, generator.schema.name, table), row)
+        except Exception:
+            generator.release(table, dict(zip((c.name for c in writable(table)), row, strict=True)))
+            raise
+        return f"insert {table.name}"
+    if choice < 0.85:
+        if not free:
+            return f"skip:update {table.name}: every column is a key, unique, foreign-key or frozen column"
+        key = rng.choice(keys)
+        column = rng.choice(free)
+        value = None if column.nullable and rng.random() < 0.1 else generator.value(column, 0, rng)
+        placeholder = "ST_GeomFromText(%s)" if column.data_type in _GEOMETRY else "%s"
+        cursor.execute(f"UPDATE {name} SET `{column.name}` = {placeholder} WHERE {where}", (value, *key))
+        return f"update {table.name}"
+    if table.name in referenced:
+        return f"skip:delete from {table.name}: other tables refer to its rows"
+    key = rng.choice(keys)
+    cursor.execute(f"SELECT * FROM {name} WHERE {where}", key)
+    existing = cursor.fetchone()
+    if existing is None:
+        return f"skip:delete from {table.name}: the row was already gone"
+    cursor.execute(f"DELETE FROM {name} WHERE {where}", key)
+    generator.release(table, existing)
+    return f"delete {table.name}"

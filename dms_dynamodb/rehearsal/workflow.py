@@ -38,6 +38,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
     from dms_dynamodb.rehearsal.synthetic import run_workload
     from dms_dynamodb.source.connection import connect
+    from dms_dynamodb.source.schema_reader import read_schema
     from dms_dynamodb.target.client import create_table
     from dms_dynamodb.verify import verify
 
@@ -64,7 +65,10 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         mariadb.execute_file(schema_name, Path(args.ddl))
         url = mariadb.url(schema_name)
         connection = connect(url)
-        generator, origin = _fill_source(args, mariadb, connection, source_schema)
+        # The rows are made for the schema the server holds now (a /*!50705 ...*/ part MySQL runs and MariaDB
+        # skips, generated columns as the server reports them); the checks above used the DDL as written.
+        loaded = read_schema(connection, schema_name)
+        generator, origin = _fill_source(args, mariadb, connection, loaded)
         print(f"source: throwaway MariaDB, schema {schema_name} from {args.ddl}, {origin}")
         print(f"target: throwaway dynalite at {dynalite.endpoint_url}")
         start = binlog_head(connection)  # before the full load: changes during it are not lost
@@ -80,11 +84,13 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
             run = LiveRun(args.cdc, args.seed, args.settle)
             status = max(status, rehearse_live(url, ddb, plan, start, generator, frozen, run, Path(directory)))
         elif args.cdc:
-            tables = [source_schema.tables[t] for _, t in plan.tables if not source_schema.tables[t].is_view]
+            tables = [loaded.tables[t] for _, t in plan.tables if not loaded.tables[t].is_view]
             frozen = {table: _frozen_columns(plan, schema, table) for schema, table in plan.tables}
             workload = run_workload(connection, generator, tables, args.cdc, frozen_columns=frozen, seed=args.seed)
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(workload.by_kind.items()))
             print(f"workload: {workload.operations} changes ({kinds})")
+            if workload.shortfall(args.cdc):
+                print(f"workload: {workload.shortfall(args.cdc)}")
             create_table(ddb, exceptions_table_design())  # apply exceptions go where DMS keeps them
             applier = ChangeApplier(plan, ddb, exceptions_table=True)
             stats = follow(url, applier, Path(directory) / "cdc.json", start, report=lambda _: None)
@@ -116,7 +122,8 @@ def _fill_source(
         generator.observe(connection)  # new rows must not collide with the user's
         return generator, f"data from {args.data}"
     generator, counts = fill(connection, schema, args.rows, seed=args.seed)
-    return generator, f"{sum(counts.values())} synthetic rows ({args.rows} per table)"
+    refused = "".join(f"; the server refused {count} rows of {why}" for why, count in sorted(generator.refused.items()))
+    return generator, f"{sum(counts.values())} synthetic rows ({args.rows} per table){refused}"
 
 
 def _design(spec: str) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from typing import Any
 
 from dms_dynamodb.source.connection import mysql_settings
@@ -39,17 +41,23 @@ def read_schema(connection: Any, schema: str) -> SourceSchema:
             "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s", (schema,)
         )
         kinds = dict(cursor.fetchall())
+        json_columns = _mariadb_json_columns(cursor, schema)
         cursor.execute(
             "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH,"
-            " NUMERIC_PRECISION, NUMERIC_SCALE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s"
+            " NUMERIC_PRECISION, NUMERIC_SCALE, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s"
             " ORDER BY TABLE_NAME, ORDINAL_POSITION",
             (schema,),
         )
         columns: dict[str, list[Column]] = {}
-        for table, column, data_type, column_type, nullable, char_len, precision, scale in cursor.fetchall():
-            columns.setdefault(table, []).append(
-                _column_from_information_schema(column, data_type, column_type, nullable, char_len, precision, scale)
+        for table, column, data_type, column_type, nullable, char_len, precision, scale, extra in cursor.fetchall():
+            found = _column_from_information_schema(
+                column, data_type, column_type, nullable, char_len, precision, scale
             )
+            if "GENERATED" in str(extra or "").upper():  # VIRTUAL GENERATED / STORED GENERATED
+                found = dataclasses.replace(found, generated=True)
+            if found.data_type == "longtext" and (table, column) in json_columns:
+                found = dataclasses.replace(found, data_type="json")
+            columns.setdefault(table, []).append(found)
         cursor.execute(
             "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
             " WHERE TABLE_SCHEMA = %s AND NON_UNIQUE = 0 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
@@ -87,6 +95,27 @@ def read_schema(connection: Any, schema: str) -> SourceSchema:
             )
         )
     return SourceSchema.of(schema, tables, names_ignore_case=ignore_case)
+
+
+def _mariadb_json_columns(cursor: Any, schema: str) -> set[tuple[str, str]]:
+    """MariaDB's JSON columns: it stores JSON as LONGTEXT with a ``json_valid(col)`` CHECK
+    (https://mariadb.com/kb/en/json-data-type/). Servers without CHECK_CONSTRAINTS have none."""
+    import pymysql
+
+    try:
+        cursor.execute(
+            "SELECT TABLE_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = %s",
+            (schema,),
+        )
+        rows = cursor.fetchall()
+    except pymysql.MySQLError:
+        return set()
+    found = set()
+    for table, clause in rows:
+        match = re.fullmatch(r"\s*json_valid\(`((?:[^`]|``)+)`\)\s*", str(clause), re.IGNORECASE)
+        if match:
+            found.add((str(table), match.group(1).replace("``", "`")))
+    return found
 
 
 def _column_from_information_schema(

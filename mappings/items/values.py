@@ -80,7 +80,15 @@ def normalize(value: Any, column: Column | None = None) -> Any:
     """One form for a value read by SELECT (PyMySQL) or decoded from the binlog (mysql-replication).
 
     SET: SELECT gives 'a,b', the binlog a Python set; BIT: SELECT gives bytes, the binlog '101'.
+    FLOAT (single precision): SELECT gives the server's short text (656.844), the binlog the exact
+    binary value (656.843994140625); both become the shortest text that is the same FLOAT.
+    BINARY(n): SELECT gives the n bytes MySQL stores (padded with 0x00), the binlog the value without the
+    trailing 0x00 bytes; both become the n bytes.
     """
+    if column is not None and column.data_type == "binary" and isinstance(value, (bytes, bytearray)) and column.length:
+        return bytes(value).ljust(column.length, b"\x00")
+    if column is not None and column.data_type == "float" and isinstance(value, float):
+        return _shortest_single(value)
     if isinstance(value, (set, frozenset)):
         order = list(column.values) if column is not None and column.values else sorted(value)
         return ",".join(v for v in order if v in value)
@@ -91,6 +99,20 @@ def normalize(value: Any, column: Column | None = None) -> Any:
             return int.from_bytes(value, "big")
     if column is not None and column.data_type == "set" and value is None:
         return None
+    return value
+
+
+def _shortest_single(value: float) -> float:
+    """The float with the fewest significant digits that is still the same single-precision number."""
+    import struct
+
+    if value != value or value in (float("inf"), float("-inf")):
+        return value
+    exact = struct.pack("<f", value)
+    for digits in range(6, 10):
+        shorter = float(f"{value:.{digits}g}")
+        if struct.pack("<f", shorter) == exact:
+            return shorter
     return value
 
 

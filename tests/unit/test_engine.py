@@ -341,3 +341,20 @@ def test_rules_the_model_does_not_apply_are_listed() -> None:
         "rule-id 7 (rename-body): transformation rename on column - DMS does not document its effect on DynamoDB "
         "targets (open question 18); items are predicted without it"
     ]
+
+
+def test_a_single_precision_float_reads_the_same_from_select_and_from_the_binlog() -> None:
+    """SELECT sends FLOAT 656.844 as text; the binlog carries the float32 656.843994140625: one item."""
+    from mappings.items import normalize
+
+    column = Column("pp_sortkey", "float", True)
+    assert normalize(656.843994140625, column) == 656.844 == normalize(656.844, column)
+    assert normalize(0.1, Column("d", "double", True)) == 0.1  # DOUBLE is left as it is
+
+
+def test_a_binary_column_reads_the_same_from_select_and_from_the_binlog() -> None:
+    """MySQL pads BINARY(n) with 0x00; the binlog carries the value without the trailing 0x00 bytes."""
+    from mappings.items import normalize
+
+    column = Column("id", "binary", False, length=4)
+    assert normalize(b"\x00\x33", column) == b"\x00\x33\x00\x00" == normalize(b"\x00\x33\x00\x00", column)
