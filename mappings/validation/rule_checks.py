@@ -31,6 +31,7 @@ from mappings.validation.transformation_checks import check_transformations
 
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024  # "AWS DMS can only process table mapping JSON files up to 2 MB"
 
+
 def check_rules(
     rules: Sequence[Rule],
     target: TargetEngine | None = None,

@@ -91,7 +91,13 @@ def test_fmt_refuses_invalid_documents(capsys: pytest.CaptureFixture[str]) -> No
 @pytest.mark.shared
 def test_module_entry_point_runs() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "dms_dynamodb", "check", str(CORPUS / "invalid" / "09-aws-recorded-duplicate-rule-id.json")],
+        [
+            sys.executable,
+            "-m",
+            "dms_dynamodb",
+            "check",
+            str(CORPUS / "invalid" / "09-aws-recorded-duplicate-rule-id.json"),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
