@@ -49,7 +49,7 @@ class Group:
 
     head: str
     items: Sequence[Item] = field(default_factory=tuple)
-    #: Explode even when one line would fit (a tuple of entities reads better one per line).
+    #: Explode even when one line would fit (a tuple of entities reads better one per line); not a 1-tuple.
     exploded: bool = False
 
     @property
@@ -87,7 +87,11 @@ def _has_comments(node: Node) -> bool:
 def render(node: Node, indent: str = "", prefix: str = "", suffix: str = "") -> list[str]:
     """Lines of ``prefix`` + node + ``suffix`` at ``indent``: one line when it fits, else exploded."""
     one = f"{indent}{prefix}{flat(node)}{suffix}"
-    if isinstance(node, Raw) or (len(one) <= LINE and not node.exploded and not _has_comments(node)):
+    if isinstance(node, Raw):
+        return [one]
+    # A one-element tuple's comma is not a "magic" trailing comma: the formatter joins it when it fits.
+    exploded = node.exploded and not (node.head == "(" and len(node.items) == 1)
+    if len(one) <= LINE and not exploded and not _has_comments(node):
         return [one]
     lines = [f"{indent}{prefix}{node.opening}"]
     inner = indent + INDENT

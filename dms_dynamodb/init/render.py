@@ -158,7 +158,8 @@ def _mappings(draft: DesignDraft) -> list[str]:
         "    selection = [_select(entity.table) for entity in DESIGN.entities]",
     ]
     for excluded in draft.excluded:
-        pattern = excluded.table.replace("_", "[_]")  # `_` is a wildcard in a locator: match only this table
+        # `_`, `%` and `[` are wildcards in a locator; bracketed, each matches only itself (and no other table).
+        pattern = "".join(f"[{c}]" if c in "_%[" else c for c in excluded.table)
         lines += comment(f"{excluded.table}: {excluded.reason}.", "    ")
         exclusion = call(
             "exclude",

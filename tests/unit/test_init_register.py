@@ -17,6 +17,10 @@ from dms_dynamodb.init.register import (
     register_in_makefile,
     register_in_registry,
 )
+from dms_dynamodb.init.render import render_design
+from mappings.design.draft import draft_design
+from mappings.document.wildcards import matches
+from mappings.schema import SourceSchema
 from tests.conftest import ROOT
 
 REGISTRY = (ROOT / "stacks" / "registry.py").read_text()
@@ -117,3 +121,13 @@ def test_source_fits_on_one_line_or_explodes_with_trailing_commas_as_ruff_keeps_
     assert source.count("\n    # ") == 2  # the comment is wrapped to the line length
     whole = "\n".join(lines) + "\n" + source
     assert _ruff_formatted(whole) == whole
+
+
+def test_an_excluded_table_s_wildcard_characters_are_bracketed_to_match_only_it() -> None:
+    ddl = "CREATE TABLE a (id INT NOT NULL, PRIMARY KEY (id));\nCREATE TABLE `odd%log_x` (at DATETIME NOT NULL);"
+    draft = draft_design(SourceSchema.from_ddl(ddl, name="db"), table_name="t-table")
+    source = render_design(draft, StackNames.parse("odd"), ddl="odd.sql")
+    compile(source, "odd_design.py", "exec")
+    assert _ruff_formatted(source) == source
+    assert 'selection.append(exclude(SCHEMA, "odd[%]log[_]x", rule_name="exclude-odd%log-x"))' in source
+    assert matches("odd[%]log[_]x", "odd%log_x") and not matches("odd[%]log[_]x", "oddXlogYx")
