@@ -19,9 +19,9 @@ _METHOD = (
     "The article's method, one rule per table (each choice is commented where it is made, with the access "
     "patterns it serves): a view is not migrated and a table without a primary key is excluded; a primary key "
     "of exactly two foreign keys is an adjacency list in the collection of the parent the table's name names "
-    "first, inverted in GSI1; a table another table's collection names keeps its own partition, TABLE#<key> with "
-    "the item #METADATA; a table whose first NOT NULL foreign key names a parent's primary key lives in that "
-    "parent's item collection; any other table is its own partition. Composite keys join their columns with #. "
+    "first, inverted in GSI1; a table that holds a collection keeps its own partition, TABLE#<key> with the item "
+    "#METADATA; a table whose first NOT NULL foreign key names a parent's primary key lives in that parent's item "
+    "collection (decided children first); any other table is its own partition. Composite keys join their columns with #. "
     "Every further NOT NULL foreign key is a GSI (GSI1, GSI2, ... shared by all entities; 20 at most)."
 )
 

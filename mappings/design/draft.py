@@ -8,10 +8,11 @@ metadata and its associated actors and categories". So, for each table, the firs
 2. a primary key that is exactly two foreign keys is an **adjacency list**: in the collection of the
    parent the table's name names first (``film_actor`` -> film), sort key the other parent's key,
    and GSI1 the other way round (the first declared foreign key decides when the name names neither);
-3. a table that another table's collection names (a **head**) keeps its own partition, so one query
-   reads it with its children (``FILM#1``: the film's ``#METADATA`` and its actors);
+3. a table that holds a collection (a **head**: a child or a link table lives in it) keeps its own
+   partition, so one query reads it with its children (``FILM#1``: the film's ``#METADATA`` and its actors);
 4. a table whose first declared NOT NULL foreign key names a parent's primary key is a **child**: in
-   that parent's collection, pk the parent's key, sk ``TABLE#`` and the rest of its own primary key;
+   that parent's collection, pk the parent's key, sk ``TABLE#`` and the rest of its own primary key.
+   Decided children first: in country <- city <- address, address is city's child, so city is a head;
 5. any other table is its own partition ``TABLE#${pk}`` with the item ``#METADATA``.
 
 Keys join a composite primary key's columns in key order with ``#`` (``ORDER_LINE#${order_id}#${line_no}``);
@@ -167,8 +168,13 @@ class _Drafter:
             self.relations[table.name], self.skipped[table.name] = self._relations(table)
         self.links = {t.name: pair for t in self.tables if (pair := self._link(t))}
         self.collection = {t.name: parent for t in self.tables if (parent := self._collection_parent(t))}
-        self.heads = {p.parent for p in self.collection.values() if p.parent in self.names}
+        self.placed: dict[str, bool] = {}
+        for table in self.tables:
+            self._in_collection(table.name, set())
         self.children: dict[str, list[str]] = {}
+        for table in self.tables:
+            if self.placed.get(table.name, False):
+                self.children.setdefault(self.collection[table.name].parent, []).append(table.name)
         self.patterns: list[AccessPattern] = []
         self.gsis = 0
         self.taken: set[tuple[str, str]] = set()
@@ -210,6 +216,23 @@ class _Drafter:
             return self.links[table.name][0]
         return next((r for r in self.relations[table.name] if r.parent != table.name), None)
 
+    def _in_collection(self, table: str, visiting: set[str]) -> bool:
+        """Whether ``table`` lives in its parent's collection: it has a parent and holds no collection itself.
+
+        Decided children first, so a chain country <- city <- address puts only address under its parent;
+        a link table always sits in its owner's collection; a loop of parents keeps its tables on their own.
+        """
+        if table in self.placed:
+            return self.placed[table]
+        if table not in self.collection or table in visiting:
+            return False
+        visiting.add(table)
+        under = [t for t, parent in self.collection.items() if parent.parent == table and t != table]
+        holds = [t for t in under if self._in_collection(t, visiting)]
+        self.placed[table] = table in self.links or not holds
+        visiting.discard(table)
+        return self.placed[table]
+
     # ------------------------------------------------------------------ keys
 
     def identity(self, table: str, columns: Sequence[str]) -> str:
@@ -221,10 +244,6 @@ class _Drafter:
     # ------------------------------------------------------------------ drafting
 
     def draft(self, table_name: str) -> DesignDraft:
-        for table in self.tables:
-            parent = self.collection.get(table.name)
-            if parent is not None and (table.name in self.links or table.name not in self.heads):
-                self.children.setdefault(parent.parent, []).append(table.name)
         # Sort keys in one partition must differ: children keep their own label, and an adjacency list
         # whose other parent's label is taken there (a child of that name, another link) uses its own.
         self.taken = {(p, self.labels[c]) for p, cs in self.children.items() for c in cs if c not in self.links}
@@ -254,7 +273,7 @@ class _Drafter:
             entity, notes, serves = self._adjacency(table, *self.links[table.name])
             placement, first_gsi = Placement.ADJACENCY, 2
             relations = [r for r in relations if r not in self.links[table.name]]
-        elif (parent := self.collection.get(table.name)) is not None and table.name not in self.heads:
+        elif (parent := self.collection.get(table.name)) is not None and self.placed.get(table.name, False):
             entity, notes, serves = self._child(table, parent)
             placement, first_gsi = Placement.CHILD, 1
             relations.remove(parent)
@@ -347,13 +366,6 @@ class _Drafter:
                 f"so it keeps its own partition and one query reads it with them"
             )
             pattern = self._head_pattern(name)
-        elif any(r.parent != name for r in relations):
-            named_by = ", ".join(t for t, p in self.collection.items() if p.parent == name and t != name)
-            note = (
-                f"{name}: its own partition, item {METADATA}, not in its parent's collection: {named_by} names it "
-                f"as parent (and heads a collection of its own)"
-            )
-            pattern = f"{name} by {', '.join(key)}"
         else:
             note = f"{name}: its own partition, item {METADATA} (no NOT NULL foreign key names another table's key)"
             pattern = f"{name} by {', '.join(key)}"

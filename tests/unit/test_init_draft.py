@@ -242,3 +242,55 @@ def test_a_child_whose_parent_is_not_migrated_still_gets_its_collection_pattern(
     assert _keys(draft, "order_line")[:2] == ("ORDERS#${order_id}", "ORDER_LINE#${line_no}")
     names = [p.name for p in draft.access_patterns]
     assert names == ["order_line items of one orders", "order_line by product"]
+
+
+CHAIN = """
+CREATE TABLE country (country_id INT NOT NULL, PRIMARY KEY (country_id));
+CREATE TABLE city (city_id INT NOT NULL, country_id INT NOT NULL, PRIMARY KEY (city_id),
+  FOREIGN KEY (country_id) REFERENCES country (country_id));
+CREATE TABLE address (address_id INT NOT NULL, city_id INT NOT NULL, PRIMARY KEY (address_id),
+  FOREIGN KEY (city_id) REFERENCES city (city_id));
+CREATE TABLE customer (customer_id INT NOT NULL, address_id INT NOT NULL, PRIMARY KEY (customer_id),
+  FOREIGN KEY (address_id) REFERENCES address (address_id));
+CREATE TABLE payment (payment_id INT NOT NULL, customer_id INT NOT NULL, PRIMARY KEY (payment_id),
+  FOREIGN KEY (customer_id) REFERENCES customer (customer_id));
+"""
+
+
+def test_collections_are_decided_children_first_down_a_chain_of_parents() -> None:
+    draft = _draft(CHAIN)
+    # payment holds nothing: under customer. customer holds payment: its own partition, address a GSI. Then
+    # address holds nothing placed: under city. city holds address: its own, country a GSI. country: its own.
+    assert _keys(draft, "payment") == ("CUSTOMER#${customer_id}", "PAYMENT#${payment_id}", {})
+    assert _keys(draft, "customer") == (
+        "CUSTOMER#${customer_id}",
+        METADATA,
+        {"gsi1pk": "ADDRESS#${address_id}", "gsi1sk": "CUSTOMER#${customer_id}"},
+    )
+    assert _keys(draft, "address") == ("CITY#${city_id}", "ADDRESS#${address_id}", {})
+    assert _keys(draft, "city") == (
+        "CITY#${city_id}",
+        METADATA,
+        {"gsi1pk": "COUNTRY#${country_id}", "gsi1sk": "CITY#${city_id}"},
+    )
+    assert _keys(draft, "country") == ("COUNTRY#${country_id}", METADATA, {})
+    assert [_placement(draft, t) for t in ("country", "city", "address", "customer", "payment")] == [
+        Placement.OWN,
+        Placement.HEAD,
+        Placement.CHILD,
+        Placement.HEAD,
+        Placement.CHILD,
+    ]
+    assert _errors(draft, CHAIN) == []
+
+
+def test_two_tables_that_name_each_other_as_parent_do_not_loop() -> None:
+    ddl = """
+    CREATE TABLE a (a_id INT NOT NULL, b_id INT NOT NULL, PRIMARY KEY (a_id), FOREIGN KEY (b_id) REFERENCES b (b_id));
+    CREATE TABLE b (b_id INT NOT NULL, a_id INT NOT NULL, PRIMARY KEY (b_id), FOREIGN KEY (a_id) REFERENCES a (a_id));
+    """
+    draft = _draft(ddl)
+    # a is decided first: b (which names a) holds nothing, so b lives in a's collection and a keeps its own.
+    assert _keys(draft, "b") == ("A#${a_id}", "B#${b_id}", {})
+    assert _keys(draft, "a") == ("A#${a_id}", METADATA, {"gsi1pk": "B#${b_id}", "gsi1sk": "A#${a_id}"})
+    assert _errors(draft, ddl) == []
