@@ -32,6 +32,8 @@ from dms_dynamodb.commands import (
 )
 from dms_dynamodb.cutover_command import add_cutover_arguments
 from dms_dynamodb.documents import add_commands
+from dms_dynamodb.init.arguments import EXAMPLE as INIT_EXAMPLE
+from dms_dynamodb.init.arguments import add_init_arguments
 from dms_dynamodb.stack import StackError, read_stack
 from mappings.errors import MappingError
 
@@ -149,6 +151,12 @@ def _cutover(args: argparse.Namespace) -> int:
     return cmd_cutover(args)
 
 
+def _init(args: argparse.Namespace) -> int:
+    from dms_dynamodb.init.command import cmd_init
+
+    return cmd_init(args)
+
+
 def _rehearse(args: argparse.Namespace) -> int:
     from dms_dynamodb.rehearsal.workflow import cmd_rehearse
 
@@ -196,6 +204,14 @@ def _parser() -> argparse.ArgumentParser:
         )
         parsed.set_defaults(run=run)
         return parsed
+
+    init = command(
+        "init",
+        "write a first stack from a schema: its single-table design by the article's method, registered for make",
+        INIT_EXAMPLE,
+        _init,
+    )
+    add_init_arguments(init)
 
     check_stack = command(
         "check-stack",
