@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.verify import _stack
+from bench.verify import _stack, events_table
 from dms_dynamodb.cdc import ChangeApplier, follow
 from dms_dynamodb.checkpoint import binlog_head
 from dms_dynamodb.incremental import verify_since
@@ -27,24 +27,6 @@ from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.target.client import client, create_table
 from dms_dynamodb.verify import verify
-
-
-def _source(mariadb: MariaDB, rows: int) -> str:
-    admin = connect(mariadb.url(""))
-    with admin.cursor() as cursor:
-        cursor.execute("CREATE DATABASE bench")
-        cursor.execute("USE bench")  # the sequence engine (seq_1_to_N) needs a current database
-        cursor.execute(
-            "CREATE TABLE bench.events (event_id INT PRIMARY KEY, account_id INT NOT NULL, kind VARCHAR(20), "
-            "amount DECIMAL(10,2), at DATETIME(3), payload JSON)"
-        )
-        cursor.execute(
-            "INSERT INTO bench.events SELECT seq, seq % 997, ELT(1 + seq % 3, 'order', 'refund', 'visit'), "
-            "seq / 100, TIMESTAMP('2024-01-01') + INTERVAL seq SECOND, JSON_OBJECT('n', seq) "
-            f"FROM seq_1_to_{rows}"
-        )
-    admin.close()
-    return str(mariadb.url("bench"))
 
 
 def _timed(run: Any) -> tuple[Any, float]:
@@ -57,7 +39,7 @@ def one_size(rows: int, changes: int, settle: float) -> None:
     with tempfile.TemporaryDirectory() as directory:
         mariadb, dynalite = MariaDB.start(Path(directory) / "mariadb"), Dynalite.start()
         try:
-            url = _source(mariadb, rows)
+            url = events_table(mariadb, rows)
             stack = _stack()
             plan = make_plan(stack, stack.task(None), connect(url))
             ddb = client(dynalite.endpoint_url)

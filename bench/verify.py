@@ -45,6 +45,25 @@ MAPPINGS = {
 }  # fmt: skip
 
 
+def events_table(mariadb: MariaDB, rows: int) -> str:
+    """``bench.events`` with ``rows`` rows made by the server (the sequence engine): the URL of its schema."""
+    admin = connect(mariadb.url(""))
+    with admin.cursor() as cursor:
+        cursor.execute("CREATE DATABASE bench")
+        cursor.execute("USE bench")  # the sequence engine (seq_1_to_N) needs a current database
+        cursor.execute(
+            "CREATE TABLE bench.events (event_id INT PRIMARY KEY, account_id INT NOT NULL, kind VARCHAR(20), "
+            "amount DECIMAL(10,2), at DATETIME(3), payload JSON)"
+        )
+        cursor.execute(
+            "INSERT INTO bench.events SELECT seq, seq % 997, ELT(1 + seq % 3, 'order', 'refund', 'visit'), "
+            "seq / 100, TIMESTAMP('2024-01-01') + INTERVAL seq SECOND, JSON_OBJECT('n', seq) "
+            f"FROM seq_1_to_{rows}"
+        )
+    admin.close()
+    return str(mariadb.url("bench"))
+
+
 def _stack() -> Any:
     task = {"replication_task_id": "bench", "migration_type": "full-load", "table_mappings": json.dumps(MAPPINGS)}
     table = {
@@ -99,20 +118,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         mariadb, dynalite = MariaDB.start(Path(directory) / "mariadb"), Dynalite.start()
         try:
-            admin = connect(mariadb.url(""))
-            with admin.cursor() as cursor:
-                cursor.execute("CREATE DATABASE bench")
-                cursor.execute("USE bench")  # the sequence engine (seq_1_to_N) needs a current database
-                cursor.execute(
-                    "CREATE TABLE bench.events (event_id INT PRIMARY KEY, account_id INT NOT NULL, kind VARCHAR(20), "
-                    "amount DECIMAL(10,2), at DATETIME(3), payload JSON)"
-                )
-                cursor.execute(
-                    "INSERT INTO bench.events SELECT seq, seq % 997, ELT(1 + seq % 3, 'order', 'refund', 'visit'), "
-                    "seq / 100, TIMESTAMP('2024-01-01') + INTERVAL seq SECOND, JSON_OBJECT('n', seq) "
-                    f"FROM seq_1_to_{args.rows}"
-                )
-            url = mariadb.url("bench")
+            url = events_table(mariadb, args.rows)
             stack = _stack()
             plan = make_plan(stack, stack.task(None), connect(url))
             ddb = client(dynalite.endpoint_url)

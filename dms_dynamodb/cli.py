@@ -20,6 +20,7 @@ from dms_dynamodb.check_stack import ChecksFailed, gate
 from dms_dynamodb.commands import (
     EXAMPLE_STACK,
     UsageError,
+    binlog_position,
     create_targets,
     dynamodb,
     open_task,
@@ -105,16 +106,12 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from dms_dynamodb.checkpoint import Checkpoint
     from dms_dynamodb.incremental import verify_since
     from dms_dynamodb.verify import verify
 
     if args.settle is not None and args.settle <= 0:
         raise UsageError(f"--settle takes a number of seconds above 0; got {args.settle}")
-    try:
-        since = Checkpoint.parse(args.since) if args.since else None
-    except ValueError as exc:
-        raise UsageError(f"--since: {exc}") from None
+    since = binlog_position(args.since, "--since")
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     checked = gate(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")

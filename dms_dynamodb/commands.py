@@ -10,6 +10,7 @@ from dms_dynamodb.stack import Stack, StackTask, read_stack
 from mappings.schema import SourceSchema
 
 if TYPE_CHECKING:
+    from dms_dynamodb.checkpoint import Checkpoint
     from dms_dynamodb.plan import Plan
 
 EXAMPLE_STACK = "shop"
@@ -32,6 +33,16 @@ def stack_arguments(command: argparse.ArgumentParser, *, task: bool = True) -> N
 def server_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--mysql-url", required=True, help="mysql://user:password@host:port/ (or ?unix_socket=/path)")
     command.add_argument("--endpoint-url", help="DynamoDB endpoint (default: AWS, for AWS_REGION)")
+
+
+def binlog_position(text: str | None, flag: str) -> Checkpoint | None:
+    """A ``FILE:POS`` option's value (None when it was not given); a malformed one is a usage error."""
+    from dms_dynamodb.checkpoint import Checkpoint
+
+    try:
+        return Checkpoint.parse(text) if text else None
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
 
 
 def skip_checks_argument(command: argparse.ArgumentParser) -> None:

@@ -7,11 +7,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from dms_dynamodb.commands import UsageError, dynamodb, open_task, plan_task
+from dms_dynamodb.commands import UsageError, binlog_position, dynamodb, open_task, plan_task
 
 
 def cmd_cutover(args: argparse.Namespace) -> int:
-    from dms_dynamodb.checkpoint import Checkpoint
     from dms_dynamodb.cutover import (
         dms_task_caught_up,
         follower_caught_up,
@@ -24,10 +23,7 @@ def cmd_cutover(args: argparse.Namespace) -> int:
         raise UsageError("say what follows the source: --checkpoint FILE (this tool's follower) or --task-arn ARN")
     if args.quiet_seconds <= 0 or args.settle <= 0:
         raise UsageError("--quiet-seconds and --settle take a number of seconds above 0")
-    try:
-        since = Checkpoint.parse(args.since) if args.since else None
-    except ValueError as exc:
-        raise UsageError(f"--since: {exc}") from None
+    since = binlog_position(args.since, "--since")
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     ddb = dynamodb(args.endpoint_url)

@@ -10,48 +10,22 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from dms_dynamodb.checkpoint import Checkpoint, binlog_head
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import Plan, make_plan
-from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
-from dms_dynamodb.rehearsal.synthetic import Generator, fill, run_workload
+from dms_dynamodb.rehearsal.synthetic import Generator, run_workload
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
-from dms_dynamodb.target.client import client, create_table
+from dms_dynamodb.target.client import create_table
 from dms_dynamodb.verify import verify
-from mappings.schema import SourceSchema
-from tests.conftest import ROOT, SHOP_DDL, stack_file
+from tests.conftest import ROOT, stack_file
 from tests.integration.live import Follower, wait_for
 
 STACK = stack_file("shop")
 FROZEN = {"customer_id", "order_id", "line_no", "product_id", "placed_at"}  # keys and filter columns
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Generator]]:
-    mariadb = MariaDB.start(tmp_path_factory.mktemp("cdc-continuous") / "mariadb")
-    try:
-        mariadb.execute_file("shop", SHOP_DDL)
-        url = mariadb.url("shop")
-        generator, _ = fill(connect(url), SourceSchema.from_ddl(SHOP_DDL.read_text(), name="shop"), 100)
-        yield url, generator
-    finally:
-        mariadb.stop()
-
-
-@pytest.fixture
-def target() -> Iterator[Any]:
-    server = Dynalite.start()
-    try:
-        yield client(server.endpoint_url)
-    finally:
-        server.stop()
 
 
 def _plan(url: str) -> Plan:
@@ -85,9 +59,9 @@ def _steady_writer(url: str, generator: Generator, plan: Plan, seconds: float, s
 
 
 def test_after_the_writes_stop_every_change_is_in_the_target_within_2_s_and_the_position_is_the_head(
-    shop: tuple[str, Generator], target: Any, tmp_path: Path
+    live_shop: tuple[str, Generator], target: Any, tmp_path: Path
 ) -> None:
-    url, generator = shop
+    url, generator = live_shop
     plan, start = _loaded(url, target)
     checkpoint = tmp_path / "cdc.json"
     follower = Follower(url, target, plan, checkpoint, start, flush_seconds=1.0, progress_seconds=1.0)
@@ -109,9 +83,9 @@ def test_after_the_writes_stop_every_change_is_in_the_target_within_2_s_and_the_
 
 
 def test_two_followers_on_one_source_with_their_own_checkpoints_both_finish(
-    shop: tuple[str, Generator], target: Any, tmp_path: Path
+    live_shop: tuple[str, Generator], target: Any, tmp_path: Path
 ) -> None:
-    url, generator = shop
+    url, generator = live_shop
     plan, start = _loaded(url, target)
     first = Follower(url, target, plan, tmp_path / "a.json", start, flush_seconds=0.5)
     second = Follower(url, target, plan, tmp_path / "b.json", start, flush_seconds=0.5)
@@ -123,9 +97,9 @@ def test_two_followers_on_one_source_with_their_own_checkpoints_both_finish(
 
 
 def test_a_second_follower_on_one_checkpoint_exits_2_naming_the_holder(
-    shop: tuple[str, Generator], target: Any, tmp_path: Path
+    live_shop: tuple[str, Generator], target: Any, tmp_path: Path
 ) -> None:
-    url, _ = shop
+    url, _ = live_shop
     plan, start = _loaded(url, target)
     checkpoint = tmp_path / "cdc.json"
     holder = Follower(url, target, plan, checkpoint, start)
@@ -143,9 +117,9 @@ def test_a_second_follower_on_one_checkpoint_exits_2_naming_the_holder(
 
 
 def test_two_followers_given_one_server_id_are_told_why_one_was_dropped(
-    shop: tuple[str, Generator], target: Any, tmp_path: Path
+    live_shop: tuple[str, Generator], target: Any, tmp_path: Path
 ) -> None:
-    url, generator = shop
+    url, generator = live_shop
     plan, start = _loaded(url, target)
     first = Follower(url, target, plan, tmp_path / "a.json", start, server_id=777)
     time.sleep(1.0)

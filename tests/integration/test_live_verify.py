@@ -9,7 +9,6 @@ import json
 import random
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,38 +18,14 @@ from dms_dynamodb.checkpoint import Checkpoint, binlog_head
 from dms_dynamodb.cli import main
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import Plan, make_plan
-from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
-from dms_dynamodb.rehearsal.synthetic import fill
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
-from dms_dynamodb.target.client import client, create_table
-from mappings.schema import SourceSchema
-from tests.conftest import SHOP_DDL, stack_file
+from dms_dynamodb.target.client import create_table
+from tests.conftest import stack_file
 from tests.integration.live import Follower, wait_for
 
 STACK = stack_file("shop")
 TABLE = "shop-table"
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    mariadb = MariaDB.start(tmp_path_factory.mktemp("live-verify") / "mariadb")
-    try:
-        mariadb.execute_file("shop", SHOP_DDL)
-        url = mariadb.url("shop")
-        fill(connect(url), SourceSchema.from_ddl(SHOP_DDL.read_text(), name="shop"), 120)
-        yield url
-    finally:
-        mariadb.stop()
-
-
-@pytest.fixture
-def target() -> Iterator[Any]:
-    server = Dynalite.start()
-    try:
-        yield client(server.endpoint_url)
-    finally:
-        server.stop()
 
 
 def _plan(url: str) -> Plan:
@@ -110,9 +85,9 @@ def _verify(url: str, ddb: Any, report: Path, *extra: str) -> tuple[int, list[di
 
 
 def test_settle_during_the_writes_reports_exactly_the_real_difference_and_counts_changes_in_flight(
-    shop: str, target: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    live_shop: tuple[str, Any], target: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = shop
+    url, _ = live_shop
     plan, start = _loaded(url, target)
     ids = _customer_ids(url)
     quiet, busy = ids[0], ids[10:]  # the writer never touches `quiet`
@@ -140,9 +115,9 @@ def test_settle_during_the_writes_reports_exactly_the_real_difference_and_counts
 
 
 def test_since_checks_only_the_rows_changed_and_prints_where_the_next_one_starts(
-    shop: str, target: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    live_shop: tuple[str, Any], target: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = shop
+    url, _ = live_shop
     plan, start = _loaded(url, target)
     ids = _customer_ids(url)
     status, _ = _verify(url, target, tmp_path / "full.jsonl")

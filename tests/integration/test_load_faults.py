@@ -97,6 +97,19 @@ def _load_command(stack: Path, url: str, endpoint: str, *extra: str) -> subproce
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)  # a hang fails, not waits
 
 
+def _table_with_a_numeric_index_key(ddb: Any, name: str) -> None:
+    """A table on the endpoint whose GSI key g is a number, where the stack says a string."""
+    ddb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": t} for n, t in (("pk", "S"), ("sk", "S"), ("g", "N"))],
+        GlobalSecondaryIndexes=[{"IndexName": "GSI1", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                 "Projection": {"ProjectionType": "ALL"}}],
+        BillingMode="PAY_PER_REQUEST",
+    )  # fmt: skip
+    ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+
+
 def _items(ddb: Any, table: str) -> dict[str, dict[str, Any]]:
     return {i["pk"]["S"]: i for page in ddb.get_paginator("scan").paginate(TableName=table) for i in page["Items"]}
 
@@ -127,15 +140,7 @@ def test_a_write_the_target_refuses_alone_is_a_rejected_row_and_the_rest_of_its_
     """The stack says the index key g is a string; the table on the endpoint says a number: the model
     cannot know, DynamoDB refuses the batch, the writer finds the one write it refuses alone."""
     ddb = client(dynalite.endpoint_url)
-    ddb.create_table(
-        TableName="faults-gsi",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": n, "AttributeType": t} for n, t in (("pk", "S"), ("sk", "S"), ("g", "N"))],
-        GlobalSecondaryIndexes=[{"IndexName": "GSI1", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                                 "Projection": {"ProjectionType": "ALL"}}],
-        BillingMode="PAY_PER_REQUEST",
-    )  # fmt: skip
-    ddb.get_waiter("table_exists").wait(TableName="faults-gsi", WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+    _table_with_a_numeric_index_key(ddb, "faults-gsi")
     stack = _write(tmp_path, "gsi", _stack("tagged", "faults-gsi", "TAG#${id}", gsi="g"))
     exceptions = tmp_path / "exceptions.jsonl"
     done = _load_command(stack, source, dynalite.endpoint_url, "--exceptions", str(exceptions))
@@ -268,15 +273,7 @@ def test_a_write_the_target_refuses_during_cdc_is_an_apply_exception_and_the_res
     from dms_dynamodb.checkpoint import binlog_head
 
     ddb = client(dynalite.endpoint_url)
-    ddb.create_table(
-        TableName="faults-gsi-cdc",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": n, "AttributeType": t} for n, t in (("pk", "S"), ("sk", "S"), ("g", "N"))],
-        GlobalSecondaryIndexes=[{"IndexName": "GSI1", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
-                                 "Projection": {"ProjectionType": "ALL"}}],
-        BillingMode="PAY_PER_REQUEST",
-    )  # fmt: skip
-    ddb.get_waiter("table_exists").wait(TableName="faults-gsi-cdc", WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+    _table_with_a_numeric_index_key(ddb, "faults-gsi-cdc")
     stack = read_stack(_write(tmp_path, "stack", _stack("tagged_cdc", "faults-gsi-cdc", "TAG#${id}", gsi="g")))
     connection = connect(source)
     with connection.cursor() as cursor:
