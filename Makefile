@@ -46,7 +46,14 @@ mariadb:
 	  echo "installing mariadb-server (Debian)"; SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq mariadb-server >/dev/null; }
 
-bootstrap: $(PY_STAMP) $(NODE_STAMP)
+# The trimmed provider assembly (constructs_lib/_provider_assembly.py), built and loaded once here so
+# that jsii's package cache holds it before the first synth.
+PROVIDER_STAMP := .provider-assembly/.installed
+$(PROVIDER_STAMP): $(PY_STAMP) $(NODE_STAMP) constructs_lib/aws.py constructs_lib/_provider_assembly.py
+	$(BIN)/python -c 'import constructs_lib.aws'
+	touch $@
+
+bootstrap: $(PY_STAMP) $(NODE_STAMP) $(PROVIDER_STAMP)
 
 ## synth: synthesize every stack with the pinned cdktf CLI (HCL=1 writes cdk.tf instead of cdk.tf.json)
 synth: bootstrap
@@ -117,4 +124,4 @@ bench: bootstrap
 
 ## clean: remove generated output and caches
 clean:
-	rm -rf cdktf.out cdktf.json.out .rehearsal .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdktf.out cdktf.json.out .rehearsal .pytest_cache .mypy_cache .ruff_cache .provider-assembly
