@@ -17,6 +17,11 @@ export JSII_NODE := $(NODE22_BIN)/node
 export PATH := $(NODE22_BIN):$(BIN):$(PATH)
 export CHECKPOINT_DISABLE := 1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
+# cdktf runs `terraform version -json` on every synth and logs whatever terraform writes to stderr as
+# `[ERROR]`, so a TF_CLI_CONFIG_FILE naming a missing file (as on this project's machines) made every
+# healthy synth look broken. Synth needs no CLI settings: make points Terraform at the project's own.
+TF_CLI_CONFIG := $(CURDIR)/.terraform-cli.tfrc
+export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 
 .PHONY: help bootstrap mariadb synth test check rehearse rehearse-cdc lint bench clean
 
@@ -46,6 +51,9 @@ mariadb:
 	  echo "installing mariadb-server (Debian)"; SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq mariadb-server >/dev/null; }
 
+$(TF_CLI_CONFIG): Makefile
+	echo '# Terraform CLI configuration for make (cdktf synth runs only `terraform version`): empty on purpose.' > $@
+
 # The trimmed provider assembly (constructs_lib/_provider_assembly.py), built and loaded once here so
 # that jsii's package cache holds it before the first synth.
 PROVIDER_STAMP := .provider-assembly/.installed
@@ -53,7 +61,7 @@ $(PROVIDER_STAMP): $(PY_STAMP) $(NODE_STAMP) constructs_lib/aws.py constructs_li
 	$(BIN)/python -c 'import constructs_lib.aws'
 	touch $@
 
-bootstrap: $(PY_STAMP) $(NODE_STAMP) $(PROVIDER_STAMP)
+bootstrap: $(PY_STAMP) $(NODE_STAMP) $(TF_CLI_CONFIG) $(PROVIDER_STAMP)
 
 ## synth: synthesize every stack with the pinned cdktf CLI (HCL=1 writes cdk.tf instead of cdk.tf.json)
 synth: bootstrap
@@ -124,4 +132,5 @@ bench: bootstrap
 
 ## clean: remove generated output and caches
 clean:
-	rm -rf cdktf.out cdktf.json.out .rehearsal .pytest_cache .mypy_cache .ruff_cache .provider-assembly
+	rm -rf cdktf.out cdktf.json.out .rehearsal .pytest_cache .mypy_cache .ruff_cache .provider-assembly \
+	  $(TF_CLI_CONFIG)
