@@ -23,7 +23,7 @@ export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 TF_CLI_CONFIG := $(CURDIR)/.terraform-cli.tfrc
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 
-.PHONY: help bootstrap mariadb synth test check rehearse rehearse-cdc lint bench clean
+.PHONY: help bootstrap mariadb synth test check rehearse rehearse-cdc lint docs bench clean
 
 ## help: list the targets
 help:
@@ -127,10 +127,25 @@ lint: bootstrap
 	$(BIN)/python -m tests.provider_stubs .mypy-stubs
 	$(BIN)/mypy
 
+# Every public module of constructs_lib and mappings (pdoc's own walk stops at a package's __all__).
+DOCS_MODULES = $(shell find constructs_lib mappings -name '*.py' | grep -v '/_[^_]' \
+	| sed -e 's,/__init__\.py$$,,' -e 's,\.py$$,,' -e 's,/,.,g' | sort)
+DOCS_DIR ?= docs/api
+
+## docs: the API reference of constructs_lib and mappings, from the docstrings (pdoc), in docs/api/
+# pdoc's warnings are errors; a module listed and also reached through its package is documented once.
+# PDOC_ALLOW_EXEC: importing constructs_lib starts jsii's node process, which pdoc blocks by default.
+docs: bootstrap
+	rm -rf $(DOCS_DIR)
+	@echo "pdoc: $(words $(DOCS_MODULES)) modules -> $(DOCS_DIR)"
+	@PDOC_ALLOW_EXEC=1 $(BIN)/python -W error::UserWarning -W 'ignore:The module specification:UserWarning' \
+	  -m pdoc --output-directory $(DOCS_DIR) $(DOCS_MODULES) '!.*\._'
+	@echo "API reference: $(DOCS_DIR)/index.html"
+
 bench: bootstrap
 	$(BIN)/python bench/mappings_scale.py
 
 ## clean: remove generated output and caches
 clean:
-	rm -rf cdktf.out cdktf.json.out .rehearsal .pytest_cache .mypy_cache .ruff_cache .provider-assembly \
+	rm -rf cdktf.out cdktf.json.out .rehearsal .pytest_cache .mypy_cache .ruff_cache docs/api .provider-assembly \
 	  $(TF_CLI_CONFIG)
