@@ -33,7 +33,7 @@ SOURCE = f"provider-aws@{VERSION}.jsii.tgz"
 #: sha256 of cdktf-cdktf-provider-aws==21.22.1's ``_jsii/provider-aws@21.22.1.jsii.tgz``.
 SOURCE_SHA256 = "d1446ab6ac6526c6fab4b28a5ebefdd90c0ce56203949925d35a4d286c05cbbf"
 #: Bump when the trimmed tarball's contents change for the same inputs (it is part of the cache key).
-FORMAT = 1
+FORMAT = 2
 #: Where the trimmed tarballs go (gitignored; ``make clean`` removes it).
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".provider-assembly"
 
@@ -59,6 +59,9 @@ def trimmed_tarball(source: Path, modules: Sequence[str], cache_dir: Path = CACH
             tmp.write(data)
         os.chmod(tmp.name, 0o644)
         os.replace(tmp.name, target)  # atomic: a concurrent builder writes the same bytes
+        for stale in cache_dir.glob(f"provider-aws@{VERSION}-*.jsii.tgz"):
+            if stale != target:  # built for another module list or installed tarball
+                stale.unlink(missing_ok=True)
     return target
 
 
@@ -89,6 +92,7 @@ def build(source: bytes, modules: Sequence[str], expected_sha256: str = SOURCE_S
         fqn: s for fqn, s in assembly["submodules"].items() if fqn.removeprefix(f"{NAME}.").split(".")[0] in namespaces
     }
     _check_closed(assembly["types"])
+    assembly["fingerprint"] = "*" * 10  # jsii's own mark of a modified assembly (@jsii/spec assembly-utils)
     files["package/.jsii"] = json.dumps(assembly, ensure_ascii=False, separators=(",", ":")).encode()
     files["package/lib/index.js"] = (
         '"use strict";\n'
