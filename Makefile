@@ -17,8 +17,13 @@ export JSII_NODE := $(NODE22_BIN)/node
 export PATH := $(NODE22_BIN):$(BIN):$(PATH)
 export CHECKPOINT_DISABLE := 1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
+# cdktf runs `terraform version -json` on every synth and logs whatever terraform writes to stderr as
+# `[ERROR]`, so a TF_CLI_CONFIG_FILE naming a missing file (as on this project's machines) made every
+# healthy synth look broken. Synth needs no CLI settings: make points Terraform at the project's own.
+TF_CLI_CONFIG := $(CURDIR)/.terraform-cli.tfrc
+export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 
-.PHONY: help bootstrap mariadb synth test check rehearse rehearse-cdc lint bench clean
+.PHONY: help bootstrap mariadb synth test check rehearse rehearse-cdc lint docs bench clean
 
 ## help: list the targets
 help:
@@ -46,7 +51,17 @@ mariadb:
 	  echo "installing mariadb-server (Debian)"; SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq mariadb-server >/dev/null; }
 
-bootstrap: $(PY_STAMP) $(NODE_STAMP)
+$(TF_CLI_CONFIG): Makefile
+	echo '# Terraform CLI configuration for make (cdktf synth runs only `terraform version`): empty on purpose.' > $@
+
+# The trimmed provider assembly (constructs_lib/_provider_assembly.py), built and loaded once here so
+# that jsii's package cache holds it before the first synth.
+PROVIDER_STAMP := .provider-assembly/.installed
+$(PROVIDER_STAMP): $(PY_STAMP) $(NODE_STAMP) constructs_lib/aws.py constructs_lib/_provider_assembly.py
+	$(BIN)/python -c 'import constructs_lib.aws'
+	touch $@
+
+bootstrap: $(PY_STAMP) $(NODE_STAMP) $(TF_CLI_CONFIG) $(PROVIDER_STAMP)
 
 ## synth: synthesize every stack with the pinned cdktf CLI (HCL=1 writes cdk.tf instead of cdk.tf.json)
 synth: bootstrap
@@ -112,9 +127,25 @@ lint: bootstrap
 	$(BIN)/python -m tests.provider_stubs .mypy-stubs
 	$(BIN)/mypy
 
+# Every public module of constructs_lib and mappings (pdoc's own walk stops at a package's __all__).
+DOCS_MODULES = $(shell find constructs_lib mappings -name '*.py' | grep -v '/_[^_]' \
+	| sed -e 's,/__init__\.py$$,,' -e 's,\.py$$,,' -e 's,/,.,g' | sort)
+DOCS_DIR ?= docs/api
+
+## docs: the API reference of constructs_lib and mappings, from the docstrings (pdoc), in docs/api/
+# pdoc's warnings are errors; a module listed and also reached through its package is documented once.
+# PDOC_ALLOW_EXEC: importing constructs_lib starts jsii's node process, which pdoc blocks by default.
+docs: bootstrap
+	rm -rf $(DOCS_DIR)
+	@echo "pdoc: $(words $(DOCS_MODULES)) modules -> $(DOCS_DIR)"
+	@PDOC_ALLOW_EXEC=1 $(BIN)/python -W error::UserWarning -W 'ignore:The module specification:UserWarning' \
+	  -m pdoc --output-directory $(DOCS_DIR) $(DOCS_MODULES) '!.*\._'
+	@echo "API reference: $(DOCS_DIR)/index.html"
+
 bench: bootstrap
 	$(BIN)/python bench/mappings_scale.py
 
 ## clean: remove generated output and caches
 clean:
-	rm -rf cdktf.out cdktf.json.out .rehearsal .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdktf.out cdktf.json.out .rehearsal .pytest_cache .mypy_cache .ruff_cache docs/api .provider-assembly \
+	  $(TF_CLI_CONFIG)

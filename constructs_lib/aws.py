@@ -1,11 +1,14 @@
 """The one place that imports the prebuilt AWS provider.
 
-``cdktf_cdktf_provider_aws/__init__.py`` imports all ~1,500 resource modules (a 486 MB package),
-which costs seconds on every synth and test process. Each resource module only needs the
-package's ``_jsii`` assembly, so we register the package with its real ``__path__`` and import
-just the modules we use. If the package layout ever changes this fails loudly, never silently
-falling back. ``DMS_CDKTF_PROVIDER_IMPORT=plain`` takes the ordinary import path instead (used
-to prove both give byte-identical output, and by ``bench/synth.py``).
+``cdktf_cdktf_provider_aws/__init__.py`` imports all ~2,200 resource modules (a 486 MB package),
+and node then requires all of their JavaScript: seconds and hundreds of MB on every synth and test
+process. So on both sides we load only the modules in ``MODULES``: in Python, we register the
+package with its real ``__path__`` and import just those modules (each needs only the package's
+``_jsii``); in node, jsii loads a trimmed copy of the provider's assembly holding just those
+submodules (``constructs_lib/_provider_assembly.py``: built once from the installed tarball, whose
+checksum is pinned). If the package layout ever changes this fails loudly, never silently falling
+back. ``DMS_CDKTF_PROVIDER_IMPORT=plain`` takes the ordinary import path instead (used to prove
+both give byte-identical output, and by ``bench/synth.py``).
 """
 
 from __future__ import annotations
@@ -18,13 +21,49 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from constructs_lib._provider_assembly import NAME, SOURCE, VERSION, trimmed_tarball
+from constructs_lib._provider_assembly import ProviderLayoutError as ProviderLayoutError  # part of this seam's API
+
 PACKAGE = "cdktf_cdktf_provider_aws"
-ASSEMBLY = "provider-aws@21.22.1.jsii.tgz"
+ASSEMBLY = SOURCE
 IMPORT_MODE_ENV = "DMS_CDKTF_PROVIDER_IMPORT"
 
-
-class ProviderLayoutError(ImportError):
-    """The installed provider package does not look like the one this loader was written for."""
+#: The provider modules the constructs use, and all that the trimmed assembly holds: ``load`` refuses
+#: any other (add it here and below; a test checks this list against the ``load`` calls).
+MODULES = (
+    "cloudwatch_log_group",
+    "cloudwatch_metric_alarm",
+    "data_aws_caller_identity",
+    "data_aws_iam_policy_document",
+    "data_aws_partition",
+    "data_aws_region",
+    "db_instance",
+    "db_parameter_group",
+    "db_subnet_group",
+    "dms_endpoint",
+    "dms_event_subscription",
+    "dms_replication_config",
+    "dms_replication_instance",
+    "dms_replication_subnet_group",
+    "dms_replication_task",
+    "dynamodb_table",
+    "iam_role",
+    "iam_role_policy",
+    "iam_role_policy_attachment",
+    "kms_alias",
+    "kms_key",
+    "provider",
+    "rds_cluster",
+    "rds_cluster_instance",
+    "rds_cluster_parameter_group",
+    "secretsmanager_secret",
+    "security_group",
+    "sns_topic",
+    "sns_topic_subscription",
+    "vpc_endpoint",
+    "vpc_security_group_egress_rule",
+    "vpc_security_group_ingress_rule",
+)
 
 
 def _register_package() -> None:
@@ -34,7 +73,7 @@ def _register_package() -> None:
     if spec is None or not spec.submodule_search_locations:
         raise ProviderLayoutError(f"{PACKAGE} is not installed as a package; run `make bootstrap`")
     paths = list(spec.submodule_search_locations)
-    verify_layout(paths)
+    _load_trimmed_assembly(verify_layout(paths))
     package = types.ModuleType(PACKAGE, "prebuilt AWS provider (loaded module by module)")
     package.__path__ = paths
     package.__file__ = spec.origin
@@ -43,17 +82,36 @@ def _register_package() -> None:
     sys.modules[PACKAGE] = package
 
 
-def verify_layout(paths: list[str]) -> None:
-    """Refuse a provider package that lacks the jsii assembly this loader expects."""
-    if not any((Path(p) / "_jsii" / ASSEMBLY).is_file() for p in paths):
-        raise ProviderLayoutError(
-            f"{PACKAGE} has no _jsii/{ASSEMBLY} under {paths}: the provider version or layout changed. "
-            f"Pin cdktf-cdktf-provider-aws==21.22.1 or update {__name__}"
-        )
+def _load_trimmed_assembly(source: Path) -> None:
+    """Give jsii the trimmed assembly before any provider module asks for the whole one.
+
+    The package's own ``_jsii`` then finds ``@cdktf/provider-aws`` 21.22.1 loaded already, which
+    jsii's kernel answers as a no-op (it compares name and version only).
+    """
+    import cdktf._jsii  # noqa: F401  the assembly's dependencies go first, as in the package's _jsii
+    import constructs._jsii  # noqa: F401
+    import jsii
+
+    jsii.load(NAME, VERSION, str(trimmed_tarball(source, MODULES)))
+
+
+def verify_layout(paths: list[str]) -> Path:
+    """The provider's jsii assembly, or a refusal of a package that lacks the one this loader expects."""
+    for path in paths:
+        if (Path(path) / "_jsii" / ASSEMBLY).is_file():
+            return Path(path) / "_jsii" / ASSEMBLY
+    raise ProviderLayoutError(
+        f"{PACKAGE} has no _jsii/{ASSEMBLY} under {paths}: the provider version or layout changed. "
+        f"Pin cdktf-cdktf-provider-aws=={VERSION} or update {__name__}"
+    )
 
 
 def load(module: str) -> Any:
     """Import one resource module of the provider, e.g. ``load("dms_replication_task")``."""
+    if module not in MODULES:
+        raise ProviderLayoutError(
+            f"{PACKAGE}.{module} is not in {__name__}.MODULES, the modules the trimmed assembly holds: add it there"
+        )
     if os.environ.get(IMPORT_MODE_ENV, "lazy") == "plain":
         importlib.import_module(PACKAGE)
     else:
