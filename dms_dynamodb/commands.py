@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dms_dynamodb.stack import Stack, StackTask, read_stack
@@ -30,8 +31,38 @@ def stack_arguments(command: argparse.ArgumentParser, *, task: bool = True) -> N
 
 
 def server_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--mysql-url", required=True, help="mysql://user:password@host:port/ (or ?unix_socket=/path)")
+    command.add_argument(
+        "--mysql-url",
+        required=True,
+        help="mysql://user[:password]@host:port/ (or ?unix_socket=/path); without the password, it comes from "
+        "--mysql-defaults-file or MYSQL_PWD (neither shows in ps)",
+    )
+    defaults_file_argument(command)
     command.add_argument("--endpoint-url", help="DynamoDB endpoint (default: AWS, for AWS_REGION)")
+
+
+def defaults_file_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--mysql-defaults-file",
+        metavar="FILE",
+        help="a MySQL option file whose [client] group gives what --mysql-url leaves out (user, password, host, "
+        "port, socket); keep it 0600",
+    )
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (anything else is a usage error, exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range: {low} to {high}")
+        return value
+
+    return parse
 
 
 def open_task(stack_name: str, task_id: str | None) -> tuple[Stack, StackTask]:
@@ -62,16 +93,19 @@ def plan_task(url: str, stack: Stack, task: StackTask, out: TextIO) -> Plan:
 
 
 def redact(url: str) -> str:
-    from urllib.parse import urlparse
+    """The URL as messages show it: whatever follows the user name is ``***`` (any URL form, any password)."""
+    from dms_dynamodb.source.url import redact as redacted
 
-    parsed = urlparse(url)
-    return url.replace(f":{parsed.password}@", ":***@") if parsed.password else url
+    return redacted(url)
 
 
 def dynamodb(endpoint_url: str | None) -> Any:
     from dms_dynamodb.target.client import client
 
-    return client(endpoint_url)
+    try:
+        return client(endpoint_url)
+    except ValueError as exc:  # botocore: "Invalid endpoint: ..."
+        raise UsageError(f"--endpoint-url: {exc}") from None
 
 
 def create_targets(ddb: Any, plan: Plan, out: TextIO) -> None:
