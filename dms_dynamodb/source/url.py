@@ -155,13 +155,15 @@ def settings(url: str) -> tuple[dict[str, object], str]:
     if password is None:
         password = options.get("password", os.environ.get("MYSQL_PWD", ""))
     found: dict[str, object] = {"user": user, "password": password}
-    socket = parts.unix_socket or (options.get("socket") if not parts.host or parts.host == "localhost" else None)
+    host = parts.host or options.get("host")
+    # As the mysql client: an option file's socket serves the local server (no host, or "localhost").
+    socket = parts.unix_socket or (options.get("socket") if host in (None, "localhost") else None)
     if socket:
         found["unix_socket"] = socket
     else:
         port = parts.port or options.get("port") or 3306
         try:
-            found.update(host=parts.host or options.get("host") or "localhost", port=int(port))
+            found.update(host=host or "localhost", port=int(port))
         except ValueError:
             raise SourceUrlError(f"{parts.defaults_file}: port {port!r} is not a number") from None
     return found, parts.database
