@@ -24,6 +24,7 @@ from urllib.parse import quote, unquote
 #: The query parameters a URL may carry.
 PARAMETERS = ("unix_socket", "defaults_file")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+SCRUBBED_LENGTH = 4
 FORM = "mysql://user[:password]@host[:port]/[database][?unix_socket=PATH][&defaults_file=PATH]"
 
 
@@ -68,7 +69,12 @@ def redact(url: str) -> str:
 
 
 def scrub(text: str, url: str | None) -> str:
-    """``text`` with the URL's password (as written and decoded) replaced by ``***``: the last guard on a message."""
+    """``text`` with the URL's password (as written and decoded) replaced by ``***``: the last guard on a message.
+
+    Messages show URLs through :func:`redact`; this catches a password some other text might quote. A
+    password of under 4 characters is left alone (replacing every ``e`` would garble the message, and
+    no library quotes one).
+    """
     if not url:
         return text
     _, userinfo, _ = _split(url)
@@ -76,7 +82,7 @@ def scrub(text: str, url: str | None) -> str:
         return text
     written = userinfo.partition(":")[2]
     for secret in sorted({written, unquote(written)}, key=len, reverse=True):
-        if secret:
+        if len(secret) >= SCRUBBED_LENGTH:
             text = text.replace(secret, "***")
     return text
 

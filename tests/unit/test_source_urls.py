@@ -104,6 +104,7 @@ def test_scrub_removes_the_password_as_written_and_decoded() -> None:
     url = "mysql://dms:p%23w#x@db/"
     assert scrub("failed for p%23w#x and p#w#x", url) == "failed for *** and ***"
     assert scrub("nothing to hide", "mysql://dms@db/") == "nothing to hide"
+    assert scrub("dms-dynamodb verify: failed", "mysql://dms:e@db/") == "dms-dynamodb verify: failed"
 
 
 @pytest.mark.parametrize(
