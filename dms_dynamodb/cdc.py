@@ -36,6 +36,7 @@ from typing import Any
 from dms_dynamodb.apply_exceptions import EXCEPTIONS_TABLE, ApplyException, ErrorClock
 from dms_dynamodb.checkpoint import Checkpoint, CheckpointLock, binlog_head, default_server_id
 from dms_dynamodb.plan import Plan
+from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
 from dms_dynamodb.source.connection import connect, mysql_settings
 from dms_dynamodb.target.writer import BatchWriter, TargetUnavailable, key_of
 from mappings.items import Rejection
@@ -233,6 +234,7 @@ def follow(
     checkpoint file then holds the last position whose changes were all acknowledged.
     """
     options = options or FollowOptions(until_caught_up, server_id, flush_seconds)
+    tolerate_invalid_dates()  # a DATE the calendar does not have must not end the stream (one rule with the load)
     with CheckpointLock(checkpoint_path):
         saved = Checkpoint.load(checkpoint_path) or start
         saved.save(checkpoint_path)  # before the first event: a stop at any moment leaves a file to resume from

@@ -1,15 +1,27 @@
-"""``dms-dynamodb cdc``: where to start, the follower, and a stop message whose resume command is exact."""
+"""``dms-dynamodb cdc``: where to start, the follower, and a stop message whose resume command is exact.
+
+Ctrl-C: the first one asks the follower to stop at its next event (a heartbeat comes within a second
+while the source is quiet); it writes what it read and moves the checkpoint to the last transaction
+boundary DynamoDB acknowledged, as on any stop, and the command exits 130 with one line. A second
+Ctrl-C stops it at once: the checkpoint stays where it was (at an acknowledged boundary, as always).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from dms_dynamodb.commands import UsageError, dynamodb, open_task, plan_task, redact
+from dms_dynamodb.commands import UsageError, bounded_int, dynamodb, open_task, plan_task, redact
 
 DEFAULT_FLUSH_SECONDS = 1.0
+INTERRUPTED = 130
 
 
 def resume_command(args: argparse.Namespace) -> str:
@@ -42,6 +54,7 @@ def cmd_cdc(args: argparse.Namespace) -> int:
     from dms_dynamodb.apply_exceptions import EXCEPTIONS_TABLE, exceptions_table_design
     from dms_dynamodb.cdc import CdcStopped, ChangeApplier, FollowOptions, follow
     from dms_dynamodb.checkpoint import Checkpoint, CheckpointError, NoBinlog, binlog_head
+    from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
     from dms_dynamodb.source.connection import connect
     from dms_dynamodb.target.client import create_table
     from dms_dynamodb.target.writer import BatchWriter
@@ -87,20 +100,29 @@ def cmd_cdc(args: argparse.Namespace) -> int:
     applier = ChangeApplier(
         plan, ddb, writer=BatchWriter(ddb, attempts=args.retries, keep_refused=True), exceptions_table=exceptions_table
     )
+    stop = threading.Event()
     options = FollowOptions(
-        until_caught_up=args.until_caught_up, server_id=args.server_id, flush_seconds=args.flush_seconds
+        until_caught_up=args.until_caught_up, server_id=args.server_id, flush_seconds=args.flush_seconds, stop=stop
     )
+    tolerate_invalid_dates()
     try:
-        stats = follow(
-            args.mysql_url,
-            applier,
-            args.checkpoint,
-            saved or start or Checkpoint("", 4),
-            options=options,
-            report=lambda line: print(line, file=sys.stderr),
-        )
+        with _stop_on_ctrl_c(stop):
+            stats = follow(
+                args.mysql_url,
+                applier,
+                args.checkpoint,
+                saved or start or Checkpoint("", 4),
+                options=options,
+                report=lambda line: print(line, file=sys.stderr),
+            )
     except CheckpointError as exc:
         raise UsageError(str(exc)) from None
+    except KeyboardInterrupt:  # the second Ctrl-C: stopped at once, the checkpoint where it was
+        held = _held(args.checkpoint)
+        raise KeyboardInterrupt(
+            f"interrupted twice: the follower stopped at once; the checkpoint {args.checkpoint} holds {held} (every change "
+            f"before it was acknowledged by DynamoDB). Resume with: {resume_command(args)}"
+        ) from None
     except CdcStopped as exc:
         print(applier.stats.render())
         print(
@@ -113,7 +135,43 @@ def cmd_cdc(args: argparse.Namespace) -> int:
     if stats.position is not None:
         head = f"; the source head is {stats.head}" if stats.head is not None else ""
         print(f"acknowledged up to {stats.position}{head}")
+    if stop.is_set():
+        print(
+            f"dms-dynamodb cdc: interrupted: the follower stopped; the checkpoint {args.checkpoint} holds "
+            f"{stats.position} (every change before it was acknowledged by DynamoDB). Resume with: "
+            f"{resume_command(args)}",
+            file=sys.stderr,
+        )
+        return INTERRUPTED
     return 1 if stats.exceptions else 0
+
+
+@contextlib.contextmanager
+def _stop_on_ctrl_c(stop: threading.Event) -> Iterator[None]:
+    """While following: the first SIGINT sets ``stop`` (the follower commits and returns), the next raises."""
+    if threading.current_thread() is not threading.main_thread():  # signal handlers belong to the main thread
+        yield
+        return
+
+    def handler(_signal: int, _frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _held(path: Path) -> str:
+    from dms_dynamodb.checkpoint import Checkpoint, CheckpointError
+
+    try:
+        return str(Checkpoint.load(path))
+    except CheckpointError:  # cannot happen: the file is only ever replaced whole
+        return "an unreadable position"
 
 
 def add_cdc_arguments(cdc: argparse.ArgumentParser) -> None:
@@ -138,7 +196,7 @@ def add_cdc_arguments(cdc: argparse.ArgumentParser) -> None:
     )
     cdc.add_argument(
         "--server-id",
-        type=int,
+        type=bounded_int(1, 2**32 - 1),
         help="the replica server id (default: derived from the checkpoint path, so two followers never collide)",
     )
     cdc.add_argument(
@@ -148,7 +206,7 @@ def add_cdc_arguments(cdc: argparse.ArgumentParser) -> None:
     )
     cdc.add_argument(
         "--retries",
-        type=int,
+        type=bounded_int(1, 1000),
         default=12,
         help="writes DynamoDB refuses (errors, throttling) are retried with backoff up to 10 s this many times "
         "without progress before the follower stops at its checkpoint (default 12: about 45 s)",

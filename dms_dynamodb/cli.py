@@ -1,13 +1,16 @@
 """``dms-dynamodb``: every tool of the project, driven by the synthesized Terraform JSON.
 
 Exit codes are a contract: 0 clean; 1 differences, rejected rows or check errors; 2 usage errors
-or nothing to do (e.g. the task selects no table of the source). Errors are one message on
-stderr, never a traceback (``--debug`` shows it). Results go to stdout, progress to stderr.
+or nothing to do (e.g. the task selects no table of the source); 3 incomplete (``verify`` lost the
+source or the target mid-run: no verdict); 130 interrupted (Ctrl-C: one line says what was done and
+what to run again). Errors are one message on stderr, never a traceback (``--debug`` shows it), and
+never with the source's password. Results go to stdout, progress to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -21,8 +24,11 @@ from dms_dynamodb.commands import (
     EXAMPLE_STACK,
     UsageError,
     binlog_position,
+    bounded_int,
     create_targets,
+    defaults_file_argument,
     dynamodb,
+    live_schema,
     open_task,
     plan_task,
     redact,
@@ -35,6 +41,7 @@ from dms_dynamodb.cutover_command import add_cutover_arguments
 from dms_dynamodb.documents import add_commands
 from dms_dynamodb.init.arguments import EXAMPLE as INIT_EXAMPLE
 from dms_dynamodb.init.arguments import add_init_arguments
+from dms_dynamodb.source.url import SourceUrlError, scrub, settings, with_defaults_file
 from dms_dynamodb.stack import StackError, read_stack
 from mappings.errors import MappingError
 
@@ -54,14 +61,14 @@ def cmd_check_stack(args: argparse.Namespace) -> int:
         names = sorted({n for t in stack.tasks for n in t.schema_names})
         if len(names) != 1:
             raise UsageError(f"the tasks name {len(names)} schemas ({', '.join(names)}); check one with --schema DDL")
-        from dms_dynamodb.source.schema_reader import read_schema_url
-
-        schema = read_schema_url(args.mysql_url, database=names[0])
+        schema = live_schema(args.mysql_url, names[0])
     else:
         try:
-            ddl = Path(args.schema).read_text()
+            ddl = Path(args.schema).read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot read {args.schema}: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{args.schema} is not UTF-8 (byte {exc.start}: {exc.reason})") from None
         names = sorted({n for t in stack.tasks for n in t.schema_names})
         schema = schema_from_ddl(ddl, name=args.schema_name or (names[0] if len(names) == 1 else ""), label=args.schema)
     findings = check_stack(stack, schema)
@@ -107,7 +114,8 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from dms_dynamodb.incremental import verify_since
-    from dms_dynamodb.verify import verify
+    from dms_dynamodb.private_files import private_file
+    from dms_dynamodb.verify import INCOMPLETE_EXIT, VerifyIncomplete, verify
 
     if args.settle is not None and args.settle <= 0:
         raise UsageError(f"--settle takes a number of seconds above 0; got {args.settle}")
@@ -117,16 +125,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
     checked = gate(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")
     ddb = dynamodb(args.endpoint_url)
     with ExitStack() as files:
-        report = files.enter_context(open(args.report, "w")) if args.report else None
-        if since is not None:
-            result, changes = verify_since(args.mysql_url, ddb, plan, since, settle_seconds=args.settle, report=report)
-            print(
-                f"incremental: {changes.events} row images of {len(changes.rows)} rows changed from {since} to {changes.until}"
-            )
-        else:
-            result = verify(
-                args.mysql_url, ddb, plan, segments=args.segments, report=report, settle_seconds=args.settle
-            )
+        try:
+            report = files.enter_context(private_file(Path(args.report))) if args.report else None
+        except OSError as exc:
+            raise UsageError(f"cannot write the report {args.report}: {exc.strerror}") from None
+        try:
+            if since is not None:
+                result, changes = verify_since(
+                    args.mysql_url, ddb, plan, since, settle_seconds=args.settle, report=report
+                )
+                print(
+                    f"incremental: {changes.events} row images of {len(changes.rows)} rows changed from {since} to {changes.until}"
+                )
+            else:
+                result = verify(
+                    args.mysql_url, ddb, plan, segments=args.segments, report=report, settle_seconds=args.settle
+                )
+        except VerifyIncomplete as exc:
+            print(scrub(f"dms-dynamodb verify: {exc}", args.mysql_url), file=sys.stderr)
+            return INCOMPLETE_EXIT
     print(result.render())
     if result.position is not None:
         print(f"verified at binlog position {result.position} (the next incremental verify: --since {result.position})")
@@ -157,7 +174,11 @@ def _init(args: argparse.Namespace) -> int:
 def _rehearse(args: argparse.Namespace) -> int:
     from dms_dynamodb.rehearsal.workflow import cmd_rehearse
 
-    return cmd_rehearse(args)
+    previous = os.umask(0o077)  # its reports hold row data: every file it creates is its owner's only
+    try:
+        return cmd_rehearse(args)
+    finally:
+        os.umask(previous)
 
 
 def cmd_preflight(args: argparse.Namespace) -> int:
@@ -184,22 +205,32 @@ def cmd_preflight(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------- parser
 
 
+def debug_argument(command: argparse.ArgumentParser) -> None:
+    """``--debug`` after the subcommand too; SUPPRESS keeps the subcommand from resetting one given before it."""
+    command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+
+
 def _parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="dms-dynamodb",
         description="Check, rehearse, load, verify and follow a MySQL -> DynamoDB DMS migration from its Terraform JSON.",
-        epilog="exit codes: 0 clean; 1 differences, rejected rows or check errors; 2 usage errors or nothing to do",
+        epilog="exit codes: 0 clean; 1 differences, rejected rows or check errors; 2 usage errors or nothing to do; "
+        "3 incomplete: a server was lost mid-run (verify: no verdict, the report ends with an INCOMPLETE record); "
+        "130 interrupted (Ctrl-C)",
     )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks (before or after the subcommand)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_commands(sub)
+    for name in ("check", "design", "fmt"):
+        debug_argument(sub.choices[name])
 
     def command(name: str, help: str, example: str, run: Callable[[argparse.Namespace], int]) -> Any:
         parsed = sub.add_parser(
             name, help=help, description=help, epilog="example:\n  " + example, formatter_class=formatter
         )
         parsed.set_defaults(run=run)
+        debug_argument(parsed)
         return parsed
 
     init = command(
@@ -220,6 +251,7 @@ def _parser() -> argparse.ArgumentParser:
     source = check_stack.add_mutually_exclusive_group(required=True)
     source.add_argument("--schema", help="MySQL DDL of the source (mysqldump --no-data output)")
     source.add_argument("--mysql-url", help="read the schema from a live server")
+    defaults_file_argument(check_stack)
     check_stack.add_argument("--schema-name", help="database the DDL describes (default: the one the tasks name)")
     check_stack.add_argument("--strict", action="store_true", help="fail on warnings too")
 
@@ -242,10 +274,14 @@ def _parser() -> argparse.ArgumentParser:
     rehearse.add_argument("--ddl", required=True, help="the source's CREATE TABLE statements (mysqldump --no-data)")
     data = rehearse.add_mutually_exclusive_group()
     data.add_argument("--data", help="a SQL file of INSERTs (e.g. mysqldump --no-create-info output)")
-    data.add_argument("--rows", type=int, default=100, help="synthetic rows per table (default 100)")
+    data.add_argument("--rows", type=bounded_int(0, 10**7), default=100, help="synthetic rows per table (default 100)")
     rehearse.add_argument("--schema", help="the database the DDL creates (default: the one the task's mappings name)")
     rehearse.add_argument(
-        "--cdc", type=int, default=0, metavar="N", help="after the full load, N random changes followed by CDC"
+        "--cdc",
+        type=bounded_int(0, 10**7),
+        default=0,
+        metavar="N",
+        help="after the full load, N random changes followed by CDC",
     )
     rehearse.add_argument(
         "--live",
@@ -289,7 +325,12 @@ def _parser() -> argparse.ArgumentParser:
     server_arguments(verify)
     verify.add_argument("--report", help="write every finding here (JSON lines)")
     skip_checks_argument(verify)
-    verify.add_argument("--segments", type=int, default=4, help="parallel scan segments (DynamoDB TotalSegments)")
+    verify.add_argument(
+        "--segments",
+        type=bounded_int(1, 1000),
+        default=4,
+        help="parallel scan segments (DynamoDB TotalSegments; one thread each: 1 to 1000, default 4)",
+    )
     verify.add_argument(
         "--settle",
         type=float,
@@ -331,6 +372,7 @@ def _parser() -> argparse.ArgumentParser:
         cmd_preflight,
     )
     preflight.add_argument("--mysql-url", required=True, help="connect as the user DMS will use")
+    defaults_file_argument(preflight)
     preflight.add_argument(
         "--stack",
         help="also check what this stack's task migrates (name or Terraform JSON path); default: the URL's database",
@@ -342,25 +384,35 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    url = _source_url(args)
+
+    def fail(message: str, status: int) -> int:
+        if args.debug:
+            traceback.print_exc()
+        print(scrub(f"dms-dynamodb {args.command}: {message}", url), file=sys.stderr)  # never the password
+        return status
+
     try:
+        if url:
+            settings(url)  # a URL without a user, or one that is no mysql:// URL, is a usage error before anything runs
         return int(args.run(args))
-    except (UsageError, StackError) as exc:
-        if args.debug:
-            traceback.print_exc()
-        print(f"dms-dynamodb {args.command}: {exc}", file=sys.stderr)
-        return 2
+    except (UsageError, StackError, SourceUrlError) as exc:
+        return fail(str(exc), 2)
     except (MappingError, ChecksFailed) as exc:
-        if args.debug:
-            traceback.print_exc()
-        print(f"dms-dynamodb {args.command}: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+        return fail(str(exc), 1)
+    except KeyboardInterrupt as exc:  # the commands that run long say what was done and what to rerun
+        return fail(str(exc) or "interrupted", 130)
     except Exception as exc:
-        if args.debug:
-            traceback.print_exc()
-        print(f"dms-dynamodb {args.command}: {type(exc).__name__}: {exc} (--debug shows where)", file=sys.stderr)
-        return 1
+        return fail(f"{type(exc).__name__}: {exc} (--debug shows where)", 1)
+
+
+def _source_url(args: argparse.Namespace) -> str | None:
+    """``--mysql-url`` with ``--mysql-defaults-file`` folded in (every worker and follower reads the file itself)."""
+    url: str | None = getattr(args, "mysql_url", None)
+    defaults_file: str | None = getattr(args, "mysql_defaults_file", None)
+    if url and defaults_file:
+        url = args.mysql_url = with_defaults_file(url, defaults_file)
+    return url
 
 
 if __name__ == "__main__":

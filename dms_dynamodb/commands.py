@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from dms_dynamodb.stack import Stack, StackTask, read_stack
@@ -31,7 +32,13 @@ def stack_arguments(command: argparse.ArgumentParser, *, task: bool = True) -> N
 
 
 def server_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--mysql-url", required=True, help="mysql://user:password@host:port/ (or ?unix_socket=/path)")
+    command.add_argument(
+        "--mysql-url",
+        required=True,
+        help="mysql://user[:password]@host:port/ (or ?unix_socket=/path); without the password, it comes from "
+        "--mysql-defaults-file or MYSQL_PWD (neither shows in ps)",
+    )
+    defaults_file_argument(command)
     command.add_argument("--endpoint-url", help="DynamoDB endpoint (default: AWS, for AWS_REGION)")
 
 
@@ -53,20 +60,62 @@ def skip_checks_argument(command: argparse.ArgumentParser) -> None:
     )
 
 
+def defaults_file_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--mysql-defaults-file",
+        metavar="FILE",
+        help="a MySQL option file whose [client] group gives what --mysql-url leaves out (user, password, host, "
+        "port, socket); keep it 0600",
+    )
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (anything else is a usage error, exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range: {low} to {high}")
+        return value
+
+    return parse
+
+
 def open_task(stack_name: str, task_id: str | None) -> tuple[Stack, StackTask]:
     stack = read_stack(stack_name)
     return stack, stack.task(task_id)
 
 
-def plan_task(url: str, stack: Stack, task: StackTask, out: TextIO) -> Plan:
-    """Connect, read the schemas the task names, and print what is not modeled before anything runs."""
-    from dms_dynamodb.plan import NothingToDo, PlanError, make_plan
+def connect_source(url: str) -> Any:
+    """A connection to the source; one that cannot be made is the same usage error in every command."""
     from dms_dynamodb.source.connection import connect
 
     try:
-        connection = connect(url)
+        return connect(url)
     except Exception as exc:
         raise UsageError(f"cannot connect to the source {redact(url)}: {exc}") from None
+
+
+def live_schema(url: str, database: str | None = None) -> SourceSchema:
+    """The live schema ``database`` (default: the URL's) of the source, through :func:`connect_source`."""
+    from dms_dynamodb.source.connection import mysql_settings
+    from dms_dynamodb.source.schema_reader import read_schema
+
+    connection = connect_source(url)
+    try:
+        return read_schema(connection, database or mysql_settings(url)[1])
+    finally:
+        connection.close()
+
+
+def plan_task(url: str, stack: Stack, task: StackTask, out: TextIO) -> Plan:
+    """Connect, read the schemas the task names, and print what is not modeled before anything runs."""
+    from dms_dynamodb.plan import NothingToDo, PlanError, make_plan
+
+    connection = connect_source(url)
     try:
         plan = make_plan(stack, task, connection)
     except (NothingToDo, PlanError) as exc:
@@ -81,16 +130,19 @@ def plan_task(url: str, stack: Stack, task: StackTask, out: TextIO) -> Plan:
 
 
 def redact(url: str) -> str:
-    from urllib.parse import urlparse
+    """The URL as messages show it: whatever follows the user name is ``***`` (any URL form, any password)."""
+    from dms_dynamodb.source.url import redact as redacted
 
-    parsed = urlparse(url)
-    return url.replace(f":{parsed.password}@", ":***@") if parsed.password else url
+    return redacted(url)
 
 
 def dynamodb(endpoint_url: str | None) -> Any:
     from dms_dynamodb.target.client import client
 
-    return client(endpoint_url)
+    try:
+        return client(endpoint_url)
+    except ValueError as exc:  # botocore: "Invalid endpoint: ..."
+        raise UsageError(f"--endpoint-url: {exc}") from None
 
 
 def create_targets(ddb: Any, plan: Plan, out: TextIO) -> None:

@@ -18,6 +18,8 @@ def cmd_cutover(args: argparse.Namespace) -> int:
         source_quiet,
         verified,
     )
+    from dms_dynamodb.source.url import scrub
+    from dms_dynamodb.verify import INCOMPLETE_EXIT, VerifyIncomplete
 
     if (args.checkpoint is None) == (args.task_arn is None):
         raise UsageError("say what follows the source: --checkpoint FILE (this tool's follower) or --task-arn ARN")
@@ -46,7 +48,13 @@ def cmd_cutover(args: argparse.Namespace) -> int:
         )
     tables = set(plan.tables)
     checks.append(no_apply_exceptions(ddb, args.exceptions_task or task.task_id, tables, args.exceptions_since))
-    checks.append(verified(args.mysql_url, ddb, plan, since, args.settle))
+    try:
+        checks.append(verified(args.mysql_url, ddb, plan, since, args.settle))
+    except VerifyIncomplete as exc:  # a server lost during the verify: the gate cannot say yes or no
+        for check in checks:
+            print(check.render())
+        print(scrub(f"dms-dynamodb cutover: the verify check could not finish: {exc}", args.mysql_url), file=sys.stderr)
+        return INCOMPLETE_EXIT
     for check in checks:
         print(check.render())
     failed = [c for c in checks if not c.passed]

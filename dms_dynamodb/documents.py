@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.commands import schema_from_ddl
+from dms_dynamodb.commands import UsageError, live_schema, schema_from_ddl
 from mappings.design import TableDesign
 from mappings.design.chart import render_html, render_markdown
 from mappings.document import TableMappings, issues_for
@@ -38,7 +38,7 @@ def _read(path: str, subject: str) -> tuple[object | None, list[Issue]]:
     try:
         text = Path(path).read_bytes()
     except OSError as exc:
-        raise SystemExit(f"error: cannot read {path}: {exc.strerror}") from None
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     try:
         return loads_strict(text, subject=subject), []
     except MappingError as exc:
@@ -66,9 +66,7 @@ def load_design(spec: str | None) -> TableDesign | None:
 
 def _load_schema(args: argparse.Namespace, data: object) -> SourceSchema | None:
     if args.mysql_url:
-        from dms_dynamodb.source.schema_reader import read_schema_url
-
-        return read_schema_url(args.mysql_url)
+        return live_schema(args.mysql_url)
     if not args.schema:
         return None
     try:

@@ -19,9 +19,11 @@ from typing import Any
 
 from dms_dynamodb.checkpoint import Checkpoint, binlog_head, default_server_id
 from dms_dynamodb.plan import Plan
+from dms_dynamodb.private_files import make_private
 from dms_dynamodb.recheck import KeyReader, SourceRef, finding, row_key
+from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
 from dms_dynamodb.source.connection import connect, mysql_settings
-from dms_dynamodb.verify import Result
+from dms_dynamodb.verify import Result, incomplete_on_failure
 
 
 @dataclass
@@ -39,6 +41,7 @@ def read_changes(url: str, plan: Plan, since: Checkpoint) -> Changes:
     from pymysqlreplication import BinLogStreamReader
     from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, WriteRowsEvent
 
+    tolerate_invalid_dates()
     connection = connect(url)
     try:
         until = binlog_head(connection)
@@ -123,21 +126,28 @@ def check_changes(
 def verify_since(
     url: str, ddb: Any, plan: Plan, since: Checkpoint, *, settle_seconds: float | None = None, report: Any = None
 ) -> tuple[Result, Changes]:
-    """The incremental verify: the same report as a full one, for the rows changed since ``since``."""
+    """The incremental verify: the same report as a full one, for the rows changed since ``since``.
+
+    Like a full verify, a server lost mid-run raises :class:`~dms_dynamodb.verify.VerifyIncomplete`
+    (the report ends with an ``INCOMPLETE`` record) and Ctrl-C ends it with one line.
+    """
     from dms_dynamodb.settle import Unsettled, settle
 
-    changes = read_changes(url, plan, since)
-    result = Result(position=changes.until)
-    reader = KeyReader(url, ddb, plan)
-    try:
-        result.expected, result.actual, found = check_changes(reader, changes)
-        if settle_seconds is None:
-            for record, _key, _refs in found:
-                result.note(record, report)
-        else:
-            pending = [Unsettled(record, key, refs) for record, key, refs in found]
-            for record in settle(reader, pending, settle_seconds):
-                result.note(record, report)
-    finally:
-        reader.close()
+    make_private(report)
+    result = Result()
+    with incomplete_on_failure(result, report):
+        changes = read_changes(url, plan, since)
+        result.position = changes.until
+        reader = KeyReader(url, ddb, plan)
+        try:
+            result.expected, result.actual, found = check_changes(reader, changes)
+            if settle_seconds is None:
+                for record, _key, _refs in found:
+                    result.note(record, report)
+            else:
+                pending = [Unsettled(record, key, refs) for record, key, refs in found]
+                for record in settle(reader, pending, settle_seconds):
+                    result.note(record, report)
+        finally:
+            reader.close()
     return result, changes

@@ -17,6 +17,8 @@ which table's row wins is not fixed (a mapping should not rely on it).
 No thread waits forever: queue waits and joins have timeouts and look at one stop signal; the first
 failure (a writer's or a reader's) sets it, every thread ends within seconds, and the load raises one
 :class:`LoadStopped` that names the failure (the rejections so far are still written to the file).
+Ctrl-C sets it too: the load ends within a second with one line (what was read and written, what to
+run again). The rejections file holds row data: it is created 0600.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from dms_dynamodb.plan import Plan
+from dms_dynamodb.private_files import private_file
 from dms_dynamodb.progress import Progress
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.source.rows import count_rows, source_rows
@@ -44,6 +47,7 @@ MAX_WRITERS = 64  # the DynamoDB client's connection pool (target.client): more 
 CHUNK = 25  # writes a reader hands a writer at once
 BUFFERED = 200  # writes a reader holds before handing every writer its part
 REFUSED = "refused-by-dynamodb"
+INTERRUPT_GRACE = 0.7  # seconds the threads get to end after Ctrl-C (they look at the stop signal per row and wait)
 
 
 class LoadStopped(Exception):
@@ -174,7 +178,16 @@ def full_load(
     try:
         join(reading, pool)
         pool.close()
-    except BaseException as error:  # Ctrl-C in the waiting thread: stop every other thread too
+    except KeyboardInterrupt as error:  # Ctrl-C: stop every thread, keep the rejections, say what was done
+        pool.fail("the load", error)
+        closing = threading.Thread(target=pool.close, name="dms-load-closing", daemon=True)
+        closing.start()  # the writers end at their next wait and count what DynamoDB acknowledged
+        deadline = time.monotonic() + INTERRUPT_GRACE
+        for thread in [*reading, closing]:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        _write_exceptions(exceptions_file, report.rejections, task_name or plan.task.task_id)
+        raise KeyboardInterrupt(_interrupted(summaries, pool, report, exceptions_file)) from None
+    except BaseException as error:  # anything else in the waiting thread: stop every other thread too
         pool.fail("the load", error)
         raise
     for origin, summary in summaries.items():
@@ -182,14 +195,35 @@ def full_load(
     report.tables = list(summaries.values())
     report.seconds = time.perf_counter() - started
     report.truncations = list(plan.builder.truncations)
-    if exceptions_file is not None:
-        now = dt.datetime.now(dt.UTC)
-        with exceptions_file.open("w") as handle:
-            for rejection in list(report.rejections):
-                handle.write(json.dumps(rejection.as_exception_row(task_name or plan.task.task_id, now)) + "\n")
+    _write_exceptions(exceptions_file, report.rejections, task_name or plan.task.task_id)
     if pool.failure is not None:
         raise LoadStopped(_stopped(pool.failure, report, exceptions_file)) from pool.failure.error
     return report
+
+
+def _write_exceptions(path: Path | None, rejections: list[Rejection], task_name: str) -> None:
+    """Every rejected row so far, as JSON lines (a file of row data: created 0600)."""
+    if path is None:
+        return
+    now = dt.datetime.now(dt.UTC)
+    with private_file(path) as handle:
+        for rejection in list(rejections):
+            handle.write(json.dumps(rejection.as_exception_row(task_name, now)) + "\n")
+
+
+def _interrupted(
+    summaries: dict[Origin, TableSummary], pool: WriterPool, report: LoadReport, exceptions_file: Path | None
+) -> str:
+    """The line Ctrl-C leaves: what was done, and what to run again."""
+    finished = [s.table for s in summaries.values() if s.seconds]
+    unfinished = [s.table for s in summaries.values() if not s.seconds]
+    kept = f"; the {len(report.rejections)} rejections so far are in {exceptions_file}" if exceptions_file else ""
+    return (
+        f"interrupted: {sum(s.rows for s in summaries.values())} rows read, at least "
+        f"{sum(pool.written.values())} items acknowledged by DynamoDB; tables read to the end: "
+        f"{', '.join(finished) or 'none'}; not: {', '.join(unfinished) or 'none'}{kept}. Run the load again "
+        "(it reads every table again; puts are idempotent)"
+    )
 
 
 def _read_table(
@@ -234,11 +268,10 @@ def _read_table(
         on_rows(summary.rows % 500)
         _hand(pool, parts, everything=True)
     finally:
-        # Closing the connection first: a cursor closed mid-result would read the rest of the table.
+        with suppress(Exception):
+            rows.close()  # type: ignore[attr-defined]  # mid-table: closes the connection (source_rows)
         with suppress(Exception):
             connection.close()
-        with suppress(Exception):
-            rows.close()  # type: ignore[attr-defined]
 
 
 def _hand(pool: WriterPool, parts: dict[int, list[Write]], *, everything: bool) -> int:

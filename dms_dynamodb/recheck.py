@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dms_dynamodb.plan import Plan
-from dms_dynamodb.source.connection import connect, quoted
+from dms_dynamodb.source.connection import connect, identifier, quoted
 from mappings.items import Item, Rejection, canonical, normalized
 from mappings.schema import Table
 
@@ -102,7 +102,7 @@ class KeyReader:
         table = self.plan.builder.table(ref.schema, ref.table)
         if table is None or not table.primary_key:
             return None
-        where = " AND ".join("`" + c.replace("`", "``") + "` <=> %s" for c in table.primary_key)
+        where = " AND ".join(f"{identifier(c)} <=> %s" for c in table.primary_key)
         with self.connection.cursor(pymysql.cursors.DictCursor) as cursor:
             cursor.execute(f"SELECT * FROM {quoted(ref.schema, ref.table)} WHERE {where} LIMIT 1", list(ref.key))
             row = cursor.fetchone()

@@ -12,7 +12,7 @@ Terraform JSON allows a block to be an object or a list of objects at each level
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,9 +123,11 @@ def read_stack(name_or_path: str | Path, *, root: Path = Path()) -> Stack:
 def read_document(path: Path) -> dict[str, Any]:
     """A Terraform JSON file as a dict, or a :class:`StackError` that says what is wrong with it."""
     try:
-        document = json.loads(path.read_text())
+        document = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise StackError(f"{path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:  # Terraform JSON is UTF-8 (RFC 8259 section 8.1)
+        raise StackError(f"{path} is not UTF-8 (byte {exc.start}: {exc.reason}); Terraform JSON files are") from None
     except json.JSONDecodeError as exc:
         raise StackError(f"{path} is not JSON: {exc}") from None
     if not isinstance(document, dict):
@@ -204,23 +206,7 @@ def _table(address: str, body: Mapping[str, Any]) -> TableDesign:
             raise StackError(f"{address}: {where} {attribute!r} has no attribute definition (name and type)")
         return KeyAttribute(attribute, types[attribute])
 
-    indexes = []
-    for index in _blocks(body.get("global_secondary_index")):
-        index_name = literal(address, index, "name")
-        where = f"global_secondary_index {index_name!r}"
-        partition = key(literal(address, index, "hash_key"), f"{where} hash_key")
-        assert partition is not None and index_name is not None
-        projection = literal(address, index, "projection_type", required=False) or "ALL"
-        non_key = index.get("non_key_attributes") or ()
-        indexes.append(
-            GlobalSecondaryIndex(
-                name=index_name,
-                partition_key=partition,
-                sort_key=key(literal(address, index, "range_key", required=False), f"{where} range_key"),
-                projection=ProjectionType(projection),
-                non_key_attributes=tuple(str(a) for a in non_key),
-            )
-        )
+    indexes = [_index(address, index, key) for index in _blocks(body.get("global_secondary_index"))]
     partition = key(literal(address, body, "hash_key"), "hash_key")
     assert partition is not None
     try:
@@ -232,6 +218,33 @@ def _table(address: str, body: Mapping[str, Any]) -> TableDesign:
         )
     except MappingError as exc:
         raise StackError(f"{address}: {exc}") from None
+
+
+def _index(
+    address: str, index: Mapping[str, Any], key: Callable[[str | None, str], KeyAttribute | None]
+) -> GlobalSecondaryIndex:
+    """One ``global_secondary_index`` block; a value the tools cannot use is a :class:`StackError` naming it."""
+    index_name = literal(address, index, "name")
+    where = f"global_secondary_index {index_name!r}"
+    partition = key(literal(address, index, "hash_key"), f"{where} hash_key")
+    assert partition is not None and index_name is not None
+    projection = literal(address, index, "projection_type", required=False) or "ALL"
+    if projection not in {p.value for p in ProjectionType}:
+        allowed = ", ".join(p.value for p in ProjectionType)
+        raise StackError(f"{address}: {where} projection_type is {projection!r}; allowed: {allowed}")
+    non_key = index.get("non_key_attributes") or []
+    if not isinstance(non_key, list) or not all(isinstance(a, str) for a in non_key):
+        raise StackError(f"{address}: {where} non_key_attributes is {non_key!r}; expected a list of attribute names")
+    try:
+        return GlobalSecondaryIndex(
+            name=index_name,
+            partition_key=partition,
+            sort_key=key(literal(address, index, "range_key", required=False), f"{where} range_key"),
+            projection=ProjectionType(projection),
+            non_key_attributes=tuple(non_key),
+        )
+    except MappingError as exc:
+        raise StackError(f"{address}: {where}: {exc}") from None
 
 
 def _task(address: str, body: Mapping[str, Any], id_attribute: str, type_attribute: str, settings: str) -> StackTask:

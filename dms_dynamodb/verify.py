@@ -10,41 +10,39 @@ later overwrites the earlier) are counted apart: either makes the result unclean
 Bounded memory and both sides at once on tables of any size: worker processes read the source in
 key ranges and build the expected items into SQLite files; meanwhile the target is read with a
 parallel scan (``Segment``/``TotalSegments``) into SQLite too; the comparison is a join.
+
+A verify that cannot read a side to the end (the source or the target lost, refusing or failing) is
+no verdict: it raises :class:`VerifyIncomplete` (the command exits 3), and the report's last line is
+an ``INCOMPLETE`` record. Ctrl-C stops the workers and the scanners at once. No wait is unbounded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import multiprocessing
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from dms_dynamodb.checkpoint import Checkpoint, NoBinlog, binlog_head
 from dms_dynamodb.plan import Plan
+from dms_dynamodb.private_files import make_private
 from dms_dynamodb.recheck import (
     MISSING_SOURCE,
     MISSING_TARGET,
     RECORD_DIFF,
     KeyReader,
-    SourceRef,
     differences,
-    key_text,
     key_values,
     ref_from_json,
-    ref_json,
-    row_key,
 )
 from dms_dynamodb.settle import IN_FLIGHT, NOT_COMPARABLE, Unsettled, settle
 from dms_dynamodb.source.connection import connect
-from dms_dynamodb.source.rows import KeyRange, key_ranges, source_rows
-from dms_dynamodb.target.scan import scan
-from mappings.items import Rejection, canonical
+from dms_dynamodb.verify_sides import read_both_sides, slices
 
 EXAMPLES = 5
 
@@ -118,67 +116,68 @@ def _detail(record: dict[str, Any]) -> str:
     return f" (source table {record['source_table']})" if "source_table" in record else ""
 
 
-# The plan the source workers use: set before the pool forks, so it is never pickled.
-_PLAN: Plan | None = None
+#: Exit code of an incomplete verify (a server lost or failing mid-run): no verdict, run it again.
+INCOMPLETE_EXIT = 3
+INCOMPLETE = "INCOMPLETE"
 
 
-@dataclass(frozen=True)
-class _Slice:
-    url: str
-    schema: str
-    table: str
-    key_range: KeyRange | None
-    database: str
+class VerifyIncomplete(Exception):
+    """The source or the target failed before verify read it to the end: the result is no verdict (exit 3)."""
+
+    def __init__(self, server: str, message: str) -> None:
+        super().__init__(message)
+        self.server = server
 
 
-def _build_slice(work: _Slice) -> str:
-    """In a worker process: the expected items of one slice of a source table, into its own SQLite file."""
-    plan = _PLAN
-    assert plan is not None
-    builder = plan.builder
-    target = plan.target_of(work.schema, work.table)
-    names = [k.name for k in target.key_attributes[: 2 if target.sort_key else 1]]
-    db = sqlite3.connect(work.database)
-    db.execute("CREATE TABLE expected (key TEXT, item TEXT, source TEXT, row TEXT, ref TEXT)")
-    db.execute("CREATE TABLE rejected (record TEXT)")
-    connection = connect(work.url)
-    rows, rejected = [], []
-    source = f"{work.schema}.{work.table}"
-    table_filter = builder.filter_for(work.schema, work.table)
-    source_table = builder.table(work.schema, work.table)
-    for row in source_rows(connection, work.schema, work.table, table_filter, work.key_range):
-        item = builder.build(work.schema, work.table, row)
-        if isinstance(item, Rejection):
-            record = {"type": "REJECTED", "table": target.table_name, "key": {}, "source_table": source}
-            record |= {"error": f"{item.reason}: {item.error}", "statement": item.statement}
-            rejected.append((json.dumps(record, default=str),))
-            continue
-        shown = json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()})
-        found = row_key(source_table, row)
-        ref = ref_json(SourceRef(work.schema, work.table, found)) if found is not None else None
-        rows.append((key_text(target.table_name, item, names), canonical(item), source, shown, ref))
-        if len(rows) >= 2000:
-            db.executemany("INSERT INTO expected VALUES (?, ?, ?, ?, ?)", rows)
-            rows = []
-    db.executemany("INSERT INTO expected VALUES (?, ?, ?, ?, ?)", rows)
-    db.executemany("INSERT INTO rejected VALUES (?)", rejected)
-    db.commit()
-    db.close()
-    connection.close()
-    return work.database
+def lost_server(error: BaseException) -> str | None:
+    """``"source"`` or ``"target"`` when ``error`` is a server's (lost, refusing, failing); None for anything else."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from botocore.exceptions import BotoCoreError, ClientError
+    from pymysql.err import MySQLError
+
+    if isinstance(error, (MySQLError, BrokenProcessPool)):
+        return "source"
+    if isinstance(error, (BotoCoreError, ClientError)):
+        return "target"
+    return None
 
 
-def _slices(url: str, plan: Plan, directory: Path, parts: int) -> list[_Slice]:
-    connection = connect(url)
+@contextlib.contextmanager
+def incomplete_on_failure(result: Result, report: TextIO | None) -> Iterator[None]:
+    """Run a verify: a lost server becomes :class:`VerifyIncomplete` and Ctrl-C one line; the report then
+    ends with an ``INCOMPLETE`` record, so a partial report is never taken for a clean one."""
     try:
-        work: list[_Slice] = []
-        for schema, table in plan.tables:
-            for key_range in key_ranges(connection, schema, plan.builder.table(schema, table), parts):
-                database = str(directory / f"slice-{len(work)}.db")
-                work.append(_Slice(url, schema, table, key_range, database))
-        return work
-    finally:
-        connection.close()
+        yield
+    except KeyboardInterrupt:
+        _incomplete(result, report, None, "interrupted")
+        raise KeyboardInterrupt(
+            f"interrupted before verify finished ({_so_far(result)}); verify changes nothing: run it again"
+        ) from None
+    except Exception as error:
+        server = lost_server(error)
+        if server is None:
+            raise
+        cause = f"{type(error).__name__}: {str(error)[:300]}"
+        _incomplete(result, report, server, cause)
+        where = f"; the report ends with an {INCOMPLETE} record" if report is not None else ""
+        raise VerifyIncomplete(
+            server,
+            f"verify is incomplete: the {server} failed before it was read to the end ({cause}); "
+            f"{_so_far(result)}{where}. Run verify again once the {server} is back",
+        ) from error
+
+
+def _so_far(result: Result) -> str:
+    found = sum(count for kind, count in result.counts.items() if kind != IN_FLIGHT)
+    return f"{result.actual} target items read, {found} findings so far, not a verdict"
+
+
+def _incomplete(result: Result, report: TextIO | None, server: str | None, cause: str) -> None:
+    if report is not None:
+        record = {"type": INCOMPLETE, "server": server, "error": cause, "findings_before": sum(result.counts.values())}
+        report.write(json.dumps(record, sort_keys=True) + "\n")
+        report.flush()
 
 
 def verify(
@@ -197,51 +196,62 @@ def verify(
     meanwhile this process scans the target tables with ``segments`` parallel scanners. Both sides go
     into SQLite, and the comparison is a join there: memory stays bounded on tables of any size.
     ``settle_seconds``: differences are read again until they resolve or persist (``settle``).
+    Raises :class:`VerifyIncomplete` when a server fails mid-run (the report says so in its last line).
     """
-    global _PLAN
-    result = Result(position=_head(url))
+    make_private(report)
+    result = Result()
     workers = workers or os.cpu_count() or 1
     key_names = {name: [k.name for k in d.key_attributes[: 2 if d.sort_key else 1]] for name, d in plan.targets.items()}
-    with tempfile.TemporaryDirectory() as directory:
+    with incomplete_on_failure(result, report), tempfile.TemporaryDirectory() as directory:
+        result.position = _head(url)
         db = sqlite3.connect(Path(directory) / "verify.db")
-        db.execute("CREATE TABLE actual (key TEXT, item TEXT)")
-        work = _slices(url, plan, Path(directory), workers * 2)
-        _PLAN = plan
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(workers, len(work)), mp_context=context) as pool:
-            built = pool.map(_build_slice, work)
-            for target, names in key_names.items():  # the target, while the workers read the source
-                for page in scan(ddb, target, segments):
-                    result.actual += len(page)
-                    db.executemany(
-                        "INSERT INTO actual VALUES (?, ?)", [(key_text(target, i, names), canonical(i)) for i in page]
-                    )
-            databases = list(built)
-        _PLAN = None
-        db.execute("CREATE TABLE rows (key TEXT, item TEXT, source TEXT, row TEXT, ref TEXT)")
-        for database in databases:
-            db.execute("ATTACH DATABASE ? AS part", (database,))
-            db.execute("INSERT INTO rows SELECT * FROM part.expected")
-            for (record,) in db.execute("SELECT record FROM part.rejected"):
-                result.note(json.loads(record), report)
-            db.commit()
-            db.execute("DETACH DATABASE part")
-        db.execute("CREATE INDEX rows_key ON rows (key)")
-        _overwrites(db, key_names, result, report)
-        # The last row written for a key is what the table holds (as DMS writing them in order would leave it).
-        db.execute(
-            "CREATE TABLE expected AS SELECT key, item, source FROM rows "
-            "WHERE rowid IN (SELECT MAX(rowid) FROM rows GROUP BY key)"
-        )
-        db.execute("CREATE UNIQUE INDEX expected_key ON expected (key)")
-        db.execute("CREATE INDEX actual_key ON actual (key)")
-        result.expected = db.execute("SELECT COUNT(*) FROM expected").fetchone()[0]
-        if settle_seconds is None:
-            _compare(db, key_names, lambda record, _key: result.note(record, report))
-        else:
-            _settle(url, ddb, plan, db, key_names, settle_seconds, result, report)
-        db.close()
+        try:
+            db.execute("CREATE TABLE actual (key TEXT, item TEXT)")
+            work = slices(url, plan, Path(directory), workers * 2)
+
+            def counted(items: int) -> None:
+                result.actual += items
+
+            databases = read_both_sides(ddb, plan, work, db, key_names, segments, workers, counted)
+            _compare_sides(url, ddb, plan, db, databases, key_names, settle_seconds, result, report)
+        finally:
+            db.close()
     return result
+
+
+def _compare_sides(
+    url: str,
+    ddb: Any,
+    plan: Plan,
+    db: sqlite3.Connection,
+    databases: list[str],
+    key_names: dict[str, list[str]],
+    settle_seconds: float | None,
+    result: Result,
+    report: TextIO | None,
+) -> None:
+    db.execute("CREATE TABLE rows (key TEXT, item TEXT, source TEXT, row TEXT, ref TEXT)")
+    for database in databases:
+        db.execute("ATTACH DATABASE ? AS part", (database,))
+        db.execute("INSERT INTO rows SELECT * FROM part.expected")
+        for (record,) in db.execute("SELECT record FROM part.rejected"):
+            result.note(json.loads(record), report)
+        db.commit()
+        db.execute("DETACH DATABASE part")
+    db.execute("CREATE INDEX rows_key ON rows (key)")
+    _overwrites(db, key_names, result, report)
+    # The last row written for a key is what the table holds (as DMS writing them in order would leave it).
+    db.execute(
+        "CREATE TABLE expected AS SELECT key, item, source FROM rows "
+        "WHERE rowid IN (SELECT MAX(rowid) FROM rows GROUP BY key)"
+    )
+    db.execute("CREATE UNIQUE INDEX expected_key ON expected (key)")
+    db.execute("CREATE INDEX actual_key ON actual (key)")
+    result.expected = db.execute("SELECT COUNT(*) FROM expected").fetchone()[0]
+    if settle_seconds is None:
+        _compare(db, key_names, lambda record, _key: result.note(record, report))
+    else:
+        _settle(url, ddb, plan, db, key_names, settle_seconds, result, report)
 
 
 def _head(url: str) -> Checkpoint | None:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from dms_dynamodb.source.connection import identifier
 from mappings.design import AccessPattern, TableDesign
 
 _PLACEHOLDER = re.compile(r"<([A-Za-z0-9_]+)>")
@@ -39,7 +40,7 @@ def example_value(connection: Any, design: TableDesign, column: str) -> str:
         templates = [entity.partition_key, entity.sort_key or "", *entity.index_keys.values()]
         if any("${" + column + "}" in template for template in templates):
             with connection.cursor() as cursor:
-                cursor.execute(f"SELECT MIN(`{column}`) FROM `{entity.table}`")
+                cursor.execute(f"SELECT MIN({identifier(column)}) FROM {identifier(entity.table)}", ())
                 (value,) = cursor.fetchone()
                 return str(value)
     raise ValueError(f"no entity's key templates use {column!r}")

@@ -64,7 +64,9 @@ class MariaDB:
         return str(self.directory / "mysqld.sock")
 
     def url(self, database: str) -> str:
-        return f"mysql://root@localhost/{database}?unix_socket={self.socket}"
+        """The throwaway server's URL: root with an explicitly empty password (``root:@``), so a ``MYSQL_PWD``
+        in the user's environment is not sent to it."""
+        return f"mysql://root:@localhost/{database}?unix_socket={self.socket}"
 
     def execute_file(self, database: str, sql: Path) -> None:
         client = _binary("mariadb")

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from dms_dynamodb.source.connection import identifier, quoted
 from mappings.schema import Column, ForeignKey, SourceSchema, Table
 
 _INT_RANGE = {
@@ -249,14 +250,15 @@ class Generator:
                 columns = list(dict.fromkeys(c for key in tracked for c in key))
                 if not columns:
                     continue
-                listed = ", ".join(f"`{c}`" for c in columns)
-                cursor.execute(f"SELECT {listed} FROM `{self.schema.name}`.`{table.name}`")
+                listed = ", ".join(identifier(c) for c in columns)
+                cursor.execute(f"SELECT {listed} FROM {quoted(self.schema.name, table.name)}", ())
                 for found in cursor.fetchall():
                     self._claim(table, {c.lower(): v for c, v in zip(columns, found, strict=True)})
                 integer_keys = [c for c in table.primary_key if (col := table.column(c)) is not None and col.is_integer]
                 if len(table.primary_key) == 1 and integer_keys:
                     cursor.execute(
-                        f"SELECT COALESCE(MAX(`{integer_keys[0]}`), 0) FROM `{self.schema.name}`.`{table.name}`"
+                        f"SELECT COALESCE(MAX({identifier(integer_keys[0])}), 0) FROM {quoted(self.schema.name, table.name)}",
+                        (),
                     )
                     self._next[table.name] = max(self._next.get(table.name, 0), int(cursor.fetchone()[0]))
 
@@ -286,8 +288,8 @@ def writable(table: Table) -> list[Column]:
 
 
 def insert_sql(generator: Generator, schema: str, table: Table) -> str:
-    columns = ", ".join("`" + c.name.replace("`", "``") + "`" for c in writable(table))
-    name = f"`{schema}`.`{table.name}`"
+    columns = ", ".join(identifier(c.name) for c in writable(table))
+    name = quoted(schema, table.name)
     return f"INSERT INTO {name} ({columns}) VALUES ({generator.placeholders(table)})"
 
 
@@ -343,13 +345,13 @@ def _close_cycle(cursor: Any, generator: Generator, table: Table, foreign: Forei
             f"{table.name}.{', '.join(foreign.columns)} refers to {foreign.referenced_table}, which has no rows"
         )
     rng = generator.rng(table.name, salt=7)
-    name = f"`{generator.schema.name}`.`{table.name}`"
-    assignments = ", ".join(f"`{c}` = %s" for c in foreign.columns)
+    name = quoted(generator.schema.name, table.name)
+    assignments = ", ".join(f"{identifier(c)} = %s" for c in foreign.columns)
     keys = generator.keys.get((table.name, table.primary_key), []) if table.primary_key else []
     if not keys:
         cursor.execute(f"UPDATE {name} SET {assignments}", rng.choice(parents))
         return
-    where = " AND ".join(f"`{c}` = %s" for c in table.primary_key)
+    where = " AND ".join(f"{identifier(c)} = %s" for c in table.primary_key)
     for key in keys:
         cursor.execute(f"UPDATE {name} SET {assignments} WHERE {where}", (*rng.choice(parents), *key))
 
@@ -435,8 +437,8 @@ def _one_change(
     referenced: set[str],
 ) -> str:
     """Make one random change to ``table``: what it was (``insert t``), or ``skip:`` and why not."""
-    where = " AND ".join(f"`{c}` = %s" for c in table.primary_key)
-    name = f"`{generator.schema.name}`.`{table.name}`"
+    where = " AND ".join(f"{identifier(c)} = %s" for c in table.primary_key)
+    name = quoted(generator.schema.name, table.name)
     if choice < 0.35 or not keys or not table.primary_key:
         row = generator.row(table, rng)
         if row is None:
@@ -454,7 +456,7 @@ def _one_change(
         column = rng.choice(free)
         value = None if column.nullable and rng.random() < 0.1 else generator.value(column, 0, rng)
         placeholder = "ST_GeomFromText(%s)" if column.data_type in _GEOMETRY else "%s"
-        cursor.execute(f"UPDATE {name} SET `{column.name}` = {placeholder} WHERE {where}", (value, *key))
+        cursor.execute(f"UPDATE {name} SET {identifier(column.name)} = {placeholder} WHERE {where}", (value, *key))
         return f"update {table.name}"
     if table.name in referenced:
         return f"skip:delete from {table.name}: other tables refer to its rows"

@@ -1,39 +1,49 @@
-"""Connections to the source: ``mysql://`` URLs to PyMySQL settings, and identifier quoting."""
+"""Connections to the source (``mysql://`` URLs, read by :mod:`dms_dynamodb.source.url`), and identifier quoting.
+
+PyMySQL ``%``-formats a statement whenever it is given parameters (``cursor.execute(sql, args)`` with
+``args`` not None), so a ``%`` in a pasted name would be read as a placeholder: ``t%sx`` fails
+("not enough arguments for format string") and ``pct%%x`` reads table ``pct%x``. Hence one rule for
+every statement that names a schema, table or column: the names go in through :func:`identifier`
+(a MySQL quoted identifier with each ``%`` doubled), and the statement is executed with a parameter
+sequence, an empty one when it has no values, so the doubling is always undone exactly once.
+"""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote, urlparse
+
+from dms_dynamodb.source.url import settings
 
 
 def mysql_settings(url: str) -> tuple[dict[str, Any], str]:
-    """PyMySQL connection settings and the database name from ``mysql://user:pw@host:port/db[?unix_socket=]``.
-
-    With ``unix_socket`` the host and port are left out, so clients that prefer TCP when given a
-    host (mysql-replication) use the socket too.
-    """
-    parsed = urlparse(url)
-    query = dict(part.split("=", 1) for part in parsed.query.split("&") if "=" in part)
-    settings: dict[str, Any] = {"user": unquote(parsed.username or "root"), "password": unquote(parsed.password or "")}
-    if "unix_socket" in query:
-        settings["unix_socket"] = query["unix_socket"]
-    else:
-        settings.update(host=parsed.hostname or "localhost", port=parsed.port or 3306)
-    return settings, parsed.path.lstrip("/")
+    """PyMySQL connection settings and the database name of a ``--mysql-url`` (see :mod:`~dms_dynamodb.source.url`)."""
+    return settings(url)
 
 
 def connect(url: str) -> Any:
     """A PyMySQL connection whose session reads TIMESTAMPs in UTC, as DMS writes them.
 
-    Autocommit, so every read sees the latest committed rows, not a snapshot from an older read.
+    Autocommit, so every read sees the latest committed rows, not a snapshot from an older read. The
+    connection character set is utf8mb4 (the source filters compare text as UTF-8 bytes).
     """
     import pymysql
 
-    settings, database = mysql_settings(url)
+    found, database = mysql_settings(url)
     return pymysql.connect(
-        **settings, database=database or None, autocommit=True, init_command="SET time_zone = '+00:00'"
+        **found,
+        database=database or None,
+        autocommit=True,
+        charset="utf8mb4",
+        init_command="SET time_zone = '+00:00'",
     )
 
 
+def identifier(name: str) -> str:
+    """``name`` as a MySQL quoted identifier (backticks doubled) for a statement executed *with* parameters
+    (``%`` doubled: PyMySQL's formatting turns ``%%`` back into ``%``)."""
+    return "`" + name.replace("`", "``").replace("%", "%%") + "`"
+
+
 def quoted(schema: str, table: str) -> str:
-    return ".".join("`" + name.replace("`", "``") + "`" for name in (schema, table))
+    """``schema.table`` quoted by :func:`identifier` (for a statement executed with parameters)."""
+    return f"{identifier(schema)}.{identifier(table)}"

@@ -1,12 +1,17 @@
-"""Rows read from the source: streamed with the task's source filters applied in SQL, counted, sliced by key."""
+"""Rows read from the source: streamed with the task's source filters applied in SQL, counted, sliced by key.
+
+Every statement naming a table or column is executed with a parameter sequence (maybe empty): the
+names are quoted for it (:func:`~dms_dynamodb.source.connection.identifier`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dms_dynamodb.source.connection import quoted
+from dms_dynamodb.source.connection import identifier, quoted
 from dms_dynamodb.source.filter_sql import where_clause
 from mappings.items.filters import TableFilter
 from mappings.schema import Table
@@ -28,7 +33,7 @@ def _where(table_filter: TableFilter | None, key_range: KeyRange | None = None) 
     clauses: list[str] = [clause] if clause else []
     values: list[Any] = list(parameters)
     if key_range is not None:
-        clauses.append("`" + key_range.column.replace("`", "``") + "` BETWEEN %s AND %s")
+        clauses.append(f"{identifier(key_range.column)} BETWEEN %s AND %s")
         values += [key_range.low, key_range.high]
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), values
 
@@ -41,8 +46,8 @@ def key_ranges(connection: Any, schema: str, table: Table | None, parts: int) ->
     if column is None or not column.is_integer:
         return [None]
     with connection.cursor() as cursor:
-        name = "`" + column.name.replace("`", "``") + "`"
-        cursor.execute(f"SELECT MIN({name}), MAX({name}) FROM {quoted(schema, table.name)}")
+        name = identifier(column.name)
+        cursor.execute(f"SELECT MIN({name}), MAX({name}) FROM {quoted(schema, table.name)}", ())
         low, high = cursor.fetchone()
     if low is None:
         return [None]
@@ -59,14 +64,38 @@ def source_rows(
     table_filter: TableFilter | None = None,
     key_range: KeyRange | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Stream the rows DMS would migrate (unbuffered cursor: bounded memory on any table size)."""
+    """Stream the rows DMS would migrate (unbuffered cursor: bounded memory on any table size).
+
+    Closing the generator before the end (a stop, Ctrl-C) closes ``connection``: an unbuffered result
+    cannot be cut short on an open connection (PyMySQL reads the rest of the table to get past it).
+    """
     import pymysql.cursors
 
     where, parameters = _where(table_filter, key_range)
-    with connection.cursor(pymysql.cursors.SSDictCursor) as cursor:
+    cursor = connection.cursor(pymysql.cursors.SSDictCursor)
+    finished = False
+    try:
         cursor.execute(f"SELECT * FROM {quoted(schema, table)}{where}", parameters)
         while batch := cursor.fetchmany(FETCH):
             yield from batch
+        finished = True
+    finally:
+        if finished:
+            cursor.close()
+        else:
+            _abandon(connection, cursor)
+
+
+def _abandon(connection: Any, cursor: Any) -> None:
+    """Stop an unbuffered read early: close the connection (the server stops sending) and mark the result
+    read, so neither the cursor nor the result tries to read the rest from the closed socket later
+    (PyMySQL would, on close or garbage collection, and print the error it gets)."""
+    result = getattr(cursor, "_result", None)
+    if result is not None and getattr(result, "unbuffered_active", False):
+        result.unbuffered_active = False
+    with contextlib.suppress(Exception):
+        connection.close()
+    cursor.connection = None
 
 
 def count_rows(connection: Any, schema: str, table: str, table_filter: TableFilter | None = None) -> int:

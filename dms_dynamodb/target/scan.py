@@ -1,21 +1,36 @@
-"""DynamoDB's parallel scan, with memory bounded by the number of segments, not by the table."""
+"""DynamoDB's parallel scan, with memory bounded by the number of segments, not by the table.
+
+No thread waits forever: a scanner waits on a full queue in steps of :data:`WAIT`, looking at a stop
+signal; closing the generator (the consumer finished, raised, or was interrupted) sets it, and the
+scanners are joined for at most :data:`GRACE` seconds (one still inside a DynamoDB call is a daemon
+and is abandoned). A scanner's error ends the scan: the consumer gets it at its next page.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections import deque
+from collections.abc import Generator
 from typing import Any
 
 from mappings.items import Item
 
 PAGE_ITEMS = 1000
+WAIT = 0.2  # seconds any wait lasts before it looks at the stop signal again
+GRACE = 1.0  # seconds the scanners get to end once stopped
 
 
-def scan(ddb: Any, table: str, segments: int) -> Iterator[list[Item]]:
-    """Pages of the table, read by ``segments`` parallel scanners (DynamoDB's parallel scan)."""
-    pages: list[list[Item] | None] = []
+def scan(ddb: Any, table: str, segments: int) -> Generator[list[Item], None, None]:
+    """Pages of the table, read by ``segments`` parallel scanners (DynamoDB's parallel scan).
+
+    Close the generator (``contextlib.closing``) when you stop reading early: that stops the scanners.
+    """
+    pages: deque[list[Item]] = deque()
     condition = threading.Condition()
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    finished = [0]
 
     def segment(number: int) -> None:
         try:
@@ -25,27 +40,42 @@ def scan(ddb: Any, table: str, segments: int) -> Iterator[list[Item]]:
                 TableName=table, Segment=number, TotalSegments=segments, PaginationConfig=config
             ):
                 with condition:
-                    while len(pages) > segments * 2:  # bounded: the consumer keeps up
-                        condition.wait()
+                    while len(pages) > segments * 2 and not stop.is_set():  # bounded: the consumer keeps up
+                        condition.wait(WAIT)
+                    if stop.is_set():
+                        return
                     pages.append(page.get("Items", []))
                     condition.notify_all()
+        except BaseException as error:
+            with condition:
+                errors.append(error)
+            stop.set()
         finally:
             with condition:
-                pages.append(None)
+                finished[0] += 1
                 condition.notify_all()
 
-    with ThreadPoolExecutor(max_workers=segments) as pool:
-        futures = [pool.submit(segment, n) for n in range(segments)]
-        finished = 0
-        while finished < segments:
+    threads = [
+        threading.Thread(target=segment, args=(n,), name=f"dms-scan-{table}-{n}", daemon=True) for n in range(segments)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        while True:
             with condition:
-                while not pages:
-                    condition.wait()
-                page = pages.pop(0)
+                while not pages and not errors and finished[0] < segments:
+                    condition.wait(WAIT)
+                if errors:
+                    raise errors[0]  # a failed segment ends the scan
+                if not pages:
+                    return  # every segment finished
+                page = pages.popleft()
                 condition.notify_all()
-            if page is None:
-                finished += 1
-            else:
-                yield page
-        for future in futures:
-            future.result()  # a failed segment raises here
+            yield page
+    finally:
+        stop.set()
+        with condition:
+            condition.notify_all()
+        deadline = time.monotonic() + GRACE
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))

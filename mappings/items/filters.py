@@ -11,7 +11,12 @@ binlog), and a parameterized ``WHERE`` for the full load and ``verify`` written 
 Assumptions (DMS's filter page says comparisons "follow SQLite conventions" and nothing more):
 - text compares byte-wise and case-sensitively (SQLite's default BINARY collation), whatever the
   column's MySQL collation (the SQL form says how it does the same);
-- a TIMESTAMP filter value is UTC (the rehearsal reads TIMESTAMPs in UTC, as DMS writes them).
+- a TIMESTAMP filter value is UTC (the rehearsal reads TIMESTAMPs in UTC, as DMS writes them);
+- a date the calendar does not have (``0000-00-00``) is NULL (:func:`mappings.items.values.on_calendar`):
+  ``null`` holds for it, no comparison does;
+- text is compared as characters whatever the column's character set (a latin1 ``é`` equals the
+  filter's ``é``): rows arrive decoded from SELECT and from the binlog alike, and the SQL form converts
+  both sides to UTF-8 before it compares bytes.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Any
 
 from mappings.document.enums import FilterOperator
 from mappings.document.rules import Filter, FilterCondition
+from mappings.items.values import on_calendar
 from mappings.schema import Column, Table
 
 TEXT_TYPES = {"char", "varchar", "text", "tinytext", "mediumtext", "longtext", "enum", "set", "json"}
@@ -52,6 +58,7 @@ def _typed(text: str, column: Column | None) -> Any:
 
 def _comparable(value: Any, column: Column | None) -> Any:
     """A row value in the same form as :func:`_typed` gives the filter values."""
+    value = on_calendar(value, column)
     if value is None:
         return None
     if column is not None and column.is_numeric:

@@ -33,6 +33,35 @@ class Assumptions:
     drop_unsupported: bool = True
 
 
+#: Column types whose values are calendar dates (and times).
+DATE_TYPES = frozenset({"date", "datetime", "timestamp"})
+#: What mysql-replication decodes a zero TIMESTAMP to (its binlog value is 0 seconds after the epoch).
+_ZERO_TIMESTAMP = dt.datetime(1970, 1, 1)
+
+
+def on_calendar(value: Any, column: Column | None) -> Any:
+    """A DATE, DATETIME or TIMESTAMP value as every path sees it: None for one the calendar does not have.
+
+    Such values (``0000-00-00``, a zero month or day, ``2024-02-30`` under ``ALLOW_INVALID_DATES``) exist
+    under a permissive ``sql_mode``. SELECT (PyMySQL) gives them as their text, the binlog reader as None
+    (DATE, DATETIME) or, for a zero TIMESTAMP, as the epoch, which no real TIMESTAMP is (its range
+    starts at 1970-01-01 00:00:01 UTC, MySQL manual "The DATE, DATETIME, and TIMESTAMP Types").
+    Assumption (open question 9; DMS documents zero dates as NULL for some targets): such a value is
+    NULL, in the full load, in CDC, in the source filters and in ``verify``: the attribute is left out.
+    """
+    if value is None or column is None or column.data_type not in DATE_TYPES:
+        return value
+    if isinstance(value, str):
+        try:
+            (dt.datetime if " " in value.strip() else dt.date).fromisoformat(value.strip())
+        except ValueError:
+            return None
+        return value
+    if column.data_type == "timestamp" and value == _ZERO_TIMESTAMP:
+        return None
+    return value
+
+
 # Settled by the documentation (CHAP_Source.MySQL "Source data types for MySQL", CHAP_Target.DynamoDB
 # "Target data types for DynamoDB"), so facts, not assumptions: BIT(1) -> BOOLEAN -> BOOL;
 # TINYINT(1)/BOOLEAN are INT1 -> Number; TIMESTAMP is written in UTC (the readers open their sessions
@@ -79,12 +108,14 @@ class Rejection:
 def normalize(value: Any, column: Column | None = None) -> Any:
     """One form for a value read by SELECT (PyMySQL) or decoded from the binlog (mysql-replication).
 
-    SET: SELECT gives 'a,b', the binlog a Python set; BIT: SELECT gives bytes, the binlog '101'.
+    SET: SELECT gives 'a,b', the binlog a Python set; BIT: SELECT gives bytes, the binlog '101'; a date the
+    calendar does not have is None (:func:`on_calendar`).
     FLOAT (single precision): SELECT gives the server's short text (656.844), the binlog the exact
     binary value (656.843994140625); both become the shortest text that is the same FLOAT.
     BINARY(n): SELECT gives the n bytes MySQL stores (padded with 0x00), the binlog the value without the
     trailing 0x00 bytes; both become the n bytes.
     """
+    value = on_calendar(value, column)
     if column is not None and column.data_type == "binary" and isinstance(value, (bytes, bytearray)) and column.length:
         return bytes(value).ljust(column.length, b"\x00")
     if column is not None and column.data_type == "float" and isinstance(value, float):

@@ -202,3 +202,46 @@ def test_check_and_check_stack_apply_the_same_lob_cap(tmp_path: Path, capsys: py
         stack_out = capsys.readouterr().out
         codes[name] = ("item-too-large" in check_out, "item-too-large" in stack_out)
     assert codes == {"capped": (False, False), "full": (True, True)}
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_is_accepted_before_or_after_the_subcommand(where: str, capsys: pytest.CaptureFixture[str]) -> None:
+    command = ["verify", "--stack", "nosuch", "--mysql-url", "mysql://u@127.0.0.1:1/"]
+    argv = ["--debug", *command] if where == "before" else [*command, "--debug"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" in err  # --debug shows where, wherever it was given
+    assert main(command) == 2 and "Traceback" not in capsys.readouterr().err
+
+
+UNREACHABLE = "mysql://dms:s3cret-pw@127.0.0.1:1/shop"
+SHOP_STACK = str(stack_file("shop"))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check-stack", "--stack", SHOP_STACK, "--mysql-url", UNREACHABLE],
+        ["check", "MAPPINGS", "--mysql-url", UNREACHABLE],
+        ["load", "--stack", SHOP_STACK, "--mysql-url", UNREACHABLE],
+        ["verify", "--stack", SHOP_STACK, "--mysql-url", UNREACHABLE],
+        ["cdc", "--stack", SHOP_STACK, "--mysql-url", UNREACHABLE, "--checkpoint", "unused.json", "--from-head"],
+        ["cutover", "--stack", SHOP_STACK, "--mysql-url", UNREACHABLE, "--checkpoint", "unused.json"],
+        ["preflight", "--mysql-url", UNREACHABLE],
+    ],
+    ids=lambda command: command[0],
+)
+def test_a_source_that_cannot_be_reached_is_one_message_and_exit_2_in_every_command(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mappings = tmp_path / "mappings.json"
+    selection = {"rule-type": "selection", "rule-id": "1", "rule-name": "s", "rule-action": "include",
+                 "object-locator": {"schema-name": "shop", "table-name": "%"}}  # fmt: skip
+    mappings.write_text(json.dumps({"rules": [selection]}))
+    assert main([str(mappings) if word == "MAPPINGS" else word for word in command]) == 2
+    out, err = capsys.readouterr()
+    (line,) = err.strip().splitlines()
+    assert line.startswith(
+        f"dms-dynamodb {command[0]}: cannot connect to the source mysql://dms:***@127.0.0.1:1/shop: "
+    )
+    assert "s3cret" not in out + err
