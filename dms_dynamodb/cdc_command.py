@@ -52,7 +52,7 @@ def resume_command(args: argparse.Namespace) -> str:
 
 def cmd_cdc(args: argparse.Namespace) -> int:
     from dms_dynamodb.apply_exceptions import EXCEPTIONS_TABLE, exceptions_table_design
-    from dms_dynamodb.cdc import CdcStopped, ChangeApplier, FollowOptions, follow
+    from dms_dynamodb.cdc import CdcStopped, ChangeApplier, FollowOptions, SourceNotReady, follow
     from dms_dynamodb.checkpoint import Checkpoint, CheckpointError, NoBinlog, binlog_head
     from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
     from dms_dynamodb.source.connection import connect
@@ -115,7 +115,7 @@ def cmd_cdc(args: argparse.Namespace) -> int:
                 options=options,
                 report=lambda line: print(line, file=sys.stderr),
             )
-    except CheckpointError as exc:
+    except (CheckpointError, SourceNotReady) as exc:
         raise UsageError(str(exc)) from None
     except KeyboardInterrupt:  # the second Ctrl-C: stopped at once, the checkpoint where it was
         held = _held(args.checkpoint)

@@ -103,13 +103,14 @@ class CheckpointLock:
 
 
 def default_server_id(checkpoint: Path) -> int:
-    """A replica server id derived from the checkpoint's absolute path.
+    """A replica server id derived from the host name and the checkpoint's absolute path.
 
     Two followers on one source need distinct ids (the server drops a replica when another connects
     with the same one); two followers on one checkpoint are refused by the lock. The range avoids the
     small ids sources and real replicas usually have.
     """
-    return 1_000_000 + zlib.crc32(str(checkpoint.resolve()).encode()) % 3_000_000_000
+    where = f"{socket.gethostname()}:{checkpoint.resolve()}"  # two hosts may use the same path
+    return 1_000_000 + zlib.crc32(where.encode()) % 3_000_000_000
 
 
 def binlog_status_statement(version: str) -> str:
@@ -139,3 +140,25 @@ def binlog_head(connection: Any) -> Checkpoint:
     if row is None:
         raise NoBinlog("the source has no binary log (log_bin is off): DMS CDC needs it")
     return Checkpoint(str(row[0]), int(row[1]))
+
+
+#: What the follower needs from the source's binlog, and why (CHAP_Source.MySQL asks ROW and FULL of DMS's
+#: sources; the follower also needs the column names in the binlog, and cannot read compressed transactions).
+NEEDED = {
+    "binlog_format": ("ROW", "DMS reads changes row by row"),
+    "binlog_row_image": ("FULL", "DMS needs every column of a changed row"),
+    "binlog_row_metadata": ("FULL", "the follower reads column names from the binlog"),
+    "binlog_transaction_compression": ("OFF", "the follower cannot read compressed transactions"),
+}
+
+
+def binlog_problems(connection: Any) -> list[str]:
+    """Each binlog setting of the source the follower cannot work with (one that the server lacks is fine)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW GLOBAL VARIABLES WHERE Variable_name IN (%s, %s, %s, %s)", tuple(NEEDED))
+        found = {str(name).lower(): str(value).upper() for name, value in cursor.fetchall()}
+    return [
+        f"{name} is {found[name]}, not {wanted} ({why})"
+        for name, (wanted, why) in NEEDED.items()
+        if name in found and found[name] != wanted
+    ]

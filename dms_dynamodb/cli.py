@@ -145,8 +145,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(scrub(f"dms-dynamodb verify: {exc}", args.mysql_url), file=sys.stderr)
             return INCOMPLETE_EXIT
     print(result.render())
-    if result.position is not None:
+    if result.position is not None and result.clean:
         print(f"verified at binlog position {result.position} (the next incremental verify: --since {result.position})")
+    elif result.position is not None:
+        print(
+            f"verified at binlog position {result.position}: NOT a starting point for --since (the findings above "
+            "are older than it); fix them and verify in full again"
+        )
     if args.report:
         print(f"report: {args.report} (one JSON line per finding)")
     print(checked)

@@ -167,6 +167,7 @@ def verified(url: str, ddb: Any, plan: Plan, since: Checkpoint | None, settle_se
         VERIFIED,
         False,
         figure,
-        f"run dms-dynamodb verify --since {since or result.position} --settle {settle_seconds:g} --report FILE "
-        "and fix what it names",
+        f"run dms-dynamodb verify --settle {settle_seconds:g} --report FILE (in full: findings older than "
+        f"{since or 'the verify'} are not in a --since check), fix what it names, then cutover --since the position "
+        "of that clean verify",
     )

@@ -7,7 +7,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from dms_dynamodb.commands import UsageError, binlog_position, dynamodb, open_task, plan_task
+from dms_dynamodb.check_stack import gate
+from dms_dynamodb.commands import UsageError, binlog_position, dynamodb, open_task, plan_task, skip_checks_argument
 
 
 def cmd_cutover(args: argparse.Namespace) -> int:
@@ -28,6 +29,7 @@ def cmd_cutover(args: argparse.Namespace) -> int:
     since = binlog_position(args.since, "--since")
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
+    checked = gate(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="checked for the cutover")
     ddb = dynamodb(args.endpoint_url)
     checks = [source_quiet(args.mysql_url, args.quiet_seconds, writes_stopped=args.writes_stopped)]
     if args.checkpoint is not None:
@@ -63,6 +65,7 @@ def cmd_cutover(args: argparse.Namespace) -> int:
         for check in failed:
             print(f"  {check.name}: {check.next_step}")
         return 1
+    print(checked)
     print(
         "READY: every check passed. Next: switch the application to DynamoDB; keep the source read-only, and stop "
         "the follower (or the DMS task) once the switch is done"
@@ -71,6 +74,7 @@ def cmd_cutover(args: argparse.Namespace) -> int:
 
 
 def add_cutover_arguments(cutover: argparse.ArgumentParser) -> None:
+    skip_checks_argument(cutover)
     cutover.add_argument("--checkpoint", type=Path, help="the checkpoint of this tool's follower (dms-dynamodb cdc)")
     cutover.add_argument(
         "--task-arn", help="a real DMS task: its status and CDCLatencySource/CDCLatencyTarget from CloudWatch"

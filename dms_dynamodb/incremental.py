@@ -21,6 +21,7 @@ from dms_dynamodb.checkpoint import Checkpoint, binlog_head, default_server_id
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.private_files import make_private
 from dms_dynamodb.recheck import KeyReader, SourceRef, finding, row_key
+from dms_dynamodb.settle import NOT_COMPARABLE
 from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
 from dms_dynamodb.source.connection import connect, mysql_settings
 from dms_dynamodb.verify import Result, incomplete_on_failure
@@ -34,6 +35,8 @@ class Changes:
     until: Checkpoint
     rows: dict[SourceRef, list[dict[str, Any]]] = field(default_factory=dict)
     events: int = 0
+    #: Row images of tables without a primary key, by (schema, table): they cannot be read again by key.
+    unkeyed: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def read_changes(url: str, plan: Plan, since: Checkpoint) -> Changes:
@@ -70,9 +73,11 @@ def read_changes(url: str, plan: Plan, since: Checkpoint) -> Changes:
             for row in event.rows:
                 for image in _images(row):
                     key = row_key(source, image)
-                    if key is not None:
-                        changes.rows.setdefault(SourceRef(schema, table, key), []).append(image)
-                        changes.events += 1
+                    if key is None:
+                        changes.unkeyed[(schema, table)] = changes.unkeyed.get((schema, table), 0) + 1
+                        continue
+                    changes.rows.setdefault(SourceRef(schema, table, key), []).append(image)
+                    changes.events += 1
     finally:
         stream.close()
     return changes
@@ -141,6 +146,16 @@ def verify_since(
         reader = KeyReader(url, ddb, plan)
         try:
             result.expected, result.actual, found = check_changes(reader, changes)
+            for (schema, table), images in sorted(changes.unkeyed.items()):
+                unkeyed = {
+                    "type": NOT_COMPARABLE,
+                    "table": plan.target_of(schema, table).table_name,
+                    "key": {},
+                    "source_table": f"{schema}.{table}",
+                    "why": f"{images} row images of {schema}.{table}, which has no primary key, cannot be read again "
+                    "by key: an incremental verify cannot check them; verify in full",
+                }
+                result.note(unkeyed, report)
             if settle_seconds is None:
                 for record, _key, _refs in found:
                     result.note(record, report)

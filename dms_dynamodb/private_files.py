@@ -21,9 +21,11 @@ MODE = 0o600
 
 def private_file(path: Path) -> TextIO:
     """A new text file at ``path`` for writing, mode 0600 (replacing what was there)."""
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # A device (/dev/stdout) or a link: written through, never deleted; its mode is not ours to set.
+        return open(path, "w", encoding="utf-8")
     with contextlib.suppress(FileNotFoundError):
-        if not path.is_dir():
-            path.unlink()
+        path.unlink()
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, MODE)
     return os.fdopen(descriptor, "w", encoding="utf-8")
 

@@ -8,6 +8,7 @@ on a later read.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,11 +136,16 @@ class KeyReader:
         found: dict[str, Item] = {}
         for start in range(0, len(keys), BATCH_GET):
             request: dict[str, Any] = {table: {"Keys": keys[start : start + BATCH_GET], "ConsistentRead": True}}
-            while request:
+            for attempt in range(12):  # UnprocessedKeys (throttling): back off, bounded (about 20 s in all)
                 response = self.ddb.batch_get_item(RequestItems=request)
                 for item in response.get("Responses", {}).get(table, []):
                     found[key_text(table, item, names)] = item
                 request = response.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(min(0.05 * 2**attempt, 5.0))
+            else:
+                raise RuntimeError(f"DynamoDB kept keys of {table} unprocessed after 12 reads")
         return found
 
     def refs_from_item(self, table: str, item: Item) -> list[SourceRef]:
@@ -161,9 +167,11 @@ class KeyReader:
 
 
 def ref_json(ref: SourceRef) -> str:
-    return json.dumps([ref.schema, ref.table, list(ref.key)], default=str)
+    """A row reference as text; bytes (a BINARY key) kept as bytes, other values as text MySQL compares."""
+    values = [{"hex": bytes(v).hex()} if isinstance(v, (bytes, bytearray)) else v for v in ref.key]
+    return json.dumps([ref.schema, ref.table, values], default=str)
 
 
 def ref_from_json(text: str) -> SourceRef:
     schema, table, key = json.loads(text)
-    return SourceRef(schema, table, tuple(key))
+    return SourceRef(schema, table, tuple(bytes.fromhex(v["hex"]) if isinstance(v, dict) else v for v in key))

@@ -71,6 +71,18 @@ def settle(
                 held = actual.get(entry.key)
                 state = _state(expected, held)
                 current = finding(table, names, expected, held)
+                if not entry.refs:  # no source row to read again (no primary key): a change in flight cannot be told
+                    settled.append(
+                        {
+                            "type": NOT_COMPARABLE,
+                            "table": table,
+                            "key": entry.record["key"],
+                            "was": entry.record["type"],
+                            "why": "no source row can be read again for this key (its table has no primary key, or "
+                            "the item does not name one): whether it is a change in flight cannot be told",
+                        }
+                    )
+                    continue
                 if current is None:
                     settled.append(
                         {

@@ -34,7 +34,13 @@ class LiveRun:
     changes: int
     seed: int
     settle_seconds: float
-    changes_per_second: float = 100.0
+    #: Default: - the N changes spread over at least three settle windows plus 10 s, so the live verify
+    #: (which takes at least one window) runs while the workload still writes.
+    changes_per_second: float | None = None
+
+    @property
+    def pace(self) -> float:
+        return self.changes_per_second or max(10.0, self.changes / (3 * self.settle_seconds + 10))
 
 
 class _PacedWriter:
@@ -48,7 +54,7 @@ class _PacedWriter:
         frozen: Mapping[str, Collection[str]],
         run: LiveRun,
     ) -> None:
-        self.made, self.error = 0, None
+        self.made, self.error, self.shortfall = 0, None, ""
         self.by_kind: dict[str, int] = {}
 
         def write() -> None:
@@ -61,10 +67,13 @@ class _PacedWriter:
                         connection, generator, tables, count, frozen_columns=frozen, seed=run.seed * 100_000 + step
                     )
                     self.made += workload.operations
+                    if workload.operations == 0:  # the schema allows no more changes: say so, never loop forever
+                        self.shortfall = workload.shortfall(count) or "no change could be made"
+                        return
                     for kind, number in workload.by_kind.items():
                         self.by_kind[kind] = self.by_kind.get(kind, 0) + number
                     step += 1
-                    time.sleep(count / run.changes_per_second)
+                    time.sleep(count / run.pace)
             except Exception as exc:  # reported by the run
                 self.error = exc
             finally:
@@ -112,9 +121,13 @@ def rehearse_live(
     during = verify(url, ddb, plan, settle_seconds=run.settle_seconds)
     print(during.render())
     print(f"  (the workload had made {writer.made} of {run.changes} changes when verify ended)")
-    writer.thread.join()
+    writer.thread.join(timeout=run.changes / run.pace + 120)  # bounded: the pace, plus a margin for a slow server
+    if writer.thread.is_alive():
+        raise RuntimeError(f"the workload did not finish ({writer.made} of {run.changes} changes made)")
     if writer.error is not None:
         raise writer.error
+    if writer.shortfall:
+        print(f"workload: made {writer.made} of the {run.changes} changes asked for: {writer.shortfall}")
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(writer.by_kind.items()))
     print(f"workload: {writer.made} changes ({kinds}); the writes stopped: the cutover gate")
     deadline = time.monotonic() + 30

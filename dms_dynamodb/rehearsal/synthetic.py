@@ -301,7 +301,7 @@ def fill(connection: Any, schema: SourceSchema, rows: int, *, seed: int = 1) -> 
     counts = {}
     with connection.cursor() as cursor:
         # A cycle of foreign keys (store -> staff -> store) is filled with checks off, then made valid.
-        cursor.execute(f"SET FOREIGN_KEY_CHECKS = {0 if cycles else 1}")
+        cursor.execute(f"SET FOREIGN_KEY_CHECKS = {0 if cycles else 1}", ())
         for table, made in synthetic_rows(generator, rows):
             counts[table.name] = _insert(cursor, generator, table, made)
         for table, foreign in cycles:

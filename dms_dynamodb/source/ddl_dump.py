@@ -39,7 +39,7 @@ def dump_schema(connection: Any, schema: str, *, source: str) -> SchemaDump:
         views = tuple(name for name, kind in kinds if kind == "VIEW")
         statements = []
         for table in tables:
-            cursor.execute(f"SHOW CREATE TABLE {quoted(schema, table)}")
+            cursor.execute(f"SHOW CREATE TABLE {quoted(schema, table)}", ())
             statements.append(_AUTO_INCREMENT.sub("", cursor.fetchone()[1]) + ";")
     header = [
         f"-- Schema {schema} of {source}, read by `dms-dynamodb init` (SHOW CREATE TABLE of each table).",

@@ -63,8 +63,9 @@ def redact(url: str) -> str:
     scheme, userinfo, rest = _split(url)
     if userinfo is None:
         return url
-    user, colon, _ = userinfo.partition(":")
-    shown = f"{user}:***" if colon else user
+    user, colon, password = userinfo.partition(":")
+    # An explicitly empty password (user:@) says nothing secret, and *** would suggest there is one.
+    shown = f"{user}:***" if colon and password else f"{user}{colon}"
     return f"{scheme}://{shown}@{rest}" if scheme else f"{shown}@{rest}"
 
 
@@ -132,7 +133,11 @@ def _host_port(text: str, shown: str) -> tuple[str | None, int | None]:
     port = None
     if port_text:
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise SourceUrlError(f"--mysql-url {shown}: the port {port_text!r} is not a number from 1 to 65535")
+            # Not echoed: in 'mysql://user:secret' (no '@') what looks like a port is the password.
+            raise SourceUrlError(
+                "--mysql-url: the part after the host's ':' is not a port from 1 to 65535 (not shown: it may be a "
+                "password; a URL with a user is mysql://user:password@host:port/)"
+            )
         port = int(port_text)
     return unquote(host) or None, port
 

@@ -177,6 +177,13 @@ def test_rows_of_one_key_leave_the_last_row_read_in_every_run(source: str, dynal
         assert (report.rows, report.written, report.rejections) == (80, 79, [])  # two rows, one item
         winners.append(_items(ddb, "faults-coded")["CODE#X"]["note"]["S"])
     assert winners == ["second"] * 5  # id 50, read after id 7
+    # verify names the overwrite once, and does not also call the key a difference
+    from dms_dynamodb.verify import verify
+
+    result = verify(source, ddb, plan)
+    assert {kind: count for kind, count in result.counts.items() if count} == {"OVERWRITE": 1}
+    (overwrite,) = result.examples["OVERWRITE"]
+    assert overwrite["key"] == {"pk": {"S": "CODE#X"}, "sk": {"S": "#"}}
 
 
 class DeniedAt:

@@ -15,6 +15,7 @@ from dms_dynamodb.load import LoadReport, full_load
 from dms_dynamodb.plan import Plan, make_plan
 from dms_dynamodb.recheck import MISSING_SOURCE, MISSING_TARGET, RECORD_DIFF
 from dms_dynamodb.rehearsal.patterns import query
+from dms_dynamodb.rehearsal.servers import Dynalite
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
 from dms_dynamodb.target.client import client, create_table
@@ -144,7 +145,17 @@ def _item_count(ddb: Any) -> int:
     return sum(page["Count"] for page in ddb.get_paginator("scan").paginate(TableName=TABLE, Select="COUNT"))
 
 
-def test_a_load_killed_mid_way_completes_on_rerun(sakila_db: str, ddb: Any, dynalite: Any, loaded: LoadReport) -> None:
+def test_a_load_killed_mid_way_completes_on_rerun(sakila_db: str, loaded: LoadReport) -> None:
+    # A dynalite of its own: a client SIGKILLed mid-request must not take the session's target down with it.
+    dynalite = Dynalite.start()
+    try:
+        _killed_and_rerun(sakila_db, dynalite, loaded)
+    finally:
+        dynalite.stop()
+
+
+def _killed_and_rerun(sakila_db: str, dynalite: Any, loaded: LoadReport) -> None:
+    ddb = client(dynalite.endpoint_url)
     _fresh_table(ddb)
     command = [
         sys.executable,

@@ -50,7 +50,9 @@ def test_the_user_info_ends_at_the_last_at_so_any_password_is_read_whole() -> No
     [
         ("dms:p#w?x/y@db/", "--mysql-url dms:***@db/ has no scheme; write mysql://"),
         ("postgres://dms:p#w@db/", "--mysql-url postgres://dms:***@db/ has a postgres:// URL"),
-        ("mysql://dms:p#w@db:33o6/", "--mysql-url mysql://dms:***@db:33o6/: the port '33o6' is not a number"),
+        ("mysql://dms:p#w@db:33o6/", "--mysql-url: the part after the host's ':' is not a port from 1 to 65535"),
+        # No '@': what looks like a port is the password; it is never echoed.
+        ("mysql://dms:s3cret-pw/", "--mysql-url: the part after the host's ':' is not a port from 1 to 65535"),
         ("mysql://dms:p#w@db/?ssl=1", "--mysql-url mysql://dms:***@db/?ssl=1: unknown parameter 'ssl'"),
         ("mysql://:p#w@db/", "--mysql-url mysql://:***@db/ names no user"),
         ("mysql://db:3306/", "--mysql-url mysql://db:3306/ names no user"),
