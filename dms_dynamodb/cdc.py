@@ -248,17 +248,28 @@ def follow(
     """
     options = options or FollowOptions(until_caught_up, server_id, flush_seconds)
     tolerate_invalid_dates()  # a DATE the calendar does not have must not end the stream (one rule with the load)
-    connection = connect(url)
-    try:
-        problems = binlog_problems(connection)
-    finally:
-        connection.close()
+    problems = _binlog_problems(url, checkpoint_path, start)
     if problems:  # following anyway would apply garbage, or skip changes and call itself caught up
         raise SourceNotReady("the source's binlog cannot be followed: " + "; ".join(problems))
     with CheckpointLock(checkpoint_path):
         saved = Checkpoint.load(checkpoint_path) or start
         saved.save(checkpoint_path)  # before the first event: a stop at any moment leaves a file to resume from
         return _Follower(url, applier, checkpoint_path, saved, options, report).run()
+
+
+def _binlog_problems(url: str, checkpoint_path: Path, start: Checkpoint) -> list[str]:
+    """The source's binlog settings the follower cannot work with; a source that is not there stops it."""
+    from pymysql.err import MySQLError
+
+    try:
+        connection = connect(url)
+        try:
+            return binlog_problems(connection)
+        finally:
+            connection.close()
+    except (MySQLError, OSError) as exc:
+        where = Checkpoint.load(checkpoint_path) or start
+        raise CdcStopped(f"the source failed: {type(exc).__name__}: {exc}", where) from None
 
 
 class _Follower:
