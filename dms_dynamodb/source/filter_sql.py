@@ -59,6 +59,8 @@ def where_clause(table_filter: TableFilter) -> tuple[str, list[str]]:
                 text = _SQL[operator].format(c=_AS_DATE.format(name))
             elif kind in DATE_TYPES:
                 text = f"({_SQL[operator].format(c=name, v='%s')} AND {_AS_DATE.format(name)} IS NOT NULL)"
+            elif kind == "bit":  # BIT compares as a binary string with '1': as a number, as the Python filter does
+                text = _SQL[operator].format(c=f"CAST({name} AS UNSIGNED)", v="%s")
             else:
                 text = _SQL[operator].format(c=name, v="%s")
             alternatives.append(text)

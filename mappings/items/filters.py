@@ -49,11 +49,22 @@ def _typed(text: str, column: Column | None) -> Any:
             return dt.date.fromisoformat(text[:10])
         if kind in ("datetime", "timestamp"):
             return dt.datetime.fromisoformat(text)
+        if kind == "time":
+            return _time(text)
+        if kind in ("year", "bit"):
+            return int(text)
     except (ValueError, decimal.InvalidOperation):
         raise FilterError(
             f"filter value {text!r} is not a {kind or 'number'} (column {column.name if column else '?'})"
         ) from None
     return text
+
+
+def _time(text: str) -> dt.timedelta:
+    """A TIME value ``[-]HH:MM:SS[.ffffff]`` (MySQL's TIME is an interval: hours may pass 24)."""
+    sign = -1 if text.startswith("-") else 1
+    hours, minutes, seconds = text.lstrip("-").split(":")
+    return sign * dt.timedelta(hours=int(hours), minutes=int(minutes), seconds=float(seconds))
 
 
 def _comparable(value: Any, column: Column | None) -> Any:
@@ -67,6 +78,14 @@ def _comparable(value: Any, column: Column | None) -> Any:
         return value.date()
     if column is not None and column.data_type in ("datetime", "timestamp") and type(value) is dt.date:
         return dt.datetime(value.year, value.month, value.day)
+    if column is not None and column.data_type == "bit":  # SELECT gives bytes, the binlog '101'
+        if isinstance(value, (bytes, bytearray)):
+            return int.from_bytes(value, "big")
+        return int(value, 2) if isinstance(value, str) else int(value)
+    if column is not None and column.data_type == "year":
+        return int(value)
+    if column is not None and column.data_type == "time" and isinstance(value, str):
+        return _time(value)
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).decode("utf-8", "replace")
     if column is None or column.data_type in TEXT_TYPES:

@@ -358,3 +358,32 @@ def test_a_binary_column_reads_the_same_from_select_and_from_the_binlog() -> Non
 
     column = Column("id", "binary", False, length=4)
     assert normalize(b"\x00\x33", column) == b"\x00\x33\x00\x00" == normalize(b"\x00\x33\x00\x00", column)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "operator", "operand", "admitted"),
+    [
+        (Column("opens", "time", True), dt.timedelta(hours=9, minutes=30), "gte", "09:00:00", True),
+        (Column("opens", "time", True), dt.timedelta(hours=8), "gte", "09:00:00", False),
+        (Column("opens", "time", True), dt.timedelta(hours=26), "gte", "25:00:00", True),  # TIME passes 24 h
+        (Column("built", "year", True), 1999, "lte", "2000", True),
+        (Column("built", "year", True), 2001, "lte", "2000", False),
+        (Column("flag", "bit", True, length=1), b"\x01", "eq", "1", True),  # as SELECT reads it
+        (Column("flag", "bit", True, length=1), "1", "eq", "1", True),  # as the binlog decodes it
+        (Column("flag", "bit", True, length=1), "0", "eq", "1", False),
+    ],
+)
+def test_filters_on_time_year_and_bit_compare_in_the_column_type_not_as_text(
+    column: Column, value: Any, operator: str, operand: str, admitted: bool
+) -> None:
+    """In SQL (load, verify) MySQL compares these in their type; CDC's Python test must agree, not raise."""
+    from mappings.document.enums import FilterOperator, FilterType
+    from mappings.document.rules import Filter, FilterCondition
+    from mappings.items.filters import TableFilter
+
+    table = Table("t", (Column("id", "int", False), column), ("id",))
+    condition = FilterCondition(filter_operator=FilterOperator(operator), value=operand)
+    table_filter = TableFilter(
+        table, (Filter(filter_type=FilterType.SOURCE, column_name=column.name, filter_conditions=(condition,)),)
+    )
+    assert table_filter.admits({"id": 1, column.name: value}) is admitted
