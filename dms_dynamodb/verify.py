@@ -156,9 +156,10 @@ def incomplete_on_failure(result: Result, report: TextIO | None) -> Iterator[Non
         ) from None
     except Exception as error:
         server = lost_server(error)
-        if server is None:
-            raise
         cause = f"{type(error).__name__}: {str(error)[:300]}"
+        if server is None:  # not a server: the report still must not pass for a complete one
+            _incomplete(result, report, None, cause)
+            raise
         _incomplete(result, report, server, cause)
         where = f"; the report ends with an {INCOMPLETE} record" if report is not None else ""
         raise VerifyIncomplete(
