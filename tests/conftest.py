@@ -45,7 +45,7 @@ NEEDS_SHARED = {"corpus_dir", "article_mappings"}
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Without ../shared (a clone from the public home), deselect what needs it, and say so once."""
-    if CORPUS.is_dir() and ARTICLE.is_file():
+    if CORPUS.is_dir() and DDL_CORPUS.is_dir() and ARTICLE.is_file():
         return
     needs = [i for i in items if i.get_closest_marker("shared") or NEEDS_SHARED & set(getattr(i, "fixturenames", ()))]
     if needs:
@@ -61,7 +61,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     count = config.stash.get(_DESELECTED, 0)
     if count:
         terminalreporter.write_line(
-            f"deselected {count} tests that need {SHARED} (the DMS table-mapping corpus and the article's text), "
+            f"deselected {count} tests that need {SHARED} (the table-mapping and DDL corpora, the article's text), "
             "which is not beside this clone; CI always has it (set DMS_SHARED_DIR to point elsewhere)"
         )
 
