@@ -242,7 +242,8 @@ def follow(
 ) -> CdcStats:
     """Apply the binlog from the saved checkpoint (or ``start``) on; stop when caught up (or when told).
 
-    The checkpoint file is locked for the whole run and written before the first event is read.
+    ``until_caught_up``, ``server_id`` and ``flush_seconds`` are a shorthand for ``options``, which wins
+    when given. The checkpoint file is locked for the whole run and written before the first event is read.
     Raises :class:`CdcStopped` when the target keeps failing or the source goes away; the
     checkpoint file then holds the last position whose changes were all acknowledged.
     """
