@@ -53,9 +53,8 @@ def resume_command(args: argparse.Namespace) -> str:
 def cmd_cdc(args: argparse.Namespace) -> int:
     from dms_dynamodb.apply_exceptions import EXCEPTIONS_TABLE, exceptions_table_design
     from dms_dynamodb.cdc import CdcStopped, ChangeApplier, FollowOptions, SourceNotReady, follow
-    from dms_dynamodb.checkpoint import Checkpoint, CheckpointError, NoBinlog, binlog_head
+    from dms_dynamodb.checkpoint import Checkpoint, CheckpointError, NoBinlog, source_head
     from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
-    from dms_dynamodb.source.connection import connect
     from dms_dynamodb.target.client import create_table
     from dms_dynamodb.target.writer import BatchWriter
 
@@ -77,13 +76,10 @@ def cmd_cdc(args: argparse.Namespace) -> int:
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     if start is None and saved is None:
-        connection = connect(args.mysql_url)
         try:
-            start = binlog_head(connection)
+            start = source_head(args.mysql_url)
         except NoBinlog as exc:
             raise UsageError(str(exc)) from None
-        finally:
-            connection.close()
         print(f"--from-head: following from the source's current position {start}")
     ddb = dynamodb(args.endpoint_url)
     exceptions_table = not args.no_exceptions_table

@@ -142,6 +142,17 @@ def binlog_head(connection: Any) -> Checkpoint:
     return Checkpoint(str(row[0]), int(row[1]))
 
 
+def source_head(url: str) -> Checkpoint:
+    """:func:`binlog_head` on a connection of its own, closed after (raises :class:`NoBinlog` like it)."""
+    from dms_dynamodb.source.connection import connect
+
+    connection = connect(url)
+    try:
+        return binlog_head(connection)
+    finally:
+        connection.close()
+
+
 #: What the follower needs from the source's binlog, and why (CHAP_Source.MySQL asks ROW and FULL of DMS's
 #: sources; the follower also needs the column names in the binlog, and cannot read compressed transactions).
 NEEDED = {

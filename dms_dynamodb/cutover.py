@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from dms_dynamodb.apply_exceptions import EXCEPTIONS_TABLE, read_exceptions
-from dms_dynamodb.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.checkpoint import Checkpoint, source_head
 from dms_dynamodb.plan import Plan
-from dms_dynamodb.source.connection import connect
 
 QUIET, CAUGHT_UP, EXCEPTIONS, VERIFIED = "source quiet", "caught up", "apply exceptions", "verify"
 METRIC_WINDOW = dt.timedelta(minutes=10)
@@ -44,22 +43,14 @@ class GateCheck:
         return f"{'PASS' if self.passed else 'FAIL'}  {self.name}: {self.figure}"
 
 
-def _head(url: str) -> Checkpoint:
-    connection = connect(url)
-    try:
-        return binlog_head(connection)
-    finally:
-        connection.close()
-
-
 def source_quiet(
     url: str, seconds: float, *, writes_stopped: bool, sleep: Callable[[float], None] = time.sleep
 ) -> GateCheck:
     if writes_stopped:
         return GateCheck(QUIET, True, "stated by the user (--writes-stopped); not measured")
-    before = _head(url)
+    before = source_head(url)
     sleep(seconds)
-    after = _head(url)
+    after = source_head(url)
     if before == after:
         return GateCheck(QUIET, True, f"the binlog head stayed at {after} for {seconds:g} s")
     return GateCheck(
@@ -71,7 +62,7 @@ def source_quiet(
 
 
 def follower_caught_up(url: str, checkpoint: Path) -> GateCheck:
-    saved, head = Checkpoint.load(checkpoint), _head(url)
+    saved, head = Checkpoint.load(checkpoint), source_head(url)
     if saved == head:
         return GateCheck(CAUGHT_UP, True, f"the follower's checkpoint {saved} is the source head")
     return GateCheck(

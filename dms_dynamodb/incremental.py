@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.checkpoint import Checkpoint, binlog_head, default_server_id
+from dms_dynamodb.checkpoint import Checkpoint, default_server_id, source_head
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.private_files import make_private
 from dms_dynamodb.recheck import KeyReader, SourceRef, finding, row_key
 from dms_dynamodb.settle import NOT_COMPARABLE
 from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
-from dms_dynamodb.source.connection import connect, mysql_settings
+from dms_dynamodb.source.connection import mysql_settings
 from dms_dynamodb.verify import Result, incomplete_on_failure
 
 
@@ -45,12 +45,8 @@ def read_changes(url: str, plan: Plan, since: Checkpoint) -> Changes:
     from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, WriteRowsEvent
 
     tolerate_invalid_dates()
-    connection = connect(url)
-    try:
-        until = binlog_head(connection)
-    finally:
-        connection.close()
-    changes = Changes(since, until)
+    changes = Changes(since, source_head(url))
+    until = changes.until
     mapped = set(plan.tables)
     stream = BinLogStreamReader(
         connection_settings=mysql_settings(url)[0],

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from dms_dynamodb.checkpoint import Checkpoint, NoBinlog, binlog_head
+from dms_dynamodb.checkpoint import Checkpoint, NoBinlog, source_head
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.private_files import make_private
 from dms_dynamodb.recheck import (
@@ -41,7 +41,6 @@ from dms_dynamodb.recheck import (
     ref_from_json,
 )
 from dms_dynamodb.settle import IN_FLIGHT, NOT_COMPARABLE, Unsettled, settle
-from dms_dynamodb.source.connection import connect
 from dms_dynamodb.verify_sides import read_both_sides, slices
 
 EXAMPLES = 5
@@ -257,13 +256,10 @@ def _compare_sides(
 
 def _head(url: str) -> Checkpoint | None:
     """The binlog position before the source is read (None when the source keeps no binlog)."""
-    connection = connect(url)
     try:
-        return binlog_head(connection)
+        return source_head(url)
     except NoBinlog:
         return None
-    finally:
-        connection.close()
 
 
 def _settle(

@@ -9,8 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from dms_dynamodb.cdc import CdcStats, ChangeApplier, FollowOptions, follow
-from dms_dynamodb.checkpoint import Checkpoint
-from dms_dynamodb.plan import Plan
+from dms_dynamodb.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.load import full_load
+from dms_dynamodb.plan import Plan, make_plan
+from dms_dynamodb.source.connection import connect
+from dms_dynamodb.stack import Stack, read_stack
+from dms_dynamodb.target.client import create_table
+from tests.conftest import stack_file
 
 
 class Follower:
@@ -50,3 +55,22 @@ def wait_for(condition: Callable[[], bool], seconds: float) -> float:
             return float("inf")
         time.sleep(0.05)
     return time.monotonic() - started
+
+
+def plan_of(stack: Stack, url: str) -> Plan:
+    """The plan of the stack's only task against the source at ``url`` (its connection closed after)."""
+    connection = connect(url)
+    try:
+        return make_plan(stack, stack.task(None), connection)
+    finally:
+        connection.close()
+
+
+def loaded_shop(url: str, ddb: Any) -> tuple[Plan, Checkpoint]:
+    """The shop stack's tables on ``ddb``, full-loaded from ``url``; the binlog position read before the load."""
+    plan = plan_of(read_stack(stack_file("shop")), url)
+    for design in plan.targets.values():
+        create_table(ddb, design)
+    start = binlog_head(connect(url))
+    full_load(url, ddb, plan)
+    return plan, start

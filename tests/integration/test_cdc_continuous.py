@@ -14,32 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from dms_dynamodb.checkpoint import Checkpoint, binlog_head
-from dms_dynamodb.load import full_load
-from dms_dynamodb.plan import Plan, make_plan
+from dms_dynamodb.plan import Plan
 from dms_dynamodb.rehearsal.synthetic import Generator, run_workload
 from dms_dynamodb.source.connection import connect
-from dms_dynamodb.stack import read_stack
-from dms_dynamodb.target.client import create_table
 from dms_dynamodb.verify import verify
 from tests.conftest import ROOT, stack_file
-from tests.integration.live import Follower, wait_for
+from tests.integration.live import Follower, loaded_shop, wait_for
 
 STACK = stack_file("shop")
 FROZEN = {"customer_id", "order_id", "line_no", "product_id", "placed_at"}  # keys and filter columns
-
-
-def _plan(url: str) -> Plan:
-    stack = read_stack(STACK)
-    return make_plan(stack, stack.task(None), connect(url))
-
-
-def _loaded(url: str, ddb: Any) -> tuple[Plan, Checkpoint]:
-    plan = _plan(url)
-    for design in plan.targets.values():
-        create_table(ddb, design)
-    start = binlog_head(connect(url))
-    full_load(url, ddb, plan)
-    return plan, start
 
 
 def _steady_writer(url: str, generator: Generator, plan: Plan, seconds: float, seed: int) -> int:
@@ -62,7 +45,7 @@ def test_after_the_writes_stop_every_change_is_in_the_target_within_2_s_and_the_
     live_shop: tuple[str, Generator], target: Any, tmp_path: Path
 ) -> None:
     url, generator = live_shop
-    plan, start = _loaded(url, target)
+    plan, start = loaded_shop(url, target)
     checkpoint = tmp_path / "cdc.json"
     follower = Follower(url, target, plan, checkpoint, start, flush_seconds=1.0, progress_seconds=1.0)
     made = _steady_writer(url, generator, plan, 4.0, seed=1)
@@ -86,7 +69,7 @@ def test_two_followers_on_one_source_with_their_own_checkpoints_both_finish(
     live_shop: tuple[str, Generator], target: Any, tmp_path: Path
 ) -> None:
     url, generator = live_shop
-    plan, start = _loaded(url, target)
+    plan, start = loaded_shop(url, target)
     first = Follower(url, target, plan, tmp_path / "a.json", start, flush_seconds=0.5)
     second = Follower(url, target, plan, tmp_path / "b.json", start, flush_seconds=0.5)
     _steady_writer(url, generator, plan, 2.0, seed=2)
@@ -100,7 +83,7 @@ def test_a_second_follower_on_one_checkpoint_exits_2_naming_the_holder(
     live_shop: tuple[str, Generator], target: Any, tmp_path: Path
 ) -> None:
     url, _ = live_shop
-    plan, start = _loaded(url, target)
+    plan, start = loaded_shop(url, target)
     checkpoint = tmp_path / "cdc.json"
     holder = Follower(url, target, plan, checkpoint, start)
     assert wait_for(lambda: checkpoint.exists(), 10.0) != float("inf")
@@ -120,7 +103,7 @@ def test_two_followers_given_one_server_id_are_told_why_one_was_dropped(
     live_shop: tuple[str, Generator], target: Any, tmp_path: Path
 ) -> None:
     url, generator = live_shop
-    plan, start = _loaded(url, target)
+    plan, start = loaded_shop(url, target)
     first = Follower(url, target, plan, tmp_path / "a.json", start, server_id=777)
     time.sleep(1.0)
     second = Follower(url, target, plan, tmp_path / "b.json", start, server_id=777)

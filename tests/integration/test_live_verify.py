@@ -16,21 +16,12 @@ import pytest
 
 from dms_dynamodb.checkpoint import Checkpoint, binlog_head
 from dms_dynamodb.cli import main
-from dms_dynamodb.load import full_load
-from dms_dynamodb.plan import Plan, make_plan
 from dms_dynamodb.source.connection import connect
-from dms_dynamodb.stack import read_stack
-from dms_dynamodb.target.client import create_table
 from tests.conftest import stack_file
-from tests.integration.live import Follower, wait_for
+from tests.integration.live import Follower, loaded_shop, wait_for
 
 STACK = stack_file("shop")
 TABLE = "shop-table"
-
-
-def _plan(url: str) -> Plan:
-    stack = read_stack(STACK)
-    return make_plan(stack, stack.task(None), connect(url))
 
 
 def _customer_ids(url: str) -> list[int]:
@@ -67,15 +58,6 @@ class Writer:
         return self.made
 
 
-def _loaded(url: str, ddb: Any) -> tuple[Plan, Checkpoint]:
-    plan = _plan(url)
-    for design in plan.targets.values():
-        create_table(ddb, design)
-    start = binlog_head(connect(url))
-    full_load(url, ddb, plan)
-    return plan, start
-
-
 def _verify(url: str, ddb: Any, report: Path, *extra: str) -> tuple[int, list[dict[str, Any]]]:
     status = main(
         ["verify", "--stack", str(STACK), "--mysql-url", url, "--endpoint-url", ddb.meta.endpoint_url,
@@ -88,7 +70,7 @@ def test_settle_during_the_writes_reports_exactly_the_real_difference_and_counts
     live_shop: tuple[str, Any], target: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url, _ = live_shop
-    plan, start = _loaded(url, target)
+    plan, start = loaded_shop(url, target)
     ids = _customer_ids(url)
     quiet, busy = ids[0], ids[10:]  # the writer never touches `quiet`
     follower = Follower(url, target, plan, tmp_path / "cdc.json", start, flush_seconds=2.0)
@@ -118,7 +100,7 @@ def test_since_checks_only_the_rows_changed_and_prints_where_the_next_one_starts
     live_shop: tuple[str, Any], target: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url, _ = live_shop
-    plan, start = _loaded(url, target)
+    plan, start = loaded_shop(url, target)
     ids = _customer_ids(url)
     status, _ = _verify(url, target, tmp_path / "full.jsonl")
     out = capsys.readouterr().out

@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 
 from dms_dynamodb.checkpoint import Checkpoint, binlog_head
-from dms_dynamodb.plan import Plan, make_plan
 from dms_dynamodb.rehearsal.servers import MariaDB
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
@@ -30,6 +29,7 @@ from dms_dynamodb.target.client import client, create_table
 from dms_dynamodb.verify import VerifyIncomplete, verify
 from mappings.terraform import escape
 from tests.conftest import ROOT, SHOP_DDL, stack_file
+from tests.integration.live import plan_of
 
 SCHEMA = "stops"
 #: Every character a URL parser cuts at, between pieces a message must never show.
@@ -236,20 +236,11 @@ class Killing:
         return self.inner.get_paginator(name)
 
 
-def _plan(stack: Path, url: str) -> Plan:
-    found = read_stack(stack)
-    connection = connect(url)
-    try:
-        return make_plan(found, found.task(None), connection)
-    finally:
-        connection.close()
-
-
 def test_a_source_lost_mid_run_makes_verify_incomplete_and_stops_the_workers(
     lost_source: MariaDB, dynalite: Any, stacks: dict[str, Path], tmp_path: Path
 ) -> None:
     url = lost_source.url(SCHEMA)
-    plan = _plan(stacks["small"], url)
+    plan = plan_of(read_stack(stacks["small"]), url)
     ddb = client(dynalite.endpoint_url)
     create_table(ddb, plan.targets["stops-small"])
     report = tmp_path / "verify.jsonl"
@@ -292,7 +283,7 @@ def test_a_verify_whose_consumer_raises_ends_within_seconds_leaving_no_thread_or
 
     # The consumer's side only (it fills SQLite with the pages): the workers are spawned afresh.
     monkeypatch.setattr("dms_dynamodb.verify_sides.key_text", failing)
-    plan = _plan(stacks["big"], source)
+    plan = plan_of(read_stack(stacks["big"]), source)
     outcome: list[BaseException | None] = []
 
     def run() -> None:
@@ -360,7 +351,7 @@ def test_ctrl_c_stops_the_load_with_one_line(source: str, dynalite: Any, stacks:
 def test_ctrl_c_stops_verify_with_one_line_and_the_report_says_incomplete(
     source: str, dynalite: Any, stacks: dict[str, Path], tmp_path: Path
 ) -> None:
-    create_table(client(dynalite.endpoint_url), _plan(stacks["big"], source).targets["stops-big"])
+    create_table(client(dynalite.endpoint_url), plan_of(read_stack(stacks["big"]), source).targets["stops-big"])
     report = tmp_path / "verify.jsonl"
     servers = ["--mysql-url", source, "--endpoint-url", dynalite.endpoint_url]
     with _started("verify", "--stack", str(stacks["big"]), *servers, "--report", str(report)) as process:
@@ -379,7 +370,7 @@ def test_ctrl_c_stops_cdc_at_an_acknowledged_boundary_with_one_line(
     source: str, dynalite: Any, stacks: dict[str, Path], tmp_path: Path
 ) -> None:
     ddb = client(dynalite.endpoint_url)
-    create_table(ddb, _plan(stacks["big"], source).targets["stops-big"])
+    create_table(ddb, plan_of(read_stack(stacks["big"]), source).targets["stops-big"])
     connection = connect(source)
     start = binlog_head(connection)
     checkpoint = tmp_path / "cdc.json"

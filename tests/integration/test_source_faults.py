@@ -16,13 +16,13 @@ from dms_dynamodb.cdc import ChangeApplier, follow
 from dms_dynamodb.checkpoint import binlog_head
 from dms_dynamodb.incremental import verify_since
 from dms_dynamodb.load import full_load
-from dms_dynamodb.plan import Plan, make_plan
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import parse_stack, read_stack
 from dms_dynamodb.target.client import client, create_table
 from dms_dynamodb.verify import verify
 from mappings.terraform import escape, unescape
 from tests.conftest import ROOT
+from tests.integration.live import plan_of
 
 
 def _stack(
@@ -50,15 +50,6 @@ def _stack(
             "table_mappings": escape(json.dumps(mappings))}  # fmt: skip
     definition = {"name": target, "hash_key": "pk", "attribute": [{"name": "pk", "type": "S"}]}
     return {"resource": {"aws_dynamodb_table": {"t": definition}, "aws_dms_replication_task": {"a": task}}}
-
-
-def _plan(document: Any, url: str) -> Plan:
-    stack = parse_stack(document)
-    connection = connect(url)
-    try:
-        return make_plan(stack, stack.task(None), connection)
-    finally:
-        connection.close()
 
 
 def _items(ddb: Any, table: str) -> dict[str, dict[str, Any]]:
@@ -123,7 +114,7 @@ def test_a_table_and_columns_named_with_percent_load_follow_and_verify(
         "CREATE TABLE filtered (id INT PRIMARY KEY, `c%sd` INT)",
         "INSERT INTO filtered VALUES (1, 5), (2, 10), (3, 15), (4, NULL)",
     )
-    plan = _plan(_two_tables(), url)
+    plan = plan_of(parse_stack(_two_tables()), url)
     assert plan.tables == [("pct_names", "filtered"), ("pct_names", "t%sx")]
     ddb = client(dynalite.endpoint_url)
     create_table(ddb, plan.targets["pct-names"])
@@ -202,7 +193,7 @@ def test_a_non_ascii_filter_admits_the_same_rows_in_load_cdc_and_verify(
     condition = {"filter-type": "source", "column-name": "name",
                  "filter-conditions": [{"filter-operator": operator, "value": value}]}  # fmt: skip
     target = name.replace("_", "-")
-    plan = _plan(_stack(name, "f", target, filters=[condition]), url)
+    plan = plan_of(parse_stack(_stack(name, "f", target, filters=[condition])), url)
     ddb = client(dynalite.endpoint_url)
     create_table(ddb, plan.targets[target])
     start = binlog_head(connect(url))
@@ -265,7 +256,7 @@ def test_zero_and_impossible_dates_are_null_in_load_cdc_and_verify(
     document = _stack(name, "d", target, filters=filters, label="${note}:${d}")
     stack_path = tmp_path / "stack.json"
     stack_path.write_text(json.dumps(document))
-    plan = _plan(document, url)
+    plan = plan_of(parse_stack(document), url)
     ddb = client(dynalite.endpoint_url)
     create_table(ddb, plan.targets[target])
     start = binlog_head(connect(url))
@@ -290,14 +281,5 @@ def test_zero_and_impossible_dates_are_null_in_load_cdc_and_verify(
         assert {a: v for a, v in items[f"K#{n + 10}"].items() if a not in ("pk", "id")} == {
             a: v for a, v in EXPECTED[n].items() if a != "id"
         }
-    result = verify(url, ddb, read_plan(stack_path, url), workers=2)
+    result = verify(url, ddb, plan_of(read_stack(stack_path), url), workers=2)
     assert result.clean and result.expected == result.actual == 2 * len(loaded), result.render()
-
-
-def read_plan(path: Path, url: str) -> Plan:
-    stack = read_stack(path)
-    connection = connect(url)
-    try:
-        return make_plan(stack, stack.task(None), connection)
-    finally:
-        connection.close()
