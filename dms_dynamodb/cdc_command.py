@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.commands import UsageError, bounded_int, dynamodb, open_task, plan_task, redact
+from dms_dynamodb.commands import UsageError, bounded_int, dynamodb, open_task, plan_task
+from dms_dynamodb.source.url import redact
 
 DEFAULT_FLUSH_SECONDS = 1.0
 INTERRUPTED = 130

@@ -25,13 +25,13 @@ from dms_dynamodb.commands import (
     UsageError,
     binlog_position,
     bounded_int,
+    connect_source,
     create_targets,
     defaults_file_argument,
     dynamodb,
     live_schema,
     open_task,
     plan_task,
-    redact,
     schema_from_ddl,
     server_arguments,
     skip_checks_argument,
@@ -41,7 +41,7 @@ from dms_dynamodb.cutover_command import add_cutover_arguments
 from dms_dynamodb.documents import add_commands
 from dms_dynamodb.init.arguments import EXAMPLE as INIT_EXAMPLE
 from dms_dynamodb.init.arguments import add_init_arguments
-from dms_dynamodb.source.url import SourceUrlError, scrub, settings, with_defaults_file
+from dms_dynamodb.source.url import SourceUrlError, redact, scrub, settings, with_defaults_file
 from dms_dynamodb.stack import StackError, read_stack
 from mappings.errors import MappingError
 
@@ -188,13 +188,10 @@ def _rehearse(args: argparse.Namespace) -> int:
 
 def cmd_preflight(args: argparse.Namespace) -> int:
     from dms_dynamodb.preflight import Status, preflight
-    from dms_dynamodb.source.connection import connect, mysql_settings
+    from dms_dynamodb.source.connection import mysql_settings
 
     task = open_task(args.stack, args.task)[1] if args.stack else None
-    try:
-        connection = connect(args.mysql_url)
-    except Exception as exc:
-        raise UsageError(f"cannot connect to the source {redact(args.mysql_url)}: {exc}") from None
+    connection = connect_source(args.mysql_url)
     try:
         findings = preflight(connection, task=task, database=mysql_settings(args.mysql_url)[1])
     finally:

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from dms_dynamodb.source.url import redact
 from dms_dynamodb.stack import Stack, StackTask, read_stack
 from mappings.schema import SourceSchema
 
@@ -127,13 +128,6 @@ def plan_task(url: str, stack: Stack, task: StackTask, out: TextIO) -> Plan:
     for note in plan.notes():
         print(note, file=out)
     return plan
-
-
-def redact(url: str) -> str:
-    """The URL as messages show it: whatever follows the user name is ``***`` (any URL form, any password)."""
-    from dms_dynamodb.source.url import redact as redacted
-
-    return redacted(url)
 
 
 def dynamodb(endpoint_url: str | None) -> Any:

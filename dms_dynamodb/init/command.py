@@ -138,17 +138,15 @@ def _refuse_overwrite(
 
 def _dump(url: str, database: str) -> tuple[str, str, tuple[str, ...]]:
     """The database's name, its tables as DDL and its views' names, read from the live server."""
-    from dms_dynamodb.commands import redact
-    from dms_dynamodb.source.connection import connect, mysql_settings
+    from dms_dynamodb.commands import connect_source
+    from dms_dynamodb.source.connection import mysql_settings
     from dms_dynamodb.source.ddl_dump import dump_schema
+    from dms_dynamodb.source.url import redact
 
     database = database or mysql_settings(url)[1]
     if not database:
         raise UsageError(f"say which database to read: {redact(url)} names none (add /DATABASE or --schemas NAME)")
-    try:
-        connection = connect(url)
-    except Exception as exc:
-        raise UsageError(f"cannot connect to the source {redact(url)}: {exc}") from None
+    connection = connect_source(url)
     try:
         dump = dump_schema(connection, database, source=redact(url))
     finally:
