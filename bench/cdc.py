@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 
 from bench._sakila import sakila_plan, sakila_servers
-from dms_dynamodb.cdc import ChangeApplier, follow
-from dms_dynamodb.checkpoint import binlog_head
+from dms_dynamodb.cdc.checkpoint import binlog_head
+from dms_dynamodb.cdc.follower import ChangeApplier, follow
+from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.load import full_load
 from dms_dynamodb.source.connection import connect
-from dms_dynamodb.target.client import client, create_table
-from dms_dynamodb.verify import verify
+from dms_dynamodb.verify.full import verify
 from stacks.sakila_workload import run_workload
 
 

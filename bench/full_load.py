@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from bench._sakila import sakila_plan, sakila_servers
+from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.load import full_load
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.source.rows import source_rows
-from dms_dynamodb.target.client import client, create_table
 from mappings.items import Rejection
 
 

@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from bench.verify import _stack, events_table
-from dms_dynamodb.cdc import ChangeApplier, follow
-from dms_dynamodb.checkpoint import binlog_head
-from dms_dynamodb.incremental import verify_since
+from dms_dynamodb.cdc.checkpoint import binlog_head
+from dms_dynamodb.cdc.follower import ChangeApplier, follow
+from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import make_plan
 from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
 from dms_dynamodb.source.connection import connect
-from dms_dynamodb.target.client import client, create_table
-from dms_dynamodb.verify import verify
+from dms_dynamodb.verify.full import verify
+from dms_dynamodb.verify.incremental import verify_since
 
 
 def _timed(run: Any) -> tuple[Any, float]:

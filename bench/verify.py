@@ -22,13 +22,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import make_plan
 from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import parse_stack
-from dms_dynamodb.target.client import client, create_table
-from dms_dynamodb.verify import verify
+from dms_dynamodb.verify.full import verify
 
 MAPPINGS = {
     "rules": [

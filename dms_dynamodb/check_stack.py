@@ -98,7 +98,7 @@ class ChecksFailed(Exception):
     """The stack checks found errors: the command stops before it writes anything (exit 1)."""
 
 
-def gate(stack: Stack, task_id: str, schemas: Sequence[SourceSchema], *, skip: bool, doing: str) -> str:
+def require_clean_stack(stack: Stack, task_id: str, schemas: Sequence[SourceSchema], *, skip: bool, doing: str) -> str:
     """Run the stack checks for one task before ``doing`` it; print the findings; the summary line.
 
     A rehearsal, load or verify that skips the checks proves nothing about a broken stack (its item

@@ -18,8 +18,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dms_dynamodb.cdc_command import add_cdc_arguments
-from dms_dynamodb.check_stack import ChecksFailed, gate
+from dms_dynamodb.cdc.command import add_cdc_arguments
+from dms_dynamodb.check_stack import ChecksFailed, require_clean_stack
 from dms_dynamodb.commands import (
     EXAMPLE_STACK,
     UsageError,
@@ -37,7 +37,7 @@ from dms_dynamodb.commands import (
     skip_checks_argument,
     stack_arguments,
 )
-from dms_dynamodb.cutover_command import add_cutover_arguments
+from dms_dynamodb.cutover.command import add_cutover_arguments
 from dms_dynamodb.documents import add_commands
 from dms_dynamodb.init.arguments import EXAMPLE as INIT_EXAMPLE
 from dms_dynamodb.init.arguments import add_init_arguments
@@ -95,7 +95,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
-    checked = gate(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="loaded")
+    checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="loaded")
     ddb = dynamodb(args.endpoint_url)
     create_targets(ddb, plan, sys.stdout)
     report = full_load(
@@ -113,16 +113,16 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from dms_dynamodb.incremental import verify_since
     from dms_dynamodb.private_files import private_file
-    from dms_dynamodb.verify import INCOMPLETE_EXIT, VerifyIncomplete, verify
+    from dms_dynamodb.verify.full import INCOMPLETE_EXIT, VerifyIncomplete, verify
+    from dms_dynamodb.verify.incremental import verify_since
 
     if args.settle is not None and args.settle <= 0:
         raise UsageError(f"--settle takes a number of seconds above 0; got {args.settle}")
     since = binlog_position(args.since, "--since")
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
-    checked = gate(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")
+    checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")
     ddb = dynamodb(args.endpoint_url)
     with ExitStack() as files:
         try:
@@ -159,13 +159,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cdc(args: argparse.Namespace) -> int:
-    from dms_dynamodb.cdc_command import cmd_cdc
+    from dms_dynamodb.cdc.command import cmd_cdc
 
     return cmd_cdc(args)
 
 
 def _cutover(args: argparse.Namespace) -> int:
-    from dms_dynamodb.cutover_command import cmd_cutover
+    from dms_dynamodb.cutover.command import cmd_cutover
 
     return cmd_cutover(args)
 

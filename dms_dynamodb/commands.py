@@ -12,7 +12,7 @@ from dms_dynamodb.stack import Stack, StackTask, read_stack
 from mappings.schema import SourceSchema
 
 if TYPE_CHECKING:
-    from dms_dynamodb.checkpoint import Checkpoint
+    from dms_dynamodb.cdc.checkpoint import Checkpoint
     from dms_dynamodb.plan import Plan
 
 EXAMPLE_STACK = "shop"
@@ -45,7 +45,7 @@ def server_arguments(command: argparse.ArgumentParser) -> None:
 
 def binlog_position(text: str | None, flag: str) -> Checkpoint | None:
     """A ``FILE:POS`` option's value (None when it was not given); a malformed one is a usage error."""
-    from dms_dynamodb.checkpoint import Checkpoint
+    from dms_dynamodb.cdc.checkpoint import Checkpoint
 
     try:
         return Checkpoint.parse(text) if text else None
@@ -131,7 +131,7 @@ def plan_task(url: str, stack: Stack, task: StackTask, out: TextIO) -> Plan:
 
 
 def dynamodb(endpoint_url: str | None) -> Any:
-    from dms_dynamodb.target.client import client
+    from dms_dynamodb.dynamodb.client import client
 
     try:
         return client(endpoint_url)
@@ -140,7 +140,7 @@ def dynamodb(endpoint_url: str | None) -> Any:
 
 
 def create_targets(ddb: Any, plan: Plan, out: TextIO) -> None:
-    from dms_dynamodb.target.client import create_table
+    from dms_dynamodb.dynamodb.client import create_table
 
     for name, design in plan.targets.items():
         created = create_table(ddb, design)

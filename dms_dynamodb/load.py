@@ -33,13 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dms_dynamodb.dynamodb.pool import Failure, Stopped, Write, WriterPool, join
+from dms_dynamodb.dynamodb.writer import BatchWriter, RefusedWrite, TargetRefused, TargetUnavailable, key_of
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.private_files import private_file
 from dms_dynamodb.progress import Progress
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.source.rows import count_rows, source_rows
-from dms_dynamodb.target.pool import Failure, Stopped, Write, WriterPool, join
-from dms_dynamodb.target.writer import BatchWriter, RefusedWrite, TargetRefused, TargetUnavailable, key_of
 from mappings.items import Rejection, Truncation
 
 DEFAULT_SUBTASKS = 8  # MaxFullLoadSubTasks' default

@@ -1,7 +1,7 @@
 """Files the tools write that hold row data or binlog positions: readable by their owner only (0600).
 
 ``verify --report``, ``load --exceptions`` and the rehearsal's reports copy source rows and item
-keys; the CDC checkpoint (:meth:`dms_dynamodb.checkpoint.Checkpoint.save`) says where the source is.
+keys; the CDC checkpoint (:meth:`dms_dynamodb.cdc.checkpoint.Checkpoint.save`) says where the source is.
 A file is created with mode 0600 from the first byte (never created readable, then narrowed); an
 existing file at the path is replaced, not reopened, so a reader that opened it before keeps the old
 file, not the new rows.

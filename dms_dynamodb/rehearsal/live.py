@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.apply_exceptions import TIME_FORMAT, exceptions_table_design
-from dms_dynamodb.cdc import CdcStats, ChangeApplier, FollowOptions, follow
-from dms_dynamodb.checkpoint import Checkpoint
-from dms_dynamodb.cutover import follower_caught_up, no_apply_exceptions, source_quiet, verified
+from dms_dynamodb.cdc.apply_exceptions import TIME_FORMAT, exceptions_table_design
+from dms_dynamodb.cdc.checkpoint import Checkpoint
+from dms_dynamodb.cdc.follower import CdcStats, ChangeApplier, FollowOptions, follow
+from dms_dynamodb.cutover.checks import follower_caught_up, no_apply_exceptions, source_quiet, verified
+from dms_dynamodb.dynamodb.client import create_table
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.rehearsal.synthetic import Generator, run_workload
 from dms_dynamodb.source.connection import connect
-from dms_dynamodb.target.client import create_table
-from dms_dynamodb.verify import verify
+from dms_dynamodb.verify.full import verify
 
 CHUNK = 20  # changes per workload step; the writer paces steps so the writes span the live verify
 

@@ -10,7 +10,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dms_dynamodb.check_stack import gate
+from dms_dynamodb.check_stack import require_clean_stack
 from dms_dynamodb.commands import (
     UsageError,
     create_targets,
@@ -28,9 +28,10 @@ if TYPE_CHECKING:
 
 
 def cmd_rehearse(args: argparse.Namespace) -> int:
-    from dms_dynamodb.apply_exceptions import exceptions_table_design
-    from dms_dynamodb.cdc import ChangeApplier, follow
-    from dms_dynamodb.checkpoint import binlog_head
+    from dms_dynamodb.cdc.apply_exceptions import exceptions_table_design
+    from dms_dynamodb.cdc.checkpoint import binlog_head
+    from dms_dynamodb.cdc.follower import ChangeApplier, follow
+    from dms_dynamodb.dynamodb.client import create_table
     from dms_dynamodb.load import full_load
     from dms_dynamodb.progress import Progress
     from dms_dynamodb.rehearsal.live import LiveRun, rehearse_live
@@ -39,8 +40,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     from dms_dynamodb.rehearsal.synthetic import run_workload
     from dms_dynamodb.source.connection import connect
     from dms_dynamodb.source.schema_reader import read_schema
-    from dms_dynamodb.target.client import create_table
-    from dms_dynamodb.verify import verify
+    from dms_dynamodb.verify.full import verify
 
     if args.live and not args.cdc:
         raise UsageError("--live needs --cdc N: the changes the workload makes while the follower follows")
@@ -55,7 +55,7 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     source_schema = schema_from_ddl(ddl, name=schema_name, label=args.ddl)
     if not source_schema.tables:
         raise UsageError(f"{args.ddl} has no CREATE TABLE statement")
-    checked = gate(stack, task.task_id, [source_schema], skip=args.skip_checks, doing="rehearsed")
+    checked = require_clean_stack(stack, task.task_id, [source_schema], skip=args.skip_checks, doing="rehearsed")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rehearsal-") as directory, ExitStack() as servers:
         mariadb = MariaDB.start(Path(directory) / "mariadb")

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from dms_dynamodb.dynamodb.client import client
 from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
 from dms_dynamodb.rehearsal.synthetic import Generator, fill
 from dms_dynamodb.source.connection import connect
-from dms_dynamodb.target.client import client
 from mappings.schema import SourceSchema
 from tests.conftest import SHOP_DDL
 

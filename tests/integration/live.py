@@ -8,13 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.cdc import CdcStats, ChangeApplier, FollowOptions, follow
-from dms_dynamodb.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.cdc.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.cdc.follower import CdcStats, ChangeApplier, FollowOptions, follow
+from dms_dynamodb.dynamodb.client import create_table
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import Plan, make_plan
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import Stack, read_stack
-from dms_dynamodb.target.client import create_table
 from tests.conftest import stack_file
 
 

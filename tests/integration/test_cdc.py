@@ -17,17 +17,17 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.apply_exceptions import exceptions_table_design
-from dms_dynamodb.cdc import ChangeApplier, follow
-from dms_dynamodb.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.cdc.apply_exceptions import exceptions_table_design
+from dms_dynamodb.cdc.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.cdc.follower import ChangeApplier, follow
+from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import Plan, make_plan
-from dms_dynamodb.recheck import MISSING_SOURCE, MISSING_TARGET
 from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
-from dms_dynamodb.target.client import client, create_table
-from dms_dynamodb.verify import Result, verify
+from dms_dynamodb.verify.full import Result, verify
+from dms_dynamodb.verify.recheck import MISSING_SOURCE, MISSING_TARGET
 from stacks.sakila_data import generate, load
 from stacks.sakila_workload import run_workload
 from tests.conftest import ROOT, SAKILA_DDL, SAKILA_SCHEMA, stack_file

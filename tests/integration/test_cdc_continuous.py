@@ -13,11 +13,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.cdc.checkpoint import Checkpoint, binlog_head
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.rehearsal.synthetic import Generator, run_workload
 from dms_dynamodb.source.connection import connect
-from dms_dynamodb.verify import verify
+from dms_dynamodb.verify.full import verify
 from tests.conftest import ROOT, stack_file
 from tests.integration.live import Follower, loaded_shop, wait_for
 

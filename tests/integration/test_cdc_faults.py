@@ -16,17 +16,17 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.cdc import CdcStopped, ChangeApplier, follow
-from dms_dynamodb.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.cdc.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.cdc.follower import CdcStopped, ChangeApplier, follow
+from dms_dynamodb.dynamodb.client import client, create_table
+from dms_dynamodb.dynamodb.writer import BatchWriter
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import Plan, make_plan
 from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
 from dms_dynamodb.rehearsal.synthetic import Generator, fill, run_workload
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
-from dms_dynamodb.target.client import client, create_table
-from dms_dynamodb.target.writer import BatchWriter
-from dms_dynamodb.verify import verify
+from dms_dynamodb.verify.full import verify
 from mappings.schema import SourceSchema
 from tests.conftest import ROOT, SHOP_DDL, stack_file
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from dms_dynamodb.cli import main
+from dms_dynamodb.dynamodb.client import client
 from dms_dynamodb.rehearsal.servers import Dynalite
 from dms_dynamodb.source.connection import connect
-from dms_dynamodb.target.client import client
 from tests.conftest import SHOP_DDL, stack_file
 
 STACK = str(stack_file("shop"))

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from dms_dynamodb.cli import main
+from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import make_plan
 from dms_dynamodb.rehearsal.synthetic import fill
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import parse_stack
-from dms_dynamodb.target.client import client, create_table
 from mappings.schema import SourceSchema
 from tests.conftest import DDL_CORPUS
 from tests.corpus_stack import TARGET, corpus_stack

@@ -12,17 +12,17 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.apply_exceptions import exceptions_table_design
-from dms_dynamodb.cdc import ChangeApplier, FollowOptions, follow
-from dms_dynamodb.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.cdc.apply_exceptions import exceptions_table_design
+from dms_dynamodb.cdc.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.cdc.follower import ChangeApplier, FollowOptions, follow
 from dms_dynamodb.cli import main
+from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import make_plan
 from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
 from dms_dynamodb.rehearsal.synthetic import fill
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
-from dms_dynamodb.target.client import client, create_table
 from mappings.schema import SourceSchema
 from tests.conftest import SHOP_DDL, stack_file
 from tests.integration.live import wait_for

@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.cdc import ChangeApplier, follow
-from dms_dynamodb.checkpoint import binlog_head
+from dms_dynamodb.cdc.checkpoint import binlog_head
+from dms_dynamodb.cdc.follower import ChangeApplier, follow
+from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import make_plan
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import parse_stack
-from dms_dynamodb.target.client import client, create_table
-from dms_dynamodb.verify import verify
+from dms_dynamodb.verify.full import verify
 
 ROWS = [
     "(1, 5, 1.50, 'apple', '2024-01-01 00:00:00', '2024-01-01', 'x')",

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.cdc import UPDATE_LEAVING_FILTER, ChangeApplier, follow
-from dms_dynamodb.checkpoint import binlog_head
+from dms_dynamodb.cdc.checkpoint import binlog_head
+from dms_dynamodb.cdc.follower import UPDATE_LEAVING_FILTER, ChangeApplier, follow
+from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import make_plan
 from dms_dynamodb.source.connection import connect
-from dms_dynamodb.target.client import client, create_table
-from dms_dynamodb.verify import verify
+from dms_dynamodb.verify.full import verify
 from tests.integration.test_filters import _stack, cond, filt
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.cdc.checkpoint import Checkpoint, binlog_head
 from dms_dynamodb.cli import main
 from dms_dynamodb.source.connection import connect
 from tests.conftest import stack_file

@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from dms_dynamodb.dynamodb.client import client, create_table
+from dms_dynamodb.dynamodb.writer import BatchWriter
 from dms_dynamodb.load import LoadReport, LoadStopped, full_load
 from dms_dynamodb.plan import Plan, make_plan
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
-from dms_dynamodb.target.client import client, create_table
-from dms_dynamodb.target.writer import BatchWriter
 from mappings.terraform import escape
 from tests.conftest import ROOT
 
@@ -178,7 +178,7 @@ def test_rows_of_one_key_leave_the_last_row_read_in_every_run(source: str, dynal
         winners.append(_items(ddb, "faults-coded")["CODE#X"]["note"]["S"])
     assert winners == ["second"] * 5  # id 50, read after id 7
     # verify names the overwrite once, and does not also call the key a difference
-    from dms_dynamodb.verify import verify
+    from dms_dynamodb.verify.full import verify
 
     result = verify(source, ddb, plan)
     assert {kind: count for kind, count in result.counts.items() if count} == {"OVERWRITE": 1}
@@ -248,8 +248,8 @@ def test_a_writer_that_fails_stops_the_load_within_seconds_with_one_message(
 def test_the_same_values_through_cdc_are_apply_exceptions_and_the_follower_moves_on(
     source: str, dynalite: Any, tmp_path: Path
 ) -> None:
-    from dms_dynamodb.cdc import ChangeApplier, follow
-    from dms_dynamodb.checkpoint import binlog_head
+    from dms_dynamodb.cdc.checkpoint import binlog_head
+    from dms_dynamodb.cdc.follower import ChangeApplier, follow
 
     ddb = client(dynalite.endpoint_url)
     stack = read_stack(_write(tmp_path, "cdc", _stack("reading_cdc", "faults-cdc", "READING#${id}")))
@@ -276,8 +276,8 @@ def test_the_same_values_through_cdc_are_apply_exceptions_and_the_follower_moves
 def test_a_write_the_target_refuses_during_cdc_is_an_apply_exception_and_the_rest_is_applied(
     source: str, dynalite: Any, tmp_path: Path
 ) -> None:
-    from dms_dynamodb.cdc import ChangeApplier, follow
-    from dms_dynamodb.checkpoint import binlog_head
+    from dms_dynamodb.cdc.checkpoint import binlog_head
+    from dms_dynamodb.cdc.follower import ChangeApplier, follow
 
     ddb = client(dynalite.endpoint_url)
     _table_with_a_numeric_index_key(ddb, "faults-gsi-cdc")

@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
+from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.load import LoadReport, full_load
 from dms_dynamodb.plan import Plan, make_plan
-from dms_dynamodb.recheck import MISSING_SOURCE, MISSING_TARGET, RECORD_DIFF
 from dms_dynamodb.rehearsal.patterns import query
 from dms_dynamodb.rehearsal.servers import Dynalite
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
-from dms_dynamodb.target.client import client, create_table
-from dms_dynamodb.verify import verify
+from dms_dynamodb.verify.full import verify
+from dms_dynamodb.verify.recheck import MISSING_SOURCE, MISSING_TARGET, RECORD_DIFF
 from stacks.sakila_data import SCALE
 from stacks.sakila_design import SAKILA_DESIGN
 from tests.conftest import ROOT, stack_file

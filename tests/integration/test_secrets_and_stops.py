@@ -21,12 +21,12 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.cdc.checkpoint import Checkpoint, binlog_head
+from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.rehearsal.servers import MariaDB
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
-from dms_dynamodb.target.client import client, create_table
-from dms_dynamodb.verify import VerifyIncomplete, verify
+from dms_dynamodb.verify.full import VerifyIncomplete, verify
 from mappings.terraform import escape
 from tests.conftest import ROOT, SHOP_DDL, stack_file
 from tests.integration.live import plan_of
@@ -271,7 +271,7 @@ class Endless:
 def test_a_verify_whose_consumer_raises_ends_within_seconds_leaving_no_thread_or_process(
     source: str, stacks: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dms_dynamodb.recheck import key_text
+    from dms_dynamodb.verify.recheck import key_text
 
     calls = [0]
 
@@ -282,7 +282,7 @@ def test_a_verify_whose_consumer_raises_ends_within_seconds_leaving_no_thread_or
         return key_text(*args)
 
     # The consumer's side only (it fills SQLite with the pages): the workers are spawned afresh.
-    monkeypatch.setattr("dms_dynamodb.verify_sides.key_text", failing)
+    monkeypatch.setattr("dms_dynamodb.verify.sides.key_text", failing)
     plan = plan_of(read_stack(stacks["big"]), source)
     outcome: list[BaseException | None] = []
 

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.cdc import ChangeApplier, follow
-from dms_dynamodb.checkpoint import binlog_head
-from dms_dynamodb.incremental import verify_since
+from dms_dynamodb.cdc.checkpoint import binlog_head
+from dms_dynamodb.cdc.follower import ChangeApplier, follow
+from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.load import full_load
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import parse_stack, read_stack
-from dms_dynamodb.target.client import client, create_table
-from dms_dynamodb.verify import verify
+from dms_dynamodb.verify.full import verify
+from dms_dynamodb.verify.incremental import verify_since
 from mappings.terraform import escape, unescape
 from tests.conftest import ROOT
 from tests.integration.live import plan_of

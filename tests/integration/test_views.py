@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.checkpoint import binlog_head
+from dms_dynamodb.cdc.checkpoint import binlog_head
 from dms_dynamodb.cli import main
+from dms_dynamodb.dynamodb.client import client
 from dms_dynamodb.source.connection import connect
-from dms_dynamodb.target.client import client
 from mappings.terraform import escape
 
 SCHEMA = "cinema"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dms_dynamodb.cdc import ChangeApplier
+from dms_dynamodb.cdc.follower import ChangeApplier
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.stack import parse_stack
 from mappings.items import ItemBuilder

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.checkpoint import binlog_problems, default_server_id
+from dms_dynamodb.cdc.checkpoint import binlog_problems, default_server_id
 
 
 class _Cursor:

@@ -141,7 +141,7 @@ def test_a_corrupt_checkpoint_is_a_usage_error_naming_the_file(
 def test_the_resume_command_repeats_every_option_that_changes_the_run_and_never_the_password() -> None:
     import argparse
 
-    from dms_dynamodb.cdc_command import resume_command
+    from dms_dynamodb.cdc.command import resume_command
 
     args = argparse.Namespace(
         stack="shop", task="t1", mysql_url="mysql://dms:s3cret@db:3306/", endpoint_url=None,

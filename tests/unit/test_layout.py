@@ -46,7 +46,9 @@ def test_mappings_imports_no_driver_no_aws_sdk_no_cdktf_and_not_the_tool_half() 
 
 def test_the_tool_half_imports_no_example_stack_no_constructs_and_no_jsii() -> None:
     modules = _modules("dms_dynamodb")
-    assert {"dms_dynamodb.source.rows", "dms_dynamodb.target.writer", "dms_dynamodb.rehearsal.workflow"} <= set(modules)
+    assert {"dms_dynamodb.source.rows", "dms_dynamodb.dynamodb.writer", "dms_dynamodb.rehearsal.workflow"} <= set(
+        modules
+    )
     loaded = _loaded_after_importing(modules)
     assert _roots(loaded, ("stacks", "constructs_lib", "constructs", "cdktf", "jsii")) == []
 

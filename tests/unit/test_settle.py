@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dms_dynamodb.recheck import SourceRef
-from dms_dynamodb.settle import IN_FLIGHT, NOT_COMPARABLE, Unsettled, settle
+from dms_dynamodb.verify.recheck import SourceRef
+from dms_dynamodb.verify.settle import IN_FLIGHT, NOT_COMPARABLE, Unsettled, settle
 
 KEY = {"pk": {"S": "A#1"}}
 TEXT = "t\x1fA#1"

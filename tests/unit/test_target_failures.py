@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from dms_dynamodb.checkpoint import binlog_status_statement
-from dms_dynamodb.target.writer import BatchWriter, TargetUnavailable, key_of
+from dms_dynamodb.cdc.checkpoint import binlog_status_statement
+from dms_dynamodb.dynamodb.writer import BatchWriter, TargetUnavailable, key_of
 
 
 def _throttled() -> ClientError:

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 
 from dms_dynamodb.cli import main
+from dms_dynamodb.dynamodb import scan as scan_module
+from dms_dynamodb.dynamodb.scan import scan
 from dms_dynamodb.private_files import make_private, private_file
 from dms_dynamodb.source.connection import identifier, quoted
 from dms_dynamodb.source.filter_sql import where_clause
-from dms_dynamodb.target import scan as scan_module
-from dms_dynamodb.target.scan import scan
 from mappings.document.enums import FilterOperator, FilterType
 from mappings.document.rules import Filter, FilterCondition
 from mappings.items.filters import TableFilter

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from dms_dynamodb.target.keys import key_of
-from dms_dynamodb.target.pool import Stopped, Write, WriterPool
-from dms_dynamodb.target.writer import BatchWriter, RefusedWrite
+from dms_dynamodb.dynamodb.keys import key_of
+from dms_dynamodb.dynamodb.pool import Stopped, Write, WriterPool
+from dms_dynamodb.dynamodb.writer import BatchWriter, RefusedWrite
 
 
 class Table:

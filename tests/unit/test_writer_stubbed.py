@@ -16,9 +16,9 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.stub import Stubber
 
-from dms_dynamodb.target.client import client
-from dms_dynamodb.target.errors import Answer, answer
-from dms_dynamodb.target.writer import (
+from dms_dynamodb.dynamodb.client import client
+from dms_dynamodb.dynamodb.errors import Answer, answer
+from dms_dynamodb.dynamodb.writer import (
     BatchWriter,
     RefusedWrite,
     TargetRefused,

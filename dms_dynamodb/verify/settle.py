@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dms_dynamodb.recheck import KeyReader, SourceRef, finding
+from dms_dynamodb.verify.recheck import KeyReader, SourceRef, finding
 from mappings.items import Item, canonical
 
 IN_FLIGHT, NOT_COMPARABLE = "IN_FLIGHT", "NOT_COMPARABLE"

@@ -18,7 +18,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from dms_dynamodb.target.errors import (
+from dms_dynamodb.dynamodb.errors import (
     Answer,
     TargetRefused,
     TargetUnavailable,
@@ -27,7 +27,7 @@ from dms_dynamodb.target.errors import (
     error_code,
     error_message,
 )
-from dms_dynamodb.target.keys import WriteKey, key_of, request_key
+from dms_dynamodb.dynamodb.keys import WriteKey, key_of, request_key
 from mappings.items import Item
 
 __all__ = [

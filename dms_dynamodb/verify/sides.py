@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dms_dynamodb.dynamodb.scan import scan
 from dms_dynamodb.plan import Plan
-from dms_dynamodb.recheck import SourceRef, key_text, ref_json, row_key
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.source.rows import KeyRange, key_ranges, source_rows
-from dms_dynamodb.target.scan import scan
+from dms_dynamodb.verify.recheck import SourceRef, key_text, ref_json, row_key
 from mappings.items import Rejection, canonical
 
 #: Safe in a process that runs threads (see above).

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from dms_dynamodb.checkpoint import Checkpoint, NoBinlog, source_head
+from dms_dynamodb.cdc.checkpoint import Checkpoint, NoBinlog, source_head
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.private_files import make_private
-from dms_dynamodb.recheck import (
+from dms_dynamodb.verify.recheck import (
     MISSING_SOURCE,
     MISSING_TARGET,
     RECORD_DIFF,
@@ -40,8 +40,8 @@ from dms_dynamodb.recheck import (
     key_values,
     ref_from_json,
 )
-from dms_dynamodb.settle import IN_FLIGHT, NOT_COMPARABLE, Unsettled, settle
-from dms_dynamodb.verify_sides import read_both_sides, slices
+from dms_dynamodb.verify.settle import IN_FLIGHT, NOT_COMPARABLE, Unsettled, settle
+from dms_dynamodb.verify.sides import read_both_sides, slices
 
 EXAMPLES = 5
 

@@ -33,12 +33,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.apply_exceptions import EXCEPTIONS_TABLE, ApplyException, ErrorClock
-from dms_dynamodb.checkpoint import Checkpoint, CheckpointLock, binlog_head, binlog_problems, default_server_id
+from dms_dynamodb.cdc.apply_exceptions import EXCEPTIONS_TABLE, ApplyException, ErrorClock
+from dms_dynamodb.cdc.checkpoint import Checkpoint, CheckpointLock, binlog_head, binlog_problems, default_server_id
+from dms_dynamodb.dynamodb.writer import BatchWriter, TargetUnavailable, key_of
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
 from dms_dynamodb.source.connection import connect, mysql_settings
-from dms_dynamodb.target.writer import BatchWriter, TargetUnavailable, key_of
 from mappings.items import Rejection
 
 #: MariaDB's and MySQL's errors for a second replica connecting with the same server id.

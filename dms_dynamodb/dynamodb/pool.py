@@ -17,8 +17,8 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dms_dynamodb.target.keys import WriteKey
-from dms_dynamodb.target.writer import BatchWriter, RefusedWrite, WriterStopped
+from dms_dynamodb.dynamodb.keys import WriteKey
+from dms_dynamodb.dynamodb.writer import BatchWriter, RefusedWrite, WriterStopped
 from mappings.items import Item
 
 WAIT = 0.2  # seconds any queue wait or join lasts before it looks at the stop signal again

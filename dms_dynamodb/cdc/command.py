@@ -52,12 +52,12 @@ def resume_command(args: argparse.Namespace) -> str:
 
 
 def cmd_cdc(args: argparse.Namespace) -> int:
-    from dms_dynamodb.apply_exceptions import EXCEPTIONS_TABLE, exceptions_table_design
-    from dms_dynamodb.cdc import CdcStopped, ChangeApplier, FollowOptions, SourceNotReady, follow
-    from dms_dynamodb.checkpoint import Checkpoint, CheckpointError, NoBinlog, source_head
+    from dms_dynamodb.cdc.apply_exceptions import EXCEPTIONS_TABLE, exceptions_table_design
+    from dms_dynamodb.cdc.checkpoint import Checkpoint, CheckpointError, NoBinlog, source_head
+    from dms_dynamodb.cdc.follower import CdcStopped, ChangeApplier, FollowOptions, SourceNotReady, follow
+    from dms_dynamodb.dynamodb.client import create_table
+    from dms_dynamodb.dynamodb.writer import BatchWriter
     from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
-    from dms_dynamodb.target.client import create_table
-    from dms_dynamodb.target.writer import BatchWriter
 
     if args.flush_seconds < 0:
         raise UsageError(f"--flush-seconds must be 0 or more; got {args.flush_seconds}")
@@ -163,7 +163,7 @@ def _stop_on_ctrl_c(stop: threading.Event) -> Iterator[None]:
 
 
 def _held(path: Path) -> str:
-    from dms_dynamodb.checkpoint import Checkpoint, CheckpointError
+    from dms_dynamodb.cdc.checkpoint import Checkpoint, CheckpointError
 
     try:
         return str(Checkpoint.load(path))

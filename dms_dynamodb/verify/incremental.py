@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.checkpoint import Checkpoint, default_server_id, source_head
+from dms_dynamodb.cdc.checkpoint import Checkpoint, default_server_id, source_head
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.private_files import make_private
-from dms_dynamodb.recheck import KeyReader, SourceRef, finding, row_key
-from dms_dynamodb.settle import NOT_COMPARABLE
 from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
 from dms_dynamodb.source.connection import mysql_settings
-from dms_dynamodb.verify import Result, incomplete_on_failure
+from dms_dynamodb.verify.full import Result, incomplete_on_failure
+from dms_dynamodb.verify.recheck import KeyReader, SourceRef, finding, row_key
+from dms_dynamodb.verify.settle import NOT_COMPARABLE
 
 
 @dataclass
@@ -129,10 +129,10 @@ def verify_since(
 ) -> tuple[Result, Changes]:
     """The incremental verify: the same report as a full one, for the rows changed since ``since``.
 
-    Like a full verify, a server lost mid-run raises :class:`~dms_dynamodb.verify.VerifyIncomplete`
+    Like a full verify, a server lost mid-run raises :class:`~dms_dynamodb.verify.full.VerifyIncomplete`
     (the report ends with an ``INCOMPLETE`` record) and Ctrl-C ends it with one line.
     """
-    from dms_dynamodb.settle import Unsettled, settle
+    from dms_dynamodb.verify.settle import Unsettled, settle
 
     make_private(report)
     result = Result()

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.apply_exceptions import EXCEPTIONS_TABLE, read_exceptions
-from dms_dynamodb.checkpoint import Checkpoint, source_head
+from dms_dynamodb.cdc.apply_exceptions import EXCEPTIONS_TABLE, read_exceptions
+from dms_dynamodb.cdc.checkpoint import Checkpoint, source_head
 from dms_dynamodb.plan import Plan
 
 QUIET, CAUGHT_UP, EXCEPTIONS, VERIFIED = "source quiet", "caught up", "apply exceptions", "verify"
@@ -141,8 +141,8 @@ def no_apply_exceptions(ddb: Any, task: str, tables: set[tuple[str, str]], since
 
 
 def verified(url: str, ddb: Any, plan: Plan, since: Checkpoint | None, settle_seconds: float) -> GateCheck:
-    from dms_dynamodb.incremental import verify_since
-    from dms_dynamodb.verify import verify
+    from dms_dynamodb.verify.full import verify
+    from dms_dynamodb.verify.incremental import verify_since
 
     if since is not None:
         result, changes = verify_since(url, ddb, plan, since, settle_seconds=settle_seconds)

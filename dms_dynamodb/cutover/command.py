@@ -7,12 +7,12 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from dms_dynamodb.check_stack import gate
+from dms_dynamodb.check_stack import require_clean_stack
 from dms_dynamodb.commands import UsageError, binlog_position, dynamodb, open_task, plan_task, skip_checks_argument
 
 
 def cmd_cutover(args: argparse.Namespace) -> int:
-    from dms_dynamodb.cutover import (
+    from dms_dynamodb.cutover.checks import (
         dms_task_caught_up,
         follower_caught_up,
         no_apply_exceptions,
@@ -20,7 +20,7 @@ def cmd_cutover(args: argparse.Namespace) -> int:
         verified,
     )
     from dms_dynamodb.source.url import scrub
-    from dms_dynamodb.verify import INCOMPLETE_EXIT, VerifyIncomplete
+    from dms_dynamodb.verify.full import INCOMPLETE_EXIT, VerifyIncomplete
 
     if (args.checkpoint is None) == (args.task_arn is None):
         raise UsageError("say what follows the source: --checkpoint FILE (this tool's follower) or --task-arn ARN")
@@ -29,7 +29,9 @@ def cmd_cutover(args: argparse.Namespace) -> int:
     since = binlog_position(args.since, "--since")
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
-    checked = gate(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="checked for the cutover")
+    checked = require_clean_stack(
+        stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="checked for the cutover"
+    )
     ddb = dynamodb(args.endpoint_url)
     checks = [source_quiet(args.mysql_url, args.quiet_seconds, writes_stopped=args.writes_stopped)]
     if args.checkpoint is not None:
