@@ -171,5 +171,5 @@ def test_rehearse_live_follows_while_writing_verifies_during_the_writes_and_ends
     made = int(during.split("(the workload had made ", 1)[1].split()[0])
     assert 0 < made < 600, during
     assert "settled: " in during and "\nclean" in during
-    assert [line[:4] for line in after.splitlines() if line.startswith(("PASS", "FAIL"))] == ["PASS"] * 4
+    assert [line[:4] for line in after.splitlines() if line.startswith(("PASS", "FAIL"))] == ["PASS"] * 5
     assert "cutover: READY" in after and "rehearsal finished" in after and out.rstrip().endswith(": clean")
