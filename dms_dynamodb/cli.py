@@ -147,10 +147,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         except VerifyIncomplete as exc:
             print(scrub(f"dms-dynamodb verify: {exc}", args.mysql_url), file=sys.stderr)
             return INCOMPLETE_EXIT
-        if report is not None:  # a clean report ends with the position it verified at: cutover's evidence
-            write_verified_at(
-                report, clean=result.clean, position=result.position, task=task.task_id, plan=plan, since=since
-            )
+        evidence = report is not None and write_verified_at(  # a clean report ends with its position: cutover's
+            report, clean=result.clean, position=result.position, task=task.task_id, plan=plan, since=since
+        )
     print(result.render())
     if result.position is not None and result.clean:
         print(f"verified at binlog position {result.position} (the next incremental verify: --since {result.position})")
@@ -160,7 +159,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
             "are older than it); fix them and verify in full again"
         )
     if args.report:
-        print(f"report: {args.report} (one JSON line per finding)")
+        ends = f"; it ends with VERIFIED_AT {result.position}" if evidence else ""
+        usable = f", the evidence for cutover --since {args.report}" if evidence and since is None else ""
+        print(f"report: {args.report} (one JSON line per finding{ends}{usable})")
     print(checked)
     return 0 if result.clean else 1
 

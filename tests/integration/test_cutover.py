@@ -93,7 +93,12 @@ def _clean_report(url: str, ddb: Any, checkpoint: Path, capsys: pytest.CaptureFi
     report = checkpoint.with_name("verify.jsonl")
     verify = ["verify", "--stack", str(STACK), "--mysql-url", url, "--endpoint-url", ddb.meta.endpoint_url]
     assert main([*verify, "--report", str(report)]) == 0
-    position = capsys.readouterr().out.split("verified at binlog position ", 1)[1].split()[0]
+    out = capsys.readouterr().out
+    position = out.split("verified at binlog position ", 1)[1].split()[0]
+    assert (
+        f"report: {report} (one JSON line per finding; it ends with VERIFIED_AT {position}, the evidence for "
+        f"cutover --since {report})"
+    ) in out
     return str(report), position
 
 
