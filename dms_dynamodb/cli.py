@@ -375,9 +375,10 @@ def _parser() -> argparse.ArgumentParser:
 
     cutover = command(
         "cutover",
-        "the gate before a switchover: source quiet, caught up, no apply exceptions, an incremental verify clean",
+        "the gate before a switchover: source quiet, caught up, no apply exceptions, an incremental verify clean, "
+        "the source head held to the end",
         f"dms-dynamodb cutover --stack {EXAMPLE_STACK} --mysql-url mysql://... --checkpoint cdc.json "
-        "--since binlog.000003:4 --settle 5",
+        "--since verify.jsonl --settle 5",
         _cutover,
     )
     stack_arguments(cutover)

@@ -7,10 +7,14 @@ import datetime as dt
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from dms_dynamodb.check_stack import require_clean_stack
 from dms_dynamodb.commands import UsageError, dynamodb, open_task, plan_task, skip_checks_argument
+
+if TYPE_CHECKING:
+    from dms_dynamodb.cdc.checkpoint import Checkpoint
+    from dms_dynamodb.cutover.evidence import Evidence
 
 
 def cmd_cutover(args: argparse.Namespace) -> int:
@@ -100,26 +104,25 @@ def cmd_cutover(args: argparse.Namespace) -> int:
     return 0
 
 
-def _evidence_chain(args: argparse.Namespace, evidence: Any, head: Any) -> str:
+def _evidence_chain(args: argparse.Namespace, evidence: Evidence | None, head: Checkpoint | None) -> str:
     """What READY rests on, link by link, and what the chain cannot see (a named assumption with its check)."""
     from dms_dynamodb.source.url import redact
 
-    follower = f"the follower's checkpoint {args.checkpoint}" if args.task_arn is None else "the DMS task"
+    if args.task_arn is None:
+        follower = f"the follower's checkpoint {args.checkpoint} at the head {head}, held to the end of the checks"
+    else:
+        follower = f"the DMS task caught up by its CDC latencies; the source head held at {head} to the end"
     if evidence is None:
-        return (
-            f"evidence: a full verify of every item, clean, then the source head held at {head} and {follower} at "
-            "it to the end of the checks"
-        )
+        return f"evidence: a full verify of every item, clean; {follower}; no apply exceptions"
     command = ["dms-dynamodb", "verify", "--stack", args.stack]
     if args.task:
         command += ["--task", args.task]
-    command += ["--mysql-url", redact(args.mysql_url)]
+    command += ["--mysql-url", redact(args.mysql_url)]  # an option file given is in it (defaults_file=)
     if args.endpoint_url:
         command += ["--endpoint-url", args.endpoint_url]
     return (
         f"evidence: a clean full verify at {evidence.position} ({evidence.report}, {evidence.at}); every row "
-        f"changed from {evidence.position} to {head} verified clean; {follower} at the head {head}, held to the end "
-        f"of the checks; no apply exceptions.\n"
+        f"changed from {evidence.position} to {head} verified clean; {follower}; no apply exceptions.\n"
         f"assumption: nothing but the migration wrote to the target tables since {evidence.position}: the chain "
         f"reads the source's binlog only, so an item changed in DynamoDB by anything else is not seen. To check "
         f"it, a full verify: {shlex.join(command)}"
