@@ -52,6 +52,7 @@ def cmd_cutover(args: argparse.Namespace) -> int:
             )
         except (EvidenceError, PositionError) as exc:
             raise UsageError(str(exc)) from None
+    _follower_can_resume(args)
     aws = None
     if region is not None:
         try:
@@ -102,6 +103,22 @@ def cmd_cutover(args: argparse.Namespace) -> int:
         "the follower (or the DMS task) once the switch is done"
     )
     return 0
+
+
+def _follower_can_resume(args: argparse.Namespace) -> None:
+    """A checkpoint the source can no longer be read from (purged, future, mid-event) is no NOT READY to wait
+    out: no follower can ever catch up from it, so it is a usage error naming what starts over."""
+    from dms_dynamodb.cdc.checkpoint import Checkpoint, CheckpointError
+    from dms_dynamodb.cdc.positions import RELOAD, PositionError, check_source_position
+
+    if args.checkpoint is None:
+        return
+    try:
+        saved = Checkpoint.load(args.checkpoint)
+        if saved is not None:
+            check_source_position(args.mysql_url, saved, f"the checkpoint {args.checkpoint} holds", RELOAD)
+    except (CheckpointError, PositionError) as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _evidence_chain(args: argparse.Namespace, evidence: Evidence | None, head: Checkpoint | None) -> str:

@@ -178,6 +178,13 @@ def test_a_purged_checkpoint_is_a_usage_error_naming_the_oldest_binlog(
     assert f"the checkpoint {checkpoint} holds {start} is in a binlog the server has purged" in err
     assert f"The server keeps the binlogs {newest} to {newest}" in err and "run a full load again" in err
     assert Checkpoint.load(checkpoint) == start  # left as it was
+    # the gate says the same before it waits for anything: no follower can catch up from there
+    gate = ["cutover", "--stack", str(STACK), "--mysql-url", url, "--endpoint-url", target.meta.endpoint_url,
+            "--checkpoint", str(checkpoint), "--quiet-seconds", "30"]  # fmt: skip
+    assert main(gate) == 2
+    captured = capsys.readouterr()
+    assert f"the checkpoint {checkpoint} holds {start} is in a binlog the server has purged" in captured.err
+    assert "PASS" not in captured.out and "FAIL" not in captured.out
 
 
 def _wait(condition: Any, seconds: float = 10) -> bool:
