@@ -17,6 +17,8 @@ from dms_dynamodb.cdc.checkpoint import Checkpoint
 #: MySQL/MariaDB's error for SHOW BINLOG EVENTS from an offset that is not an event's start
 #: (ER_ERROR_WHEN_EXECUTING_COMMAND: "Wrong offset or I/O error").
 _WRONG_OFFSET = 1220
+#: ER_SPECIFIC_ACCESS_DENIED_ERROR, ER_ACCESS_DENIED_ERROR: the user may not list or read the binlogs.
+_DENIED = (1227, 1045)
 
 
 class PositionError(Exception):
@@ -42,7 +44,10 @@ def check_position(connection: Any, position: Checkpoint, what: str, remedy: str
     """
     from pymysql.err import MySQLError
 
-    logs = binary_logs(connection)
+    try:
+        logs = binary_logs(connection)
+    except MySQLError as exc:
+        raise _denied(exc, what, position) from None
     if not logs:
         raise PositionError(f"{what} {position}: the source keeps no binary log (log_bin is off); {remedy}")
     (oldest, _), (newest, head) = logs[0], logs[-1]
@@ -64,13 +69,23 @@ def check_position(connection: Any, position: Checkpoint, what: str, remedy: str
                 cursor.fetchall()
         except MySQLError as exc:
             if not exc.args or exc.args[0] != _WRONG_OFFSET:
-                raise
+                raise _denied(exc, what, position) from None
             reason = "is not the start of an event (the server answered: wrong offset)"
     if reason:
         raise PositionError(
             f"{what} {position} {reason}. The server keeps the binlogs {oldest} to {newest} (its head: "
             f"{newest}:{head}; SHOW BINARY LOGS), so no run can read the changes from {position}: {remedy}"
         )
+
+
+def _denied(error: Exception, what: str, position: Checkpoint) -> Exception:
+    """A refused SHOW BINARY LOGS / SHOW BINLOG EVENTS is a usage error naming the grant; anything else stays."""
+    if error.args and error.args[0] in _DENIED:
+        return PositionError(
+            f"cannot check {what} {position}: the source refused to list its binlogs ({error.args[-1]}); the user "
+            "needs REPLICATION CLIENT (MariaDB: BINLOG MONITOR) and REPLICATION SLAVE, as DMS does"
+        )
+    return error
 
 
 #: What starts over when the follower's start cannot be read.
