@@ -39,18 +39,17 @@ def _where(table_filter: TableFilter | None, key_range: KeyRange | None = None) 
 
 
 def select_list(table: Table | None) -> str:
-    """The columns of a row read: ``*``, with each FLOAT column read as ``CAST(col AS DOUBLE)``.
+    """The columns of a row read: ``*``, with each FLOAT column read as a DOUBLE (``col * 1e0``).
 
     A FLOAT read as itself comes as the server's 6-digit text (123456.7 is sent as 123457), which is not
-    the stored single-precision value; cast to DOUBLE it is that exact value (123456.703125), as the
-    binlog carries it, so the load, CDC and verify render it alike (the shortest text of the same single).
+    the stored single-precision value; as a DOUBLE it is that exact value (123456.703125), as the binlog
+    carries it, so the load, CDC and verify render it alike (the shortest text of the same single).
+    ``col * 1e0`` rather than ``CAST(col AS DOUBLE)``: MySQL casts to DOUBLE from 8.0.17 on only.
     """
     if table is None or not any(c.data_type == "float" for c in table.columns):
         return "*"
     return ", ".join(
-        f"CAST({identifier(c.name)} AS DOUBLE) AS {identifier(c.name)}"
-        if c.data_type == "float"
-        else identifier(c.name)
+        f"{identifier(c.name)} * 1e0 AS {identifier(c.name)}" if c.data_type == "float" else identifier(c.name)
         for c in table.columns
     )
 
