@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dms_dynamodb.init.names import MARKER, StackNames
+from dms_dynamodb.init.names import MARKER, StackNames, import_order
 from dms_dynamodb.init.pysource import Group, Item, Node, Raw, call, comment, literal, render, string
 from mappings.design import METADATA, AccessPattern, Entity
 from mappings.design.draft import DesignDraft
@@ -172,6 +172,17 @@ def _mappings(draft: DesignDraft) -> list[str]:
     return lines
 
 
+def _stack_imports(design_module: str) -> list[str]:
+    """The stack module's ``from stacks.`` imports in ruff's order, wherever the design module's name sorts."""
+    imports = {
+        "stacks.base": "configure_stack",
+        "stacks.config": "StackConfig",
+        "stacks.sakila": "network_inputs, pipeline_outputs, route_table_input",
+        f"stacks.{design_module}": "DESIGN, SCHEMA, table_mappings",
+    }
+    return [f"from {m} import {imports[m]}" for m in sorted(imports, key=import_order)]
+
+
 def render_stack(names: StackNames, *, ddl: str) -> str:
     """``stacks/NAME.py``: the constructs around the design, as ``stacks/shop.py`` wires them."""
     n, module = names.name, names.design_module
@@ -202,10 +213,7 @@ def render_stack(names: StackNames, *, ddl: str) -> str:
         "from constructs_lib.single_table import DynamoDbSingleTable",
         "from constructs_lib.source_database import MySqlSource, MySqlSourceProps",
         "from constructs_lib.table_props import SingleTableProps",
-        "from stacks.base import configure_stack",
-        "from stacks.config import StackConfig",
-        "from stacks.sakila import network_inputs, pipeline_outputs, route_table_input",
-        f"from stacks.{module} import DESIGN, SCHEMA, table_mappings",
+        *_stack_imports(module),
         "",
         "",
         f"class {names.class_name}(TerraformStack):",

@@ -36,6 +36,7 @@ from mappings.design.table_design import (
     KeyAttribute,
     TableDesign,
 )
+from mappings.document.templates import placeholders, template_problems
 from mappings.dynamodb_limits import MAX_GSIS
 from mappings.schema import SourceSchema, Table
 
@@ -134,12 +135,40 @@ def _chosen(schema: SourceSchema, tables: Sequence[str] | None) -> list[Table]:
     return chosen
 
 
+def templatable(column: str) -> bool:
+    """Whether ``${column}`` is a placeholder DMS substitutes: no quotes, braces, ``$``, ``,`` or edge spaces."""
+    template = f"${{{column}}}"
+    return not template_problems(template) and placeholders(template) == (column,)
+
+
+def _untemplatable(columns: Sequence[str]) -> str:
+    named = ", ".join(repr(c) for c in columns)
+    return (
+        f"column {named} cannot be put in a ${{}} template (a placeholder takes no quotes, braces, '$', ',' or "
+        "edge spaces: DynamoDB target page, object mapping)"
+    )
+
+
+def _unkeyable(table: Table) -> str | None:
+    """Why ``table``'s items cannot have a key (no primary key, a key column no template can hold), or None."""
+    if not table.primary_key:
+        return _KEYLESS
+    bad = [c for c in table.primary_key if not templatable(c)]
+    if bad:
+        return (
+            f"its primary key's {_untemplatable(bad)}, so no item key can be made from it. Excluded by a rule; "
+            "rename the column, or map the table by hand with an add-column transformation, to migrate it"
+        )
+    return None
+
+
 def _labels(schema: SourceSchema) -> dict[str, str]:
-    """``TABLE`` per table; tables whose names differ only in case keep their own spelling."""
+    """``TABLE`` per table (``$``, braces and ``#`` as ``_``: a label sits in a template); tables whose names differ
+    only in case keep their own spelling."""
     labels: dict[str, str] = {}
     for name in schema.tables:
-        label = name.upper()
-        labels[name] = label if label not in labels.values() else name
+        label = "".join("_" if c in "${}#" else c for c in name.upper())
+        labels[name] = label if label not in labels.values() else "".join("_" if c in "${}#" else c for c in name)
     return labels
 
 
@@ -159,8 +188,8 @@ class _Drafter:
     def __init__(self, schema: SourceSchema, tables: list[Table]) -> None:
         self.schema = schema
         self.labels = _labels(schema)
-        self.excluded = [Excluded(t.name, _KEYLESS) for t in tables if not t.primary_key]
-        self.tables = [t for t in tables if t.primary_key]
+        self.excluded = [Excluded(t.name, reason) for t in tables if (reason := _unkeyable(t))]
+        self.tables = [t for t in tables if not _unkeyable(t)]
         self.names = {t.name for t in self.tables}
         self.relations: dict[str, list[Relation]] = {}
         self.skipped: dict[str, list[str]] = {}
@@ -187,7 +216,9 @@ class _Drafter:
             what = f"foreign key {', '.join(key.columns)} -> {key.referenced_table}"
             parent = self.schema.tables.get(key.referenced_table)
             columns = [table.column(c) for c in key.columns]
-            if any(c is None or c.nullable for c in columns):
+            if bad := [c for c in key.columns if not templatable(c)]:
+                skipped.append(f"{what}: {_untemplatable(bad)}, so neither a collection nor a GSI key")
+            elif any(c is None or c.nullable for c in columns):
                 skipped.append(f"{what}: nullable, so neither a collection nor a GSI key (a NULL key fails the row)")
             elif parent is None or parent.is_view:
                 skipped.append(f"{what}: {key.referenced_table} is not a table of this schema; not used")
