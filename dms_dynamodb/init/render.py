@@ -17,12 +17,16 @@ from mappings.design.draft import DesignDraft
 
 _METHOD = (
     "The article's method, one rule per table (each choice is commented where it is made, with the access "
-    "patterns it serves): a view is not migrated and a table without a primary key is excluded; a primary key "
-    "of exactly two foreign keys is an adjacency list in the collection of the parent the table's name names "
-    "first, inverted in GSI1; a table that holds a collection keeps its own partition, TABLE#<key> with the item "
-    "#METADATA; a table whose first NOT NULL foreign key names a parent's primary key lives in that parent's item "
-    "collection (decided children first); any other table is its own partition. Composite keys join their columns with #. "
-    "Every further NOT NULL foreign key is a GSI (GSI1, GSI2, ... shared by all entities; 20 at most)."
+    "patterns it serves): a view is not migrated and a table without a primary key (or with a key column no ${} "
+    "template can hold) is excluded; a primary key of exactly two foreign keys is an adjacency list in the collection "
+    "of the parent the table's name names first, inverted in GSI1; a table that holds a collection keeps its own "
+    "partition, TABLE#<key> with the item #METADATA; a table whose first NOT NULL foreign key names a parent's primary "
+    "key lives in that parent's item collection (decided children first), sorted by its DATE/DATETIME/TIMESTAMP "
+    "column when it has one; a primary key of a parent's key plus a time is one collection per parent, sorted by "
+    "time; any other table is its own partition. Composite keys join their columns with #. Every further NOT NULL "
+    "foreign key is a GSI (GSI1, GSI2, ... shared by all entities; 20 at most), sorted by time too; an entity whose "
+    "table keys hold more than its primary key is also fetched by that key through a GSI. Two entities never share a "
+    "GSI partition-key prefix, and columns whose names say they hold secrets are not copied."
 )
 
 
@@ -43,6 +47,8 @@ def _entity(entity: Entity) -> Group:
         keywords["index_keys"] = Group(
             "{", tuple(Item(string(v), key=literal(k)) for k, v in entity.index_keys.items())
         )
+    if entity.exclude_columns:
+        keywords["exclude_columns"] = Group("(", tuple(Item(string(c)) for c in entity.exclude_columns))
     return call("Entity", **keywords)
 
 

@@ -58,7 +58,12 @@ def test_sakila_children_live_in_the_collection_their_first_not_null_foreign_key
     # The DDL declares NOT NULL foreign keys only on city (-> country), address (-> city), film (-> language)
     # and the two link tables. address heads nothing: it lives in city's collection.
     assert _placement(sakila, "address") is Placement.CHILD
-    assert _keys(sakila, "address") == ("CITY#${city_id}", "ADDRESS#${address_id}", {})
+    # city_id is not in address's key, so a fetch by address_id needs GSI1 on it (else a Scan).
+    assert _keys(sakila, "address") == (
+        "CITY#${city_id}",
+        "ADDRESS#${address_id}",
+        {"gsi1pk": "ADDRESS#${address_id}", "gsi1sk": METADATA},
+    )
     # city heads address's collection and film heads the link tables': each keeps its own partition (the
     # article's "querying for a film returns the film's metadata and its actors"), its foreign key a GSI.
     assert _placement(sakila, "city") is Placement.HEAD
@@ -126,7 +131,8 @@ def test_shop_composite_key_child_goes_under_its_order_with_its_product_in_gsi1(
     assert _keys(draft, "orders") == (
         "ORDERS#${order_id}",
         METADATA,
-        {"gsi1pk": "CUSTOMER#${customer_id}", "gsi1sk": "ORDERS#${order_id}"},
+        # orders by customer sorted by placed_at (DATETIME, NOT NULL); updated_at changes on update, so not it.
+        {"gsi1pk": "CUSTOMER#${customer_id}", "gsi1sk": "ORDERS#${placed_at}#${order_id}"},
     )
     assert _keys(draft, "audit_log") == ("AUDIT_LOG#${audit_id}", METADATA, {})
     assert _errors(draft, SHOP_DDL.read_text(), "shop") == []
@@ -261,13 +267,23 @@ def test_collections_are_decided_children_first_down_a_chain_of_parents() -> Non
     draft = _draft(CHAIN)
     # payment holds nothing: under customer. customer holds payment: its own partition, address a GSI. Then
     # address holds nothing placed: under city. city holds address: its own, country a GSI. country: its own.
-    assert _keys(draft, "payment") == ("CUSTOMER#${customer_id}", "PAYMENT#${payment_id}", {})
+    # address and payment sit under a parent key they do not hold in their own: GSI1 fetches them by key. In
+    # GSI1, ADDRESS# is address's own (declared first), so customer-by-address gets a prefix of its own.
+    assert _keys(draft, "payment") == (
+        "CUSTOMER#${customer_id}",
+        "PAYMENT#${payment_id}",
+        {"gsi1pk": "PAYMENT#${payment_id}", "gsi1sk": METADATA},
+    )
     assert _keys(draft, "customer") == (
         "CUSTOMER#${customer_id}",
         METADATA,
-        {"gsi1pk": "ADDRESS#${address_id}", "gsi1sk": "CUSTOMER#${customer_id}"},
+        {"gsi1pk": "CUSTOMER_BY_ADDRESS#${address_id}", "gsi1sk": "CUSTOMER#${customer_id}"},
     )
-    assert _keys(draft, "address") == ("CITY#${city_id}", "ADDRESS#${address_id}", {})
+    assert _keys(draft, "address") == (
+        "CITY#${city_id}",
+        "ADDRESS#${address_id}",
+        {"gsi1pk": "ADDRESS#${address_id}", "gsi1sk": METADATA},
+    )
     assert _keys(draft, "city") == (
         "CITY#${city_id}",
         METADATA,
@@ -291,6 +307,7 @@ def test_two_tables_that_name_each_other_as_parent_do_not_loop() -> None:
     """
     draft = _draft(ddl)
     # a is decided first: b (which names a) holds nothing, so b lives in a's collection and a keeps its own.
-    assert _keys(draft, "b") == ("A#${a_id}", "B#${b_id}", {})
+    # b is fetched by key in GSI1, where B# is already a's "a by b": b's own prefix there is B_ITEM#.
+    assert _keys(draft, "b") == ("A#${a_id}", "B#${b_id}", {"gsi1pk": "B_ITEM#${b_id}", "gsi1sk": METADATA})
     assert _keys(draft, "a") == ("A#${a_id}", METADATA, {"gsi1pk": "B#${b_id}", "gsi1sk": "A#${a_id}"})
     assert _errors(draft, ddl) == []
