@@ -8,7 +8,7 @@ it shapes, and ``table_mappings()``; the stack module wires it into the construc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from dms_dynamodb.init.names import MARKER, StackNames, import_order
 from dms_dynamodb.init.pysource import Group, Item, Node, Raw, call, comment, literal, render, string
@@ -71,8 +71,12 @@ def _index_notes(number: int) -> str:
     return f"GSI{number}: each entity's relation number {number} beyond its item collection, as GSI1."
 
 
-def render_design(draft: DesignDraft, names: StackNames, *, ddl: str) -> str:
-    """``stacks/NAME_design.py`` for ``draft``, drafted from the DDL at ``ddl`` (a path as the user sees it)."""
+def render_design(
+    draft: DesignDraft, names: StackNames, *, ddl: str, left_out: Mapping[str, Sequence[str]] | None = None
+) -> str:
+    """``stacks/NAME_design.py`` for ``draft``, drafted from the DDL at ``ddl`` (a path as the user sees it);
+    ``left_out`` per table: the columns the items leave out by an assumption, said above the entity."""
+    left_out = left_out or {}
     design = draft.design
     imports = ["AccessPattern", "Entity"]
     if design.indexes:
@@ -122,7 +126,14 @@ def render_design(draft: DesignDraft, names: StackNames, *, ddl: str) -> str:
     entities = Group(
         "(",
         tuple(
-            Item(_entity(e.entity), comments=(*e.notes, "Serves: " + "; ".join(f'"{s}"' for s in e.serves) + "."))
+            Item(
+                _entity(e.entity),
+                comments=(
+                    *e.notes,
+                    *left_out.get(e.entity.table, ()),
+                    "Serves: " + "; ".join(f'"{s}"' for s in e.serves) + ".",
+                ),
+            )
             for e in draft.entities
         ),
         exploded=True,
