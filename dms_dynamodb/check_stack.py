@@ -67,8 +67,8 @@ def check_stack(stack: Stack, schema: SourceSchema | Sequence[SourceSchema]) -> 
     ]
     sources = [schema] if isinstance(schema, SourceSchema) else list(schema)
     across += [issue for position, task in enumerate(stack.tasks) for issue in _views_in_cdc(position, task, sources)]
-    for position, task in enumerate(stack.tasks):
-        secrets, left_out = column_findings(position, task.table_mappings, sources)
+    for number, task in enumerate(stack.tasks):
+        secrets, left_out = column_findings(number, task.table_mappings, sources)
         across += secrets
         findings.lines += [f"{task.task_id}: info: {gone.describe()}" for gone in left_out]
     for issue in across:

@@ -116,7 +116,9 @@ def cmd_init(args: argparse.Namespace) -> int:
             print(f"left out: {line}")
     for entity in draft.entities:
         if entity.entity.exclude_columns:
-            print(f"not copied: {entity.entity.table}.{', '.join(entity.entity.exclude_columns)} (the names say secrets)")
+            print(
+                f"not copied: {entity.entity.table}.{', '.join(entity.entity.exclude_columns)} (the names say secrets)"
+            )
     return 0
 
 

@@ -145,13 +145,13 @@ def render_design(
     keywords["entities"] = entities
     keywords["access_patterns"] = patterns
     lines += render(call("TableDesign", **keywords), prefix="DESIGN = ")
-    left_out = []
+    unmigrated = []
     if draft.views:
-        left_out.append(f"Views are not migrated (a view's rows are its tables' rows): {', '.join(draft.views)}.")
+        unmigrated.append(f"Views are not migrated (a view's rows are its tables' rows): {', '.join(draft.views)}.")
     if draft.not_selected:
-        left_out.append(f"Not in this stack (init --tables): {', '.join(draft.not_selected)}.")
-    if left_out:
-        lines += [""] + [line for text in left_out for line in comment(text, "")]
+        unmigrated.append(f"Not in this stack (init --tables): {', '.join(draft.not_selected)}.")
+    if unmigrated:
+        lines += [""] + [line for text in unmigrated for line in comment(text, "")]
     lines += ["", "", *_SELECT, "", "", *_mappings(draft)]
     return "\n".join(lines) + "\n"
 
