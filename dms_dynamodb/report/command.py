@@ -67,10 +67,15 @@ def _verify_records(path: str) -> list[dict[str, Any]]:
         lines = Path(path).read_text().splitlines()
     except OSError as exc:
         raise UsageError(f"--verify-report {path}: {exc.strerror}") from None
-    try:
-        return [json.loads(line) for line in lines if line.strip()]
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"--verify-report {path}: line {exc.lineno} is not JSON (a verify --report file is)") from None
+    records = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            raise UsageError(f"--verify-report {path}: line {number} is not JSON (a verify --report file is)") from None
+    return records
 
 
 def target_design(stack: Stack, task: StackTask, table: str | None) -> TableDesign:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dms_dynamodb.rehearsal.patterns import plain_item
+from dms_dynamodb.rehearsal.patterns import plain_item, plain_value
 from mappings.design import TableDesign
 from mappings.document import TableMappings
 from mappings.document.rules import ObjectMappingRule
@@ -184,10 +184,18 @@ def _findings_by_key(findings: Iterable[Mapping[str, Any]], pk: str, sk: str) ->
     for record in findings:
         key = record.get("key")
         if isinstance(key, Mapping):
-            by_key.setdefault(_key_text(key.get(pk), key.get(sk)), []).append(dict(record))
+            values = [_plain(key.get(name)) for name in (pk, sk)]
+            by_key.setdefault(_key_text(*values), []).append(dict(record))
         else:
             by_key.setdefault("", []).append(dict(record))
     return by_key
+
+
+def _plain(value: Any) -> Any:
+    """A key value as verify writes it (typed, ``{"S": "A#1"}``) or plain, as the items here show it."""
+    if isinstance(value, Mapping) and len(value) == 1:
+        return plain_value(dict(value))
+    return value
 
 
 def findings_list(notes: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -112,3 +112,25 @@ def test_a_python_keyword_is_refused_before_anything_is_written(
     assert f"{name!r} is not a stack name init can use: it is a Python keyword" in capsys.readouterr().err
     assert not (root / "stacks" / f"{name}.py").exists()
     assert (root / "stacks" / "registry.py").read_text() == registry
+
+
+def test_init_says_which_columns_the_items_leave_out_and_which_secrets_it_does_not_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _checkout(tmp_path)
+    ddl = root / "air.sql"
+    ddl.write_text(
+        "CREATE TABLE schedule (schedule_id INT NOT NULL, departs TIME NOT NULL, PRIMARY KEY (schedule_id));\n"
+        "CREATE TABLE employee (emp_id INT NOT NULL, password CHAR(32) NOT NULL, PRIMARY KEY (emp_id));\n"
+    )
+    capsys.readouterr()
+    assert _init(root, "air", "--schema", str(ddl), "--schemas", "air") == 0
+    out = capsys.readouterr().out
+    assert "left out: schedule.departs (TIME) is left out of the items" in out
+    assert "not copied: employee.password (the names say secrets)" in out
+    design = (root / "stacks" / "air_design.py").read_text()
+    assert (
+        "        # schedule.departs (TIME) is left out of the items: DMS's DynamoDB type table has no type for it"
+        in design
+    )
+    assert 'Entity(table="employee", partition_key="EMPLOYEE#${emp_id}", exclude_columns=("password",))' in design
