@@ -35,7 +35,7 @@ def _built(
     excluded: dict[str, tuple[str, ...]] = {}
     for rule in design.table_mappings("db").rules_of(ObjectMappingRule):
         assert isinstance(rule, ObjectMappingRule)
-        table = rule.object_locator.table_name
+        table = rule.object_locator.table_name or ""
         templates[table] = {m.target_attribute_name: str(m.value) for m in rule.attribute_mappings}
         excluded[table] = rule.exclude_columns
     pairs = [(design.partition_key.name, design.sort_key.name if design.sort_key else "")]
@@ -61,10 +61,10 @@ def _check(path: Path) -> None:
         assert secrets <= set(excluded[table.name]), f"{path.name}: {table.name} copies {secrets}"
     for pk, _ in pairs[1:]:
         owners: dict[str, set[str]] = {}
-        for table, attributes in templates.items():
+        for name, attributes in templates.items():
             if pk in attributes:
                 prefix = re.split(r"#|\$\{", attributes[pk])[0]
-                owners.setdefault(prefix, set()).add(table)
+                owners.setdefault(prefix, set()).add(name)
         shared = {p: o for p, o in owners.items() if len(o) > 1}
         assert not shared, f"{path.name}: {pk} prefixes shared by entities: {shared}"
 
