@@ -40,6 +40,19 @@ def test_report_draws_the_shop_table_from_live_servers(
     assert [(i["attributes"]["pk"], i["attributes"]["sk"]) for i in noted] == [(shown["pk"], shown["sk"])]
     assert noted[0]["findings"] == ['RECORD_DIFF {"diff": [], "table": "shop-table"}']
     assert (out / "report.md").stat().st_mode & 0o777 == 0o600
+    # without a design, each entity's collection and its GSIs are the patterns, each with the items it returns
+    assert main([a for a in arguments if a not in ("--design", "stacks.shop_design:SHOP_DESIGN")]) == 0
+    patterns = {p["name"]: p for p in _data(out)["patterns"]}
+    assert list(patterns) == [
+        "customer collection",
+        "customer by GSI1",
+        "product collection",
+        "orders collection",
+        "orders by GSI1",
+        "order_line collection",
+        "order_line by GSI1",
+    ]
+    assert all(p["items"] for p in patterns.values())
 
 
 def _data(out: Path) -> dict[str, Any]:
