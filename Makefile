@@ -23,7 +23,7 @@ export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 TF_CLI_CONFIG := $(CURDIR)/.terraform-cli.tfrc
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 
-.PHONY: help bootstrap mariadb synth test check rehearse rehearse-cdc lint docs bench clean
+.PHONY: help bootstrap mariadb chromium synth test check rehearse rehearse-cdc lint docs bench clean
 
 ## help: list the targets
 help:
@@ -50,6 +50,12 @@ mariadb:
 	@command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || { \
 	  echo "installing mariadb-server (Debian)"; SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq mariadb-server >/dev/null; }
+
+# The report's test opens the page in a real headless browser: Debian's chromium, installed once if missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (Debian)"; SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 $(TF_CLI_CONFIG): Makefile
 	echo '# Terraform CLI configuration for make (cdktf synth runs only `terraform version`): empty on purpose.' > $@
@@ -80,7 +86,7 @@ $(SYNTH_STAMP): $(CDKTF_SOURCES) | bootstrap
 	touch $@
 
 ## test: the whole suite, with its wall time
-test: bootstrap mariadb $(CHECKOV_STAMP)
+test: bootstrap mariadb chromium $(CHECKOV_STAMP)
 	@start=$$(date +%s); rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s wall time"; exit $$rc
 

@@ -20,6 +20,7 @@ from mappings.resolver import resolve
 from mappings.schema import SourceSchema
 from mappings.settings import check_task_settings
 from mappings.settings.dynamodb import dynamodb_settings_issues, load_threads, write_capacity
+from mappings.validation.column_checks import column_findings
 from mappings.validation.schema_checks import check_tasks_against_schema
 
 
@@ -73,6 +74,10 @@ def check_stack(
     ]
     sources = [schema] if isinstance(schema, SourceSchema) else list(schema)
     across += [issue for position, task in enumerate(stack.tasks) for issue in _views_in_cdc(position, task, sources)]
+    for number, task in enumerate(stack.tasks):
+        secrets, left_out = column_findings(number, task.table_mappings, sources)
+        across += secrets
+        findings.lines += [f"{task.task_id}: info: {gone.describe()}" for gone in left_out]
     for issue in across:
         position = int(issue.path.split("]")[0].removeprefix("tasks[")) if issue.path.startswith("tasks[") else None
         label = stack.tasks[position].task_id if position is not None else "stack"

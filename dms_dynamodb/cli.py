@@ -41,6 +41,8 @@ from dms_dynamodb.cutover.command import add_cutover_arguments
 from dms_dynamodb.documents import add_commands
 from dms_dynamodb.init.arguments import EXAMPLE as INIT_EXAMPLE
 from dms_dynamodb.init.arguments import add_init_arguments
+from dms_dynamodb.report.arguments import EXAMPLE as REPORT_EXAMPLE
+from dms_dynamodb.report.arguments import add_report_arguments
 from dms_dynamodb.source.url import SourceUrlError, redact, scrub, settings, with_defaults_file
 from dms_dynamodb.stack import StackError, read_stack
 from mappings.errors import MappingError
@@ -193,6 +195,12 @@ def _init(args: argparse.Namespace) -> int:
     return cmd_init(args)
 
 
+def _report(args: argparse.Namespace) -> int:
+    from dms_dynamodb.report.command import cmd_report
+
+    return cmd_report(args)
+
+
 def _rehearse(args: argparse.Namespace) -> int:
     from dms_dynamodb.rehearsal.workflow import cmd_rehearse
 
@@ -317,7 +325,15 @@ def _parser() -> argparse.ArgumentParser:
         "--design", help="module:NAME of the stack's TableDesign: run its access patterns on the loaded table"
     )
     rehearse.add_argument("--quiet", action="store_true", help="no progress bars")
+    rehearse.add_argument("--report-html", metavar="DIR", help="at the end, the target as item collections (report)")
     skip_checks_argument(rehearse)
+    report = command(
+        "report",
+        "the target table as item collections: a static HTML page (opens from disk) and the same as report.md",
+        REPORT_EXAMPLE,
+        _report,
+    )
+    add_report_arguments(report)
 
     load = command(
         "load",

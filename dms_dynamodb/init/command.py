@@ -23,6 +23,7 @@ from dms_dynamodb.init.register import (
 from dms_dynamodb.init.render import render_design, render_stack
 from mappings.design.draft import DesignDraft, DraftError, Placement, draft_design
 from mappings.schema import SourceSchema, Table
+from mappings.validation.column_checks import column_findings
 
 _USE = re.compile(r"^\s*USE\s+`?([^`;\s]+)`?\s*;", re.IGNORECASE | re.MULTILINE)
 
@@ -91,9 +92,13 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise UsageError(
             f"none of the tables has a primary key ({', '.join(e.table for e in draft.excluded)}): nothing to migrate"
         )
+    _, dropped = column_findings(0, draft.design.table_mappings(database), [schema])
+    left_out: dict[str, list[str]] = {}
+    for gone in dropped:
+        left_out.setdefault(gone.table, []).append(gone.describe())
     try:
         texts = {
-            names.design_file(root): render_design(draft, names, ddl=ddl),
+            names.design_file(root): render_design(draft, names, ddl=ddl, left_out=left_out),
             names.stack_file(root): render_stack(names, ddl=ddl),
             registry: register_in_registry(registry.read_text(), names),
             makefile: register_in_makefile(makefile.read_text(), names, ddl=ddl),
@@ -106,6 +111,14 @@ def cmd_init(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content)
     _report(draft, names, ddl, root, written=list(texts))
+    for lines in left_out.values():
+        for line in lines:
+            print(f"left out: {line}")
+    for entity in draft.entities:
+        if entity.entity.exclude_columns:
+            print(
+                f"not copied: {entity.entity.table}.{', '.join(entity.entity.exclude_columns)} (the names say secrets)"
+            )
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,11 @@ class StackNames:
                 f"{name!r} is not a stack name init can use: 1-{MAX_NAME} lower-case letters, digits and single "
                 "hyphens, starting with a letter and not ending with a hyphen (it names DMS and RDS resources), "
                 "e.g. 'shop-orders'"
+            )
+        if keyword.iskeyword(name):
+            raise ValueError(
+                f"{name!r} is not a stack name init can use: it is a Python keyword, so `from stacks.{name} import ...` "
+                f"is not Python; choose another, e.g. '{name}-stack'"
             )
         return cls(name)
 
@@ -54,3 +60,10 @@ class StackNames:
     def dump_file(self, root: Path) -> Path:
         """Where the schema read from a live server is written as DDL."""
         return root / "stacks" / "sql" / f"{self.name}-schema.sql"
+
+
+def import_order(module: str) -> tuple[tuple[str | int, ...], str]:
+    """Where ``ruff``'s isort puts ``module`` among imports: case-insensitive, digit runs as numbers (``shop2``
+    before ``shop10``), ``_`` before letters; the tests run ruff on generated modules to hold it."""
+    parts = re.split(r"(\d+)", module.lower())
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), module

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from dms_dynamodb.init.names import StackNames
+from dms_dynamodb.init.names import StackNames, import_order
 from dms_dynamodb.init.pysource import LINE
 
 
@@ -60,7 +60,7 @@ def register_in_registry(text: str, names: StackNames) -> str:
         if not ours:
             raise RegistrationError(f"stacks/registry.py imports nothing from stacks; add by hand: {wanted}")
         module = f"stacks.{names.module}"
-        after = [i for i in ours if lines[i].split()[1] > module]
+        after = [i for i in ours if import_order(lines[i].split()[1]) > import_order(module)]
         lines.insert(after[0] if after else ours[-1] + 1, wanted)
     return "\n".join(lines)
 

@@ -8,21 +8,25 @@ it shapes, and ``table_mappings()``; the stack module wires it into the construc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from dms_dynamodb.init.names import MARKER, StackNames
+from dms_dynamodb.init.names import MARKER, StackNames, import_order
 from dms_dynamodb.init.pysource import Group, Item, Node, Raw, call, comment, literal, render, string
 from mappings.design import METADATA, AccessPattern, Entity
 from mappings.design.draft import DesignDraft
 
 _METHOD = (
     "The article's method, one rule per table (each choice is commented where it is made, with the access "
-    "patterns it serves): a view is not migrated and a table without a primary key is excluded; a primary key "
-    "of exactly two foreign keys is an adjacency list in the collection of the parent the table's name names "
-    "first, inverted in GSI1; a table that holds a collection keeps its own partition, TABLE#<key> with the item "
-    "#METADATA; a table whose first NOT NULL foreign key names a parent's primary key lives in that parent's item "
-    "collection (decided children first); any other table is its own partition. Composite keys join their columns with #. "
-    "Every further NOT NULL foreign key is a GSI (GSI1, GSI2, ... shared by all entities; 20 at most)."
+    "patterns it serves): a view is not migrated and a table without a primary key (or with a key column no ${} "
+    "template can hold) is excluded; a primary key of exactly two foreign keys is an adjacency list in the collection "
+    "of the parent the table's name names first, inverted in GSI1; a table that holds a collection keeps its own "
+    "partition, TABLE#<key> with the item #METADATA; a table whose first NOT NULL foreign key names a parent's primary "
+    "key lives in that parent's item collection (decided children first), sorted by its DATE/DATETIME/TIMESTAMP "
+    "column when it has one; a primary key of a parent's key plus a time is one collection per parent, sorted by "
+    "time; any other table is its own partition. Composite keys join their columns with #. Every further NOT NULL "
+    "foreign key is a GSI (GSI1, GSI2, ... shared by all entities; 20 at most), sorted by time too; an entity whose "
+    "table keys hold more than its primary key is also fetched by that key through a GSI. Two entities never share a "
+    "GSI partition-key prefix, and columns whose names say they hold secrets are not copied."
 )
 
 
@@ -43,6 +47,8 @@ def _entity(entity: Entity) -> Group:
         keywords["index_keys"] = Group(
             "{", tuple(Item(string(v), key=literal(k)) for k, v in entity.index_keys.items())
         )
+    if entity.exclude_columns:
+        keywords["exclude_columns"] = Group("(", tuple(Item(string(c)) for c in entity.exclude_columns))
     return call("Entity", **keywords)
 
 
@@ -65,8 +71,12 @@ def _index_notes(number: int) -> str:
     return f"GSI{number}: each entity's relation number {number} beyond its item collection, as GSI1."
 
 
-def render_design(draft: DesignDraft, names: StackNames, *, ddl: str) -> str:
-    """``stacks/NAME_design.py`` for ``draft``, drafted from the DDL at ``ddl`` (a path as the user sees it)."""
+def render_design(
+    draft: DesignDraft, names: StackNames, *, ddl: str, left_out: Mapping[str, Sequence[str]] | None = None
+) -> str:
+    """``stacks/NAME_design.py`` for ``draft``, drafted from the DDL at ``ddl`` (a path as the user sees it);
+    ``left_out`` per table: the columns the items leave out by an assumption, said above the entity."""
+    left_out = left_out or {}
     design = draft.design
     imports = ["AccessPattern", "Entity"]
     if design.indexes:
@@ -116,7 +126,14 @@ def render_design(draft: DesignDraft, names: StackNames, *, ddl: str) -> str:
     entities = Group(
         "(",
         tuple(
-            Item(_entity(e.entity), comments=(*e.notes, "Serves: " + "; ".join(f'"{s}"' for s in e.serves) + "."))
+            Item(
+                _entity(e.entity),
+                comments=(
+                    *e.notes,
+                    *left_out.get(e.entity.table, ()),
+                    "Serves: " + "; ".join(f'"{s}"' for s in e.serves) + ".",
+                ),
+            )
             for e in draft.entities
         ),
         exploded=True,
@@ -128,13 +145,13 @@ def render_design(draft: DesignDraft, names: StackNames, *, ddl: str) -> str:
     keywords["entities"] = entities
     keywords["access_patterns"] = patterns
     lines += render(call("TableDesign", **keywords), prefix="DESIGN = ")
-    left_out = []
+    unmigrated = []
     if draft.views:
-        left_out.append(f"Views are not migrated (a view's rows are its tables' rows): {', '.join(draft.views)}.")
+        unmigrated.append(f"Views are not migrated (a view's rows are its tables' rows): {', '.join(draft.views)}.")
     if draft.not_selected:
-        left_out.append(f"Not in this stack (init --tables): {', '.join(draft.not_selected)}.")
-    if left_out:
-        lines += [""] + [line for text in left_out for line in comment(text, "")]
+        unmigrated.append(f"Not in this stack (init --tables): {', '.join(draft.not_selected)}.")
+    if unmigrated:
+        lines += [""] + [line for text in unmigrated for line in comment(text, "")]
     lines += ["", "", *_SELECT, "", "", *_mappings(draft)]
     return "\n".join(lines) + "\n"
 
@@ -172,6 +189,17 @@ def _mappings(draft: DesignDraft) -> list[str]:
     return lines
 
 
+def _stack_imports(design_module: str) -> list[str]:
+    """The stack module's ``from stacks.`` imports in ruff's order, wherever the design module's name sorts."""
+    imports = {
+        "stacks.base": "configure_stack",
+        "stacks.config": "StackConfig",
+        "stacks.sakila": "network_inputs, pipeline_outputs, route_table_input",
+        f"stacks.{design_module}": "DESIGN, SCHEMA, table_mappings",
+    }
+    return [f"from {m} import {imports[m]}" for m in sorted(imports, key=import_order)]
+
+
 def render_stack(names: StackNames, *, ddl: str) -> str:
     """``stacks/NAME.py``: the constructs around the design, as ``stacks/shop.py`` wires them."""
     n, module = names.name, names.design_module
@@ -202,10 +230,7 @@ def render_stack(names: StackNames, *, ddl: str) -> str:
         "from constructs_lib.single_table import DynamoDbSingleTable",
         "from constructs_lib.source_database import MySqlSource, MySqlSourceProps",
         "from constructs_lib.table_props import SingleTableProps",
-        "from stacks.base import configure_stack",
-        "from stacks.config import StackConfig",
-        "from stacks.sakila import network_inputs, pipeline_outputs, route_table_input",
-        f"from stacks.{module} import DESIGN, SCHEMA, table_mappings",
+        *_stack_imports(module),
         "",
         "",
         f"class {names.class_name}(TerraformStack):",

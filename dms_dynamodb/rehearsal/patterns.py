@@ -20,18 +20,38 @@ class PatternResult:
     items: list[dict[str, Any]]
 
     def render(self, limit: int = 6) -> str:
+        """The pattern and its items whole: every key attribute (table and GSIs) first, then every other one."""
         where = self.pattern.index or "table"
         lines = [f"{self.pattern.name} ({where}, {self.partition_key}): {len(self.items)} items"]
-        for item in self.items[:limit]:
-            keys = {
-                k: next(iter(v.values()))
-                for k, v in item.items()
-                if k in ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
-            }
-            lines.append(f"    {keys}")
+        lines += [f"    {plain_item(item)}" for item in self.items[:limit]]
         if len(self.items) > limit:
             lines.append(f"    ... and {len(self.items) - limit} more")
         return "\n".join(lines)
+
+
+_KEY_NAME = re.compile(r"^(pk|sk|gsi\d+(pk|sk))$")
+
+
+def plain_value(value: dict[str, Any]) -> Any:
+    """A DynamoDB-typed value as plain data (``{"N": "1"}`` is ``1``, maps and lists recursively)."""
+    ((kind, raw),) = value.items()
+    if kind == "M":
+        return {k: plain_value(v) for k, v in raw.items()}
+    if kind == "L":
+        return [plain_value(v) for v in raw]
+    if kind == "N":
+        return int(raw) if re.fullmatch(r"-?\d+", raw) else float(raw)
+    if kind == "NULL":
+        return None
+    if kind in ("SS", "NS", "BS"):
+        return sorted(raw)
+    return raw
+
+
+def plain_item(item: dict[str, Any]) -> dict[str, Any]:
+    """A whole item, key attributes first (pk, sk, then each GSI's in number order), then the rest by name."""
+    keys = sorted((k for k in item if _KEY_NAME.match(k)), key=lambda k: (k not in ("pk", "sk"), len(k), k))
+    return {k: plain_value(item[k]) for k in [*keys, *sorted(k for k in item if k not in keys)]}
 
 
 def example_value(connection: Any, design: TableDesign, column: str) -> str:

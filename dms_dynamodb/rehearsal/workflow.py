@@ -20,6 +20,7 @@ from dms_dynamodb.commands import (
     schema_from_ddl,
     single_schema,
 )
+from dms_dynamodb.private_files import private_file
 from mappings.schema import SourceSchema
 
 if TYPE_CHECKING:
@@ -100,14 +101,39 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
             for pattern in run_patterns(connection, ddb, _design(args.design)):
                 print(pattern.render())
         connection.close()
+        findings_file = args.report or (str(Path(directory) / "verify.jsonl") if args.report_html else None)
         with ExitStack() as files:
-            handle = files.enter_context(open(args.report, "w")) if args.report else None
+            handle = files.enter_context(private_file(Path(findings_file))) if findings_file else None
             result = verify(url, ddb, plan, report=handle)
         print(result.render())
         status = max(status, 0 if result.clean else 1)
+        if args.report_html:
+            _report_html(args, stack, task, url, ddb, loaded, Path(findings_file or ""))
     print(checked)
     print(f"rehearsal finished in {time.perf_counter() - started:.1f} s: {'clean' if status == 0 else 'NOT CLEAN'}")
     return status
+
+
+def _report_html(
+    args: argparse.Namespace, stack: Any, task: Any, url: str, ddb: Any, schema: SourceSchema, findings: Path
+) -> None:
+    """``--report-html DIR``: the target as item collections, with verify's findings, while the servers are up."""
+    import json
+
+    from dms_dynamodb.report.command import write_report
+    from dms_dynamodb.source.connection import connect
+
+    records = [json.loads(line) for line in findings.read_text().splitlines() if line.strip()]
+    connection = connect(url)
+    try:
+        design = _design(args.design) if args.design else None
+        page, markdown = write_report(
+            Path(args.report_html), stack, task, ddb, design=design, connection=connection, schema=schema,
+            findings=records,
+        )  # fmt: skip
+    finally:
+        connection.close()
+    print(f"report: {page} (open it from disk) and {markdown}")
 
 
 def _fill_source(

@@ -285,7 +285,11 @@ def _settle(
             ]
             if record["type"] == MISSING_SOURCE:
                 (item_text,) = db.execute("SELECT item FROM actual WHERE key = ?", (key,)).fetchone()
-                refs = reader.refs_from_item(record["table"], json.loads(item_text))
+                item = json.loads(item_text)
+                refs = reader.refs_from_item(record["table"], item)
+                if not refs:
+                    pending.append(Unsettled(record, key, refs, unnamed=reader.why_unnamed(record["table"], item)))
+                    continue
             pending.append(Unsettled(record, key, refs))
         for record in settle(reader, pending, seconds):
             result.note(record, report)

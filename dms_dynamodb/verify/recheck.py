@@ -16,6 +16,7 @@ from dms_dynamodb.plan import Plan
 from dms_dynamodb.source.connection import connect, identifier, quoted
 from dms_dynamodb.source.rows import select_list
 from mappings.items import Item, Rejection, canonical, normalized
+from mappings.items.key_templates import columns_from_templates, unnamed_reason
 from mappings.schema import Table
 
 #: DMS data validation's failure types.
@@ -153,21 +154,40 @@ class KeyReader:
         return found
 
     def refs_from_item(self, table: str, item: Item) -> list[SourceRef]:
-        """Source rows an item can come from: mapped tables writing ``table`` whose key columns it copies.
+        """Source rows an item can come from: mapped tables writing ``table`` whose key columns it holds.
 
-        Assumption: an item copies its source row's primary-key columns under their own names (what
-        ``map-record-to-record`` does unless they are excluded); otherwise its row cannot be named.
+        A key column is read from the attribute ``map-record-to-record`` copies under its own name, else from
+        the item's templates where they read back unambiguously (a TIME key column is not copied, assumption
+        12, but ``SCHEDULE#${flight}#${departs}`` holds it); otherwise its row cannot be named.
         """
         refs = []
-        lowered = {name.lower(): value for name, value in item.items()}
+        for schema, name, values in self._key_values(table, item):
+            if all(v is not None for v in values):
+                refs.append(SourceRef(schema, name, tuple(str(v) for v in values)))
+        return refs
+
+    def why_unnamed(self, table: str, item: Item) -> str:
+        """The exact reason :meth:`refs_from_item` names no row for ``item`` (for the NOT_COMPARABLE record)."""
+        reasons = []
+        for schema, name, values in self._key_values(table, item):
+            source = self.plan.builder.table(schema, name)
+            missing = [c for c, v in zip(source.primary_key if source else (), values, strict=False) if v is None]
+            reasons.append(f"{name}: {unnamed_reason(self.plan.builder.rule_for(schema, name), missing)}")
+        return "; ".join(reasons) or "no mapped table with a primary key writes this table"
+
+    def _key_values(self, table: str, item: Item) -> list[tuple[str, str, list[Any]]]:
+        """Per mapped table with a primary key writing ``table``: its key columns' values in the item (None: not held)."""
+        lowered = {name.lower(): next(iter(value.values())) for name, value in item.items()}
+        texts = {name: value["S"] for name, value in item.items() if "S" in value}
+        found = []
         for schema, name in self.plan.tables:
             source = self.plan.builder.table(schema, name)
             if source is None or not source.primary_key or self.plan.target_of(schema, name).table_name != table:
                 continue
-            values = [lowered.get(c.lower()) for c in source.primary_key]
-            if all(v is not None for v in values):
-                refs.append(SourceRef(schema, name, tuple(str(next(iter(v.values()))) for v in values if v)))
-        return refs
+            rule = self.plan.builder.rule_for(schema, name)
+            read = {k.lower(): v for k, v in (columns_from_templates(rule, texts) if rule else {}).items()}
+            found.append((schema, name, [lowered.get(c.lower(), read.get(c.lower())) for c in source.primary_key]))
+        return found
 
 
 def ref_json(ref: SourceRef) -> str:

@@ -37,6 +37,8 @@ class Unsettled:
     stable_since: float = 0.0
     changes: int = 0
     last: dict[str, Any] | None = field(default=None)
+    #: Why no source row can be named for the key, when ``refs`` is empty and the reader knows more.
+    unnamed: str = ""
 
 
 def _state(expected: Item | None, actual: Item | None) -> tuple[str | None, str | None]:
@@ -78,8 +80,9 @@ def settle(
                             "table": table,
                             "key": entry.record["key"],
                             "was": entry.record["type"],
-                            "why": "no source row can be read again for this key (its table has no primary key, or "
-                            "the item does not name one): whether it is a change in flight cannot be told",
+                            "why": "no source row can be read again for this key ("
+                            + (entry.unnamed or "its table has no primary key, or the item does not name one")
+                            + "): whether it is a change in flight cannot be told",
                         }
                     )
                     continue

@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from mappings.design.draft_columns import is_secret, series_split, templatable, time_column, untemplatable
+from mappings.design.draft_keys import labels, placeholders_of, position, templates, unkeyable
 from mappings.design.table_design import (
     METADATA,
     AccessPattern,
@@ -51,6 +53,7 @@ class Placement(StrEnum):
     HEAD = "own partition, head of a collection"
     CHILD = "in its parent's collection"
     ADJACENCY = "adjacency list"
+    SERIES = "own partition per parent key, sorted by time"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,33 +137,12 @@ def _chosen(schema: SourceSchema, tables: Sequence[str] | None) -> list[Table]:
     return chosen
 
 
-def _labels(schema: SourceSchema) -> dict[str, str]:
-    """``TABLE`` per table; tables whose names differ only in case keep their own spelling."""
-    labels: dict[str, str] = {}
-    for name in schema.tables:
-        label = name.upper()
-        labels[name] = label if label not in labels.values() else name
-    return labels
-
-
-def _placeholders(columns: Sequence[str], style: str = "${}") -> str:
-    start, end = style[:-1], style[-1]
-    return "#".join(f"{start}{c}{end}" for c in columns)
-
-
-def _position(link: str, parent: str) -> int:
-    """Where the link table's name names the parent (``film_actor``: film at 0), singular forms too."""
-    name = link.lower()
-    found = [name.find(form) for form in {parent.lower(), parent.lower().removesuffix("s")} if form]
-    return min((p for p in found if p >= 0), default=len(name) + 1)
-
-
 class _Drafter:
     def __init__(self, schema: SourceSchema, tables: list[Table]) -> None:
         self.schema = schema
-        self.labels = _labels(schema)
-        self.excluded = [Excluded(t.name, _KEYLESS) for t in tables if not t.primary_key]
-        self.tables = [t for t in tables if t.primary_key]
+        self.labels = labels(schema)
+        self.excluded = [Excluded(t.name, reason) for t in tables if (reason := unkeyable(t))]
+        self.tables = [t for t in tables if not unkeyable(t)]
         self.names = {t.name for t in self.tables}
         self.relations: dict[str, list[Relation]] = {}
         self.skipped: dict[str, list[str]] = {}
@@ -178,6 +160,8 @@ class _Drafter:
         self.patterns: list[AccessPattern] = []
         self.gsis = 0
         self.taken: set[tuple[str, str]] = set()
+        #: (GSI number, partition-key label) -> the entity whose patterns own that prefix in that GSI.
+        self.prefixes: dict[tuple[int, str], str] = {}
 
     # ------------------------------------------------------------------ schema facts
 
@@ -187,7 +171,9 @@ class _Drafter:
             what = f"foreign key {', '.join(key.columns)} -> {key.referenced_table}"
             parent = self.schema.tables.get(key.referenced_table)
             columns = [table.column(c) for c in key.columns]
-            if any(c is None or c.nullable for c in columns):
+            if bad := [c for c in key.columns if not templatable(c)]:
+                skipped.append(f"{what}: {untemplatable(bad)}, so neither a collection nor a GSI key")
+            elif any(c is None or c.nullable for c in columns):
                 skipped.append(f"{what}: nullable, so neither a collection nor a GSI key (a NULL key fails the row)")
             elif parent is None or parent.is_view:
                 skipped.append(f"{what}: {key.referenced_table} is not a table of this schema; not used")
@@ -208,7 +194,7 @@ class _Drafter:
             table.primary_key
         ):
             return None
-        ranked = sorted(inside, key=lambda r: (_position(table.name, r.parent), inside.index(r)))
+        ranked = sorted(inside, key=lambda r: (position(table.name, r.parent), inside.index(r)))
         return ranked[0], ranked[1]
 
     def _collection_parent(self, table: Table) -> Relation | None:
@@ -236,10 +222,10 @@ class _Drafter:
     # ------------------------------------------------------------------ keys
 
     def identity(self, table: str, columns: Sequence[str]) -> str:
-        return f"{self.labels[table]}#{_placeholders(columns)}"
+        return f"{self.labels[table]}#{templates(columns)}"
 
     def example(self, table: str, columns: Sequence[str]) -> str:
-        return f"{self.labels[table]}#{_placeholders(columns, '<>')}"
+        return f"{self.labels[table]}#{templates(columns, '<>')}"
 
     # ------------------------------------------------------------------ drafting
 
@@ -277,35 +263,93 @@ class _Drafter:
             entity, notes, serves = self._child(table, parent)
             placement, first_gsi = Placement.CHILD, 1
             relations.remove(parent)
+        elif not self.children.get(table.name) and (split := series_split(table)):
+            entity, notes, serves = self._series(table, *split)
+            placement, first_gsi = Placement.SERIES, 1
         else:
             entity, notes, serves = self._own(table, relations)
             placement, first_gsi = (Placement.HEAD if self.children.get(table.name) else Placement.OWN), 1
         index_keys = dict(entity.index_keys)
         own = self.identity(table.name, table.primary_key)
+        number = first_gsi - 1
         for number, relation in enumerate(relations, start=first_gsi):
             if number > MAX_GSIS:
                 notes.append(f"foreign key {relation.describe()}: not indexed, the table's {MAX_GSIS} GSIs are used.")
                 continue
-            index_keys[f"gsi{number}pk"] = self.identity(relation.parent, relation.columns)
-            index_keys[f"gsi{number}sk"] = own
-            columns = ", ".join(relation.columns)
-            if relation.parent == table.name:
-                name, by = f"{table.name} by {columns}", columns
-            elif sum(r.parent == relation.parent for r in relations) > 1:
-                name, by = f"{table.name} by {relation.parent} ({columns})", f"{relation.parent} ({columns})"
+            label = self._prefix(number, self.labels[relation.parent], table.name, "_BY_")
+            index_keys[f"gsi{number}pk"] = f"{label}#{templates(relation.columns)}"
+            name, by = self._relation_name(table, relation)
+            note = f"GSI{number}: the NOT NULL foreign key {relation.describe()} finds {table.name} by {by}"
+            when = time_column(table, skip=relation.columns)
+            if when:
+                sort = [when, *(c for c in table.primary_key if c != when)]
+                index_keys[f"gsi{number}sk"] = self.identity(table.name, sort)
+                name, note = f"{name}, sorted by {when}", f"{note}, sorted by {when} (a date range is a between query)"
             else:
-                name, by = f"{table.name} by {relation.parent}", relation.parent
-            notes.append(f"GSI{number}: the NOT NULL foreign key {relation.describe()} finds {table.name} by {by}.")
-            serves.append(self._index_pattern(name, number, relation, self.labels[table.name]))
+                index_keys[f"gsi{number}sk"] = own
+            notes.append(f"{note}.")
+            serves.append(self._index_pattern(name, number, relation.columns, label, self.labels[table.name]))
+        notes.append(self._by_key(table, entity, index_keys, number + 1, serves))
         notes += [f"{s}." for s in self.skipped[table.name]]
         notes += [
             f"unique key ({', '.join(u)}): not indexed; add a GSI if {table.name} is looked up by it."
             for u in table.unique_keys
         ]
+        keys = set(placeholders_of(entity.partition_key, entity.sort_key or "", *index_keys.values()))
+        secrets = tuple(c.name for c in table.columns if is_secret(c.name) and c.name not in keys)
+        if secrets:
+            notes.append(
+                f"{', '.join(secrets)}: the name says it holds a secret, so it is not copied (exclude-columns); "
+                "remove it from exclude_columns only if the target may hold it."
+            )
         entity = Entity(
-            table=table.name, partition_key=entity.partition_key, sort_key=entity.sort_key, index_keys=index_keys
+            table=table.name,
+            partition_key=entity.partition_key,
+            sort_key=entity.sort_key,
+            index_keys=index_keys,
+            exclude_columns=secrets,
         )
         return DraftEntity(entity, placement, tuple(notes), tuple(serves))
+
+    def _relation_name(self, table: Table, relation: Relation) -> tuple[str, str]:
+        """The pattern's name, saying the direction: the foreign key's columns unless they are named as the
+        parent's key (``flight by airport (from_code)``, ``city by country``)."""
+        columns = ", ".join(relation.columns)
+        if relation.parent == table.name:
+            return f"{table.name} by {columns}", columns
+        parent = self.schema.tables[relation.parent]
+        if tuple(relation.columns) != tuple(parent.primary_key):
+            return f"{table.name} by {relation.parent} ({columns})", f"{relation.parent} ({columns})"
+        return f"{table.name} by {relation.parent}", relation.parent
+
+    def _prefix(self, number: int, label: str, table: str, joint: str) -> str:
+        """``label`` as GSI ``number``'s partition-key prefix unless another entity's patterns own it there: two
+        entities under one prefix would share a partition, so the later one's is its own (``SCHEDULE_BY_AIRPORT``)."""
+        owner = self.prefixes.setdefault((number, label), table)
+        if owner == table:
+            return label
+        mine = f"{self.labels[table]}{joint}{label}" if joint else f"{self.labels[table]}_ITEM"
+        self.prefixes[(number, mine)] = table
+        return mine
+
+    def _by_key(self, table: Table, entity: Entity, index_keys: dict[str, str], number: int, serves: list[str]) -> str:
+        """How ``table`` is fetched by its primary key: the base table when its keys are made of exactly that key,
+        else a GSI on it (its items sit under a parent's key or a time the key does not hold)."""
+        key = ", ".join(table.primary_key)
+        used = set(placeholders_of(entity.partition_key, entity.sort_key or ""))
+        if used == set(table.primary_key):
+            return f"Fetched by its primary key ({key}) on the table: pk and sk are made of exactly that key."
+        if number > MAX_GSIS:
+            return f"Not fetched by its primary key ({key}) without a Scan: the table's {MAX_GSIS} GSIs are used."
+        label = self._prefix(number, self.labels[table.name], table.name, "")
+        index_keys[f"gsi{number}pk"] = f"{label}#{templates(table.primary_key)}"
+        index_keys[f"gsi{number}sk"] = METADATA
+        name = f"{table.name} by {key}"
+        serves.append(self._index_pattern(name, number, table.primary_key, label, None))
+        return (
+            f"GSI{number}: {table.name} by its primary key ({key}); its table keys also hold "
+            f"{', '.join(sorted(used - set(table.primary_key)))}, so without it a fetch by key would be a Scan."
+        )
 
     def _adjacency(self, table: Table, owner: Relation, other: Relation) -> tuple[Entity, list[str], list[str]]:
         partition = self.identity(owner.parent, owner.columns)
@@ -316,12 +360,12 @@ class _Drafter:
         self.taken.add((owner.parent, label))
         why = (
             f"{table.name!r} names {owner.parent} first"
-            if _position(table.name, owner.parent) <= len(table.name)
+            if position(table.name, owner.parent) <= len(table.name)
             else f"{table.name!r} names neither: the first declared"
         )
         notes = [
             f"{table.name}: its primary key is two foreign keys ({owner.describe()}; {other.describe()}): an "
-            f"adjacency list in the collection of {owner.parent} ({why}), sort key {label}#{_placeholders(other.columns, '<>')}; "
+            f"adjacency list in the collection of {owner.parent} ({why}), sort key {label}#{templates(other.columns, '<>')}; "
             f"GSI1 the other way round."
         ]
         serves = (
@@ -329,34 +373,75 @@ class _Drafter:
             if self._heads_collection(owner.parent)
             else [self._collection_pattern(table.name, owner, label)]
         )
-        serves.append(self._index_pattern(f"{table.name} by {other.parent}", 1, other, self.labels[owner.parent]))
-        index_keys = {"gsi1pk": self.identity(other.parent, other.columns), "gsi1sk": partition}
+        inverted = self._prefix(1, self.labels[other.parent], table.name, "_BY_")
+        name = f"{table.name} by {other.parent}"
+        serves.append(self._index_pattern(name, 1, other.columns, inverted, self.labels[owner.parent]))
+        index_keys = {"gsi1pk": f"{inverted}#{templates(other.columns)}", "gsi1sk": partition}
         return Entity(table=table.name, partition_key=partition, sort_key=sort, index_keys=index_keys), notes, serves
 
     def _child(self, table: Table, parent: Relation) -> tuple[Entity, list[str], list[str]]:
         rest = [c for c in table.primary_key if c not in parent.columns] or list(table.primary_key)
+        when = time_column(table, skip=parent.columns)
+        sort = [when, *(c for c in rest if c != when)] if when else rest
+        label = self.labels[table.name]
         notes = [
             f"{table.name}: in the item collection of {parent.parent} (its first NOT NULL foreign key, {parent.describe()}), "
-            f"sort key {self.labels[table.name]}#{_placeholders(rest, '<>')}."
+            f"sort key {label}#{templates(sort, '<>')}."
         ]
-        moving = [c for c in parent.columns if c not in table.primary_key]
+        if when:
+            notes.append(
+                f"Sorted by {when} (then its key), so {table.name} of one {parent.parent} on a date range is one "
+                f"query: between(sk, '{label}#<from>', '{label}#<to>') or begins_with(sk, '{label}#<year-month>')."
+            )
+        moving = [c for c in (*parent.columns, *([when] if when else [])) if c not in table.primary_key]
         if moving:
             notes.append(
                 f"{', '.join(moving)} is not part of {table.name}'s primary key: an UPDATE of it changes the item's key, "
                 f"which DMS cannot apply to DynamoDB; if it can change, give {table.name} its own partition."
             )
-        label = self.labels[table.name]
         serves = (
             [self._head_pattern(parent.parent)]
             if self._heads_collection(parent.parent)
             else [self._collection_pattern(table.name, parent, label)]
         )
+        if when:
+            name = f"{table.name} of one {parent.parent} by {when}"
+            self.patterns.append(
+                AccessPattern(
+                    name=name,
+                    partition_key=self.example(parent.parent, parent.columns),
+                    sort_key_condition=f"begins_with(sk, '{label}#')",
+                )
+            )
+            serves.append(name)
         entity = Entity(
             table=table.name,
             partition_key=self.identity(parent.parent, parent.columns),
-            sort_key=self.identity(table.name, rest),
+            sort_key=self.identity(table.name, sort),
         )
         return entity, notes, serves
+
+    def _series(self, table: Table, parent: list[str], times: list[str]) -> tuple[Entity, list[str], list[str]]:
+        """A primary key of a parent's key plus a time (readings, logs): one collection per parent, by time."""
+        label, name = self.labels[table.name], f"{table.name} of one {', '.join(parent)} by {', '.join(times)}"
+        notes = [
+            f"{table.name}: its primary key is {', '.join(parent)} plus the time {', '.join(times)}, so its items are "
+            f"one collection per {', '.join(parent)} ({self.example(table.name, parent)}), sorted by time "
+            f"({label}#{templates(times, '<>')}): a time range is one between/begins_with query."
+        ]
+        self.patterns.append(
+            AccessPattern(
+                name=name,
+                partition_key=self.example(table.name, parent),
+                sort_key_condition=f"begins_with(sk, '{label}#')",
+            )
+        )
+        entity = Entity(
+            table=table.name,
+            partition_key=self.identity(table.name, parent),
+            sort_key=self.identity(table.name, times),
+        )
+        return entity, notes, [name]
 
     def _own(self, table: Table, relations: list[Relation]) -> tuple[Entity, list[str], list[str]]:
         name, key = table.name, table.primary_key
@@ -374,14 +459,14 @@ class _Drafter:
         self.patterns.append(AccessPattern(name=pattern, partition_key=self.example(name, key)))
         return Entity(table=name, partition_key=self.identity(name, key)), [note + "."], [pattern]
 
-    def _index_pattern(self, name: str, number: int, relation: Relation, sort_label: str) -> str:
+    def _index_pattern(self, name: str, number: int, columns: Sequence[str], label: str, sort_label: str | None) -> str:
         self.gsis = max(self.gsis, number)
         self.patterns.append(
             AccessPattern(
                 name=name,
                 index=f"GSI{number}",
-                partition_key=self.example(relation.parent, relation.columns),
-                sort_key_condition=f"begins_with(gsi{number}sk, '{sort_label}#')",
+                partition_key=f"{label}#{templates(columns, '<>')}",
+                sort_key_condition=f"begins_with(gsi{number}sk, '{sort_label}#')" if sort_label else "",
             )
         )
         return name
@@ -397,9 +482,3 @@ class _Drafter:
             )
         )
         return name
-
-
-_KEYLESS = (
-    "no primary key: DMS's CDC needs one to apply updates and deletes to DynamoDB, and nothing makes its items "
-    "distinct. Excluded by a rule (an exclude wins over any include); give the table a primary key to migrate it"
-)

@@ -79,6 +79,8 @@ _UNSUPPORTED = BLOB_TYPES | {
     "polygon",
     "time",
 }
+#: The column types a copied column is left out for (assumption [12]): what ``check-stack`` and ``init`` name.
+UNSUPPORTED_TYPES = frozenset(_UNSUPPORTED)
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,12 @@ def test_sakila_children_live_in_the_collection_their_first_not_null_foreign_key
     # The DDL declares NOT NULL foreign keys only on city (-> country), address (-> city), film (-> language)
     # and the two link tables. address heads nothing: it lives in city's collection.
     assert _placement(sakila, "address") is Placement.CHILD
-    assert _keys(sakila, "address") == ("CITY#${city_id}", "ADDRESS#${address_id}", {})
+    # city_id is not in address's key, so a fetch by address_id needs GSI1 on it (else a Scan).
+    assert _keys(sakila, "address") == (
+        "CITY#${city_id}",
+        "ADDRESS#${address_id}",
+        {"gsi1pk": "ADDRESS#${address_id}", "gsi1sk": METADATA},
+    )
     # city heads address's collection and film heads the link tables': each keeps its own partition (the
     # article's "querying for a film returns the film's metadata and its actors"), its foreign key a GSI.
     assert _placement(sakila, "city") is Placement.HEAD
@@ -126,7 +131,8 @@ def test_shop_composite_key_child_goes_under_its_order_with_its_product_in_gsi1(
     assert _keys(draft, "orders") == (
         "ORDERS#${order_id}",
         METADATA,
-        {"gsi1pk": "CUSTOMER#${customer_id}", "gsi1sk": "ORDERS#${order_id}"},
+        # orders by customer sorted by placed_at (DATETIME, NOT NULL); updated_at changes on update, so not it.
+        {"gsi1pk": "CUSTOMER#${customer_id}", "gsi1sk": "ORDERS#${placed_at}#${order_id}"},
     )
     assert _keys(draft, "audit_log") == ("AUDIT_LOG#${audit_id}", METADATA, {})
     assert _errors(draft, SHOP_DDL.read_text(), "shop") == []
@@ -261,13 +267,23 @@ def test_collections_are_decided_children_first_down_a_chain_of_parents() -> Non
     draft = _draft(CHAIN)
     # payment holds nothing: under customer. customer holds payment: its own partition, address a GSI. Then
     # address holds nothing placed: under city. city holds address: its own, country a GSI. country: its own.
-    assert _keys(draft, "payment") == ("CUSTOMER#${customer_id}", "PAYMENT#${payment_id}", {})
+    # address and payment sit under a parent key they do not hold in their own: GSI1 fetches them by key. In
+    # GSI1, ADDRESS# is address's own (declared first), so customer-by-address gets a prefix of its own.
+    assert _keys(draft, "payment") == (
+        "CUSTOMER#${customer_id}",
+        "PAYMENT#${payment_id}",
+        {"gsi1pk": "PAYMENT#${payment_id}", "gsi1sk": METADATA},
+    )
     assert _keys(draft, "customer") == (
         "CUSTOMER#${customer_id}",
         METADATA,
-        {"gsi1pk": "ADDRESS#${address_id}", "gsi1sk": "CUSTOMER#${customer_id}"},
+        {"gsi1pk": "CUSTOMER_BY_ADDRESS#${address_id}", "gsi1sk": "CUSTOMER#${customer_id}"},
     )
-    assert _keys(draft, "address") == ("CITY#${city_id}", "ADDRESS#${address_id}", {})
+    assert _keys(draft, "address") == (
+        "CITY#${city_id}",
+        "ADDRESS#${address_id}",
+        {"gsi1pk": "ADDRESS#${address_id}", "gsi1sk": METADATA},
+    )
     assert _keys(draft, "city") == (
         "CITY#${city_id}",
         METADATA,
@@ -291,6 +307,81 @@ def test_two_tables_that_name_each_other_as_parent_do_not_loop() -> None:
     """
     draft = _draft(ddl)
     # a is decided first: b (which names a) holds nothing, so b lives in a's collection and a keeps its own.
-    assert _keys(draft, "b") == ("A#${a_id}", "B#${b_id}", {})
+    # b is fetched by key in GSI1, where B# is already a's "a by b": b's own prefix there is B_ITEM#.
+    assert _keys(draft, "b") == ("A#${a_id}", "B#${b_id}", {"gsi1pk": "B_ITEM#${b_id}", "gsi1sk": METADATA})
     assert _keys(draft, "a") == ("A#${a_id}", METADATA, {"gsi1pk": "B#${b_id}", "gsi1sk": "A#${a_id}"})
     assert _errors(draft, ddl) == []
+
+
+TIMES = """
+CREATE TABLE customer (customer_id INT NOT NULL, PRIMARY KEY (customer_id));
+CREATE TABLE rental (rental_id INT NOT NULL, customer_id INT NOT NULL, rental_date DATETIME NOT NULL,
+  last_update TIMESTAMP NOT NULL, PRIMARY KEY (rental_id), FOREIGN KEY (customer_id) REFERENCES customer (customer_id));
+CREATE TABLE reading (station INT NOT NULL, log_date DATE NOT NULL, log_time TIME NOT NULL, temp DECIMAL(4,1),
+  PRIMARY KEY (log_date, log_time, station));
+"""
+
+
+def test_a_child_collection_sorts_by_its_date_and_is_fetched_by_key_through_a_gsi() -> None:
+    draft = _draft(TIMES)
+    # rental_date (DATETIME, NOT NULL) sorts customer's rentals; last_update changes on update, so not it. The sort
+    # key then holds more than rental_id, so GSI1 fetches a rental by its key.
+    assert _keys(draft, "rental") == (
+        "CUSTOMER#${customer_id}",
+        "RENTAL#${rental_date}#${rental_id}",
+        {"gsi1pk": "RENTAL#${rental_id}", "gsi1sk": METADATA},
+    )
+    patterns = {p.name: p for p in draft.access_patterns}
+    dated = patterns["rental of one customer by rental_date"]
+    assert (dated.index, dated.partition_key, dated.sort_key_condition) == (
+        None,
+        "CUSTOMER#<customer_id>",
+        "begins_with(sk, 'RENTAL#')",
+    )
+    by_key = patterns["rental by rental_id"]
+    assert (by_key.index, by_key.partition_key) == ("GSI1", "RENTAL#<rental_id>")
+    assert _errors(draft, TIMES) == []
+
+
+def test_a_key_of_a_parent_plus_a_time_is_one_collection_per_parent_sorted_by_time() -> None:
+    draft = _draft(TIMES)
+    assert _placement(draft, "reading") is Placement.SERIES
+    assert _keys(draft, "reading") == ("READING#${station}", "READING#${log_date}#${log_time}", {})
+    (pattern,) = [p for p in draft.access_patterns if p.name.startswith("reading")]
+    assert (pattern.name, pattern.partition_key) == (
+        "reading of one station by log_date, log_time",
+        "READING#<station>",
+    )
+
+
+AIRLINES = """
+CREATE TABLE airline (carrier CHAR(2) NOT NULL, PRIMARY KEY (carrier));
+CREATE TABLE airport (code CHAR(3) NOT NULL, PRIMARY KEY (code));
+CREATE TABLE flight (flight_id INT NOT NULL, carrier CHAR(2) NOT NULL, origin CHAR(3) NOT NULL,
+  PRIMARY KEY (carrier, flight_id), FOREIGN KEY (carrier) REFERENCES airline (carrier),
+  FOREIGN KEY (origin) REFERENCES airport (code));
+CREATE TABLE schedule (schedule_id INT NOT NULL, carrier CHAR(2) NOT NULL, destination CHAR(3) NOT NULL,
+  PRIMARY KEY (carrier, schedule_id), FOREIGN KEY (carrier) REFERENCES airline (carrier),
+  FOREIGN KEY (destination) REFERENCES airport (code));
+"""
+
+
+def test_two_entities_by_one_parent_in_one_gsi_get_their_own_prefixes_and_names_say_the_direction() -> None:
+    draft = _draft(AIRLINES)
+    # both live in their airline's collection; each one's airport is its GSI1. flight (declared first) keeps
+    # AIRPORT#; schedule's airport is another relation (its destination), so its prefix is its own.
+    assert _keys(draft, "flight") == (
+        "AIRLINE#${carrier}",
+        "FLIGHT#${flight_id}",
+        {"gsi1pk": "AIRPORT#${origin}", "gsi1sk": "FLIGHT#${carrier}#${flight_id}"},
+    )
+    assert _keys(draft, "schedule")[2] == {
+        "gsi1pk": "SCHEDULE_BY_AIRPORT#${destination}",
+        "gsi1sk": "SCHEDULE#${carrier}#${schedule_id}",
+    }
+    names = {p.name: p.partition_key for p in draft.access_patterns if p.index == "GSI1"}
+    assert names == {
+        "flight by airport (origin)": "AIRPORT#<origin>",
+        "schedule by airport (destination)": "SCHEDULE_BY_AIRPORT#<destination>",
+    }
+    assert _errors(draft, AIRLINES) == []
