@@ -643,7 +643,9 @@ def test_every_code_in_the_source_has_a_case() -> None:
 
     files = [*Path("mappings/validation").glob("*_checks.py"), Path("mappings/validation/rule_checks.py")]
     files += [Path(f"mappings/document/{m}.py") for m in ("table_mappings", "_wire", "_json")]
-    source = "".join(path.read_text() for path in files if path.name != "schema_checks.py")
+    # The checks against a source schema have their cases where a schema is built: test_schema_checks.py and
+    # test_column_findings.py.
+    source = "".join(path.read_text() for path in files if path.name not in {"schema_checks.py", "column_checks.py"})
     codes = set(re.findall(r'(?:\.error|\.warning|\.warn)\(\s*"([a-z-]+)"', source))
     codes |= set(re.findall(r'Severity\.\w+,\s*"([a-z-]+)"', source))
     codes -= {"invalid-rule"}  # the fragment parser's fallback, never reached with issues present
