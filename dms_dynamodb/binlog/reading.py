@@ -230,7 +230,13 @@ class BinlogReader:
 
     def _ddl(self, what: str, statement: Statement) -> Reading:
         """CREATE / ALTER / DROP / RENAME / TRUNCATE TABLE: which of their tables are, or become, migrated."""
-        hit = tuple(t for t in statement.tables if t in self.migrated)
+        if statement.verb is Verb.CREATE_TABLE:
+            if any(self.selects(*t) for t in statement.tables):
+                if not all(t in self.migrated for t in statement.tables):
+                    self._refresh()
+                return Reading(Kind.RESOLVE, what, statement.tables, statement, "a new table the selection matches")
+            return Reading(Kind.PASSED, what, statement.tables, statement, "creates a table the task does not select")
+        hit = tuple(t for t in statement.tables if self.touches(t))
         if hit:
             return Reading(Kind.MIGRATED_DDL, what, hit, statement, f"{statement.verb.value} of a migrated table")
         into = tuple(t for t in statement.renamed_to if self.selects(*t))
@@ -242,10 +248,13 @@ class BinlogReader:
                 statement,
                 "renames a table into the task's selection: its rows were never loaded and are not in the binlog",
             )
-        if statement.verb is Verb.CREATE_TABLE and any(self.selects(*t) for t in statement.tables):
-            self._refresh()
-            return Reading(Kind.RESOLVE, what, statement.tables, statement, "a new table the selection matches")
         return Reading(Kind.PASSED, what, statement.tables, statement, "DDL of a table the task does not migrate")
+
+    def touches(self, table: tuple[str, str]) -> bool:
+        """A migrated table, or one the selection matches by name that the plan does not know (gone since)."""
+        if table in self.migrated:
+            return True
+        return self.plan.builder.resolution.get(*table) is None and self.selects(*table)
 
 
 _TRANSACTION_VERBS = frozenset(
