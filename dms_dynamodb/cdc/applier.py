@@ -90,8 +90,9 @@ class ChangeApplier:
             child[0],
             child[1],
             statement,
-            f"{cascade.describe(kind)} changes rows of {child[0]}.{child[1]} that are not in the binlog (DMS does not "
-            f"capture cascaded changes either): their items are not changed. Verify {child[0]}.{child[1]} in full "
+            f"{cascade.describe(kind)} may change rows of {child[0]}.{child[1]}, and the binlog does not say which "
+            "(DMS does not capture cascaded changes either): their items are not changed. Verify "
+            f"{child[0]}.{child[1]} in full "
             "(dms-dynamodb verify) and fix what it names, or drop the cascade and change child rows explicitly",
         )
 

@@ -93,7 +93,9 @@ class Column:
 
 
 class UpdateRowsEvent:
-    def __init__(self, table: str, names: list[str | None], present: bytes = b"\xff", present2: bytes = b"\xff") -> None:
+    def __init__(
+        self, table: str, names: list[str | None], present: bytes = b"\xff", present2: bytes = b"\xff"
+    ) -> None:
         self.schema, self.table = "evt", table
         self.columns = [Column(n) for n in names]
         self.columns_present_bitmap, self.columns_present_bitmap2 = present, present2
