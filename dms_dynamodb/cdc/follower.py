@@ -89,9 +89,10 @@ def what_to_do(reading: Reading, end: Checkpoint) -> str:
     tables = ", ".join(".".join(t) for t in reading.tables) or "the migrated tables"
     after = (
         f"then start a new follower after it (a new --checkpoint with --start at the first transaction boundary at "
-        f"or after {end})"
+        f"or after {end})."
     )
-    if reading.kind is Kind.MIGRATED_DDL:
+    if reading.kind is Kind.MIGRATED_DDL:  # DDL commits on its own: its end is a transaction boundary
+        after = f"then start a new follower after it (a new --checkpoint with --start {end})."
         return (
             f"DMS applies no DDL to a DynamoDB target, so its items of {tables} are not changed: reload {tables} (delete "
             f"its items, dms-dynamodb load), or for an ALTER check that items are unaffected with dms-dynamodb verify; "
@@ -99,11 +100,11 @@ def what_to_do(reading: Reading, end: Checkpoint) -> str:
         )
     if reading.kind in (Kind.STATEMENT_DML, Kind.PARTIAL_IMAGE, Kind.UNNAMED_COLUMNS):
         return (
-            "the changed rows cannot be known from the binlog: keep sessions from overriding binlog_format / "
+            "The changed rows cannot be known from the binlog: keep sessions from overriding binlog_format / "
             "binlog_row_image (revoke SESSION_VARIABLES_ADMIN / SUPER) and keep binlog_row_metadata=FULL; "
             f"verify {tables} in full (dms-dynamodb verify) and fix what it names, {after}"
         )
-    return f"verify {tables} in full (dms-dynamodb verify) and fix what it names, {after}"
+    return f"Verify {tables} in full (dms-dynamodb verify) and fix what it names, {after}"
 
 
 class SourceNotReady(Exception):
