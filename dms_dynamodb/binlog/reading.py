@@ -58,7 +58,11 @@ PASSED_EVENTS = {
     "UserVarEvent": "a user variable of a statement (the statement itself is classified)",
 }
 #: Event types pymysqlreplication does not decode that are passed over (ANONYMOUS_GTID: opens a transaction).
-PASSED_TYPES = {0x22: "opens a transaction (MySQL anonymous GTID)"}
+PASSED_TYPES = {
+    0x22: "opens a transaction (MySQL anonymous GTID)",
+    0x1C: "an event the source marks ignorable (LOG_EVENT_IGNORABLE_F)",
+    0x29: "the source is idle (MySQL's heartbeat, version 2)",
+}
 #: MariaDB writes no XA START: its GTID event's flag says an XA transaction opens (log_event.h, FL_PREPARED_XA).
 MARIADB_FL_PREPARED_XA = 64
 ROW_EVENTS = {"WriteRowsEvent": "insert", "UpdateRowsEvent": "update", "DeleteRowsEvent": "delete"}

@@ -68,8 +68,10 @@ SERVER_ID_COLLISION = (4052, 1236)
 #: Events that open a transaction (or belong to one) without being a row change of a migrated table.
 OPENS_TRANSACTION = frozenset(
     {"MariadbGtidEvent", "GtidEvent", "TableMapEvent", "MariadbAnnotateRowsEvent", "RowsQueryLogEvent"}
-    | {"IntvarEvent", "RandEvent", "UserVarEvent", "NotImplementedEvent"}
+    | {"IntvarEvent", "RandEvent", "UserVarEvent"}
 )
+#: MySQL's ANONYMOUS_GTID_LOG_EVENT (pymysqlreplication does not decode it) opens a transaction too.
+ANONYMOUS_GTID = 0x22
 
 
 class CdcStopped(Exception):
@@ -321,7 +323,9 @@ class _Follower:
         elif name in ROW_EVENTS:
             self.in_transaction = True  # rows of a table not migrated: inside their transaction
             self._cascades(event, reading)
-        elif name in OPENS_TRANSACTION or (name == "QueryEvent" and reading.verb is Verb.DML):
+        elif name in OPENS_TRANSACTION or getattr(event, "event_type", None) == ANONYMOUS_GTID:
+            self.in_transaction = True
+        elif name == "QueryEvent" and reading.verb is Verb.DML:
             self.in_transaction = True  # (statement DML of a table not migrated: its XID ends it)
         elif name == "QueryEvent":
             self.applier.stats.passed.append(f"{reading.what}: {reading.why}")
