@@ -329,7 +329,8 @@ class _Follower:
             self.in_transaction = True  # (statement DML of a table not migrated: its XID ends it)
         elif name == "QueryEvent":
             self.applier.stats.passed.append(f"{reading.what}: {reading.why}")
-            self.at_boundary(position, now)  # DDL and the statements passed over commit implicitly
+            self._replay(self.transactions.end())  # DDL and the statements passed over commit implicitly
+            self.at_boundary(position, now)
         elif not self.in_transaction:
             self.at_boundary(position, now)
 
