@@ -143,7 +143,7 @@ class BinlogReader:
         if name == "QueryEvent":
             return self._query(event)
         if name == "XidEvent":
-            return Reading(Kind.TRANSACTION, "XID (COMMIT)", statement=Statement(Verb.COMMIT, "COMMIT"))
+            return _XID
         if name == "XAPrepareEvent":
             xid = (bytes(event.xid_gtrid), bytes(event.xid_bqual), int(event.xid_format_id))
             verb = Verb.XA_ONE_PHASE if event.one_phase else Verb.XA_PREPARE
@@ -152,8 +152,9 @@ class BinlogReader:
             return Reading(
                 Kind.TRANSACTION, "GTID of an XA transaction", statement=Statement(Verb.XA_START, "XA START")
             )
-        if name in PASSED_EVENTS:
-            return Reading(Kind.PASSED, name, why=PASSED_EVENTS[name])
+        passed = _PASSED.get(name)
+        if passed is not None:
+            return passed
         if name == "PartialUpdateRowsEvent":
             return Reading(
                 Kind.PARTIAL_IMAGE,
@@ -261,6 +262,10 @@ class BinlogReader:
         return self.plan.builder.resolution.get(*table) is None and self.selects(*table)
 
 
+#: The readings of the events that come with every transaction, built once (the follower's hot path).
+_XID = Reading(Kind.TRANSACTION, "XID (COMMIT)", statement=Statement(Verb.COMMIT, "COMMIT"))
+_PASSED = {name: Reading(Kind.PASSED, name, why=why) for name, why in PASSED_EVENTS.items()}
+
 _TRANSACTION_VERBS = frozenset(
     {
         Verb.BEGIN,
@@ -290,7 +295,7 @@ def unreadable(event: Any) -> tuple[Kind, str] | None:
     count = len(columns)
     for attribute in ("columns_present_bitmap", "columns_present_bitmap2"):
         bitmap = getattr(event, attribute, None)
-        if bitmap is not None and sum(bin(b).count("1") for b in bytes(bitmap)) < count:
+        if bitmap is not None and int.from_bytes(bitmap, "little").bit_count() < count:
             return (
                 Kind.PARTIAL_IMAGE,
                 "the row image lacks columns: a session wrote it with binlog_row_image MINIMAL or NOBLOB",
