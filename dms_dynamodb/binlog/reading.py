@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from dms_dynamodb.binlog.statements import Statement, Verb, classify_statement
-from dms_dynamodb.plan import Plan
+from dms_dynamodb.plan import NothingToDo, Plan, PlanError
 from dms_dynamodb.source.cascades import Cascade
 from mappings.resolver import located, selection_of
 
@@ -66,6 +66,10 @@ PASSED_TYPES = {
 #: MariaDB writes no XA START: its GTID event's flag says an XA transaction opens (log_event.h, FL_PREPARED_XA).
 MARIADB_FL_PREPARED_XA = 64
 ROW_EVENTS = {"WriteRowsEvent": "insert", "UpdateRowsEvent": "update", "DeleteRowsEvent": "delete"}
+
+
+class Unresolvable(Exception):
+    """The task cannot be planned again for a table that appeared (its reason is the stop's)."""
 
 
 @dataclass(frozen=True)
@@ -128,10 +132,15 @@ class BinlogReader:
         return bool(chosen) and excluded is None
 
     def _refresh(self) -> None:
+        """The plan again from the source; one the task cannot make now (a filter on a column the new table lacks)
+        is :class:`Unresolvable`, a stop naming why."""
         if self.replan is None:
             return
         before = set(self.plan.tables)
-        self.plan = self.replan()
+        try:
+            self.plan = self.replan()
+        except (PlanError, NothingToDo) as exc:
+            raise Unresolvable(str(exc)) from None
         self._index()
         self.discovered |= set(self.plan.tables) - before
 
@@ -182,7 +191,11 @@ class BinlogReader:
                 return Reading(Kind.PASSED, what, (table,), why=why, cascades=cascades)
             if table not in self._tried:
                 self._tried.add(table)
-                self._refresh()
+                try:
+                    self._refresh()
+                except Unresolvable as exc:
+                    why = f"the task cannot be resolved again with this table: {exc}"
+                    return Reading(Kind.UNKNOWN, what, (table,), why=why)
                 cascades = (
                     tuple(c for c in self._by_parent.get(table, ()) if c.acts_on(kind)) if kind != "insert" else ()
                 )
@@ -238,7 +251,11 @@ class BinlogReader:
         if statement.verb is Verb.CREATE_TABLE:
             if any(self.selects(*t) for t in statement.tables):
                 if not all(t in self.migrated for t in statement.tables):
-                    self._refresh()
+                    try:
+                        self._refresh()
+                    except Unresolvable as exc:
+                        why = f"the task cannot be resolved again with the new table: {exc}"
+                        return Reading(Kind.UNKNOWN, what, statement.tables, statement, why)
                 return Reading(Kind.RESOLVE, what, statement.tables, statement, "a new table the selection matches")
             return Reading(Kind.PASSED, what, statement.tables, statement, "creates a table the task does not select")
         hit = tuple(t for t in statement.tables if self.touches(t))

@@ -12,7 +12,7 @@ from dms_dynamodb.binlog.reading import BinlogReader, Kind
 from dms_dynamodb.binlog.statements import Verb, classify_statement, parse_xid
 from dms_dynamodb.binlog.transactions import OpenTransactions, RolledBackRows, UnknownXa
 from dms_dynamodb.cdc.checkpoint import Checkpoint
-from dms_dynamodb.plan import Plan
+from dms_dynamodb.plan import Plan, PlanError
 from dms_dynamodb.stack import read_stack
 from mappings.items import ItemBuilder
 from mappings.schema import SourceSchema
@@ -144,3 +144,16 @@ def test_xa_changes_are_held_until_commit_and_hold_the_checkpoint() -> None:
     tx.counted()
     with pytest.raises(RolledBackRows):
         tx.rollback_to("s1")  # a row applied since the savepoint cannot be taken back
+
+
+def test_a_new_table_the_task_cannot_be_planned_with_is_a_stop_naming_why(tmp_path: Path) -> None:
+    reader = _reader(tmp_path)
+
+    def replan() -> Plan:
+        raise PlanError("task 'shop-orders', table evt.new_x: the filter names column placed_at, which it lacks")
+
+    reader.replan = replan
+    reading = reader.classify(QueryEvent("CREATE TABLE new_x (id INT PRIMARY KEY)"))
+    assert reading.kind is Kind.UNKNOWN and "placed_at" in reading.why
+    reading = reader.classify(UpdateRowsEvent("new_y", ["id"]))
+    assert reading.kind is Kind.UNKNOWN and "cannot be resolved again" in reading.why
