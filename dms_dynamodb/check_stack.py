@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from dms_dynamodb.binlog.advice import cascade_issues
 from dms_dynamodb.stack import Stack, StackTask
 from mappings import TargetEngine
 from mappings.document.enums import MigrationType
@@ -78,6 +79,7 @@ def check_stack(
         secrets, left_out = column_findings(number, task.table_mappings, sources)
         across += secrets
         findings.lines += [f"{task.task_id}: info: {gone.describe()}" for gone in left_out]
+    across += [i for position, task in enumerate(stack.tasks) for i in cascade_issues(position, task, sources)]
     for issue in across:
         position = int(issue.path.split("]")[0].removeprefix("tasks[")) if issue.path.startswith("tasks[") else None
         label = stack.tasks[position].task_id if position is not None else "stack"

@@ -142,6 +142,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 print(
                     f"incremental: {changes.events} row images of {len(changes.rows)} rows changed from {since} to {changes.until}"
                 )
+                if changes.in_full:  # the binlog reader found DDL of a migrated table in the window
+                    touched = ", ".join(sorted(".".join(t) for t in changes.in_full))
+                    print(f"the window truncates, drops, renames or alters {touched}: verified in full")
             else:
                 result = verify(
                     args.mysql_url, ddb, plan, segments=args.segments, report=report, settle_seconds=args.settle

@@ -6,6 +6,7 @@ defines) and the live source (its schemas' tables and columns); nothing is known
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,11 +89,16 @@ def _locators(task: StackTask) -> list[str]:
 
 def make_plan(stack: Stack, task: StackTask, connection: Any) -> Plan:
     """Read the schemas the task's selection rules name and work out what it migrates where."""
+    return plan_for(task, stack.tables, connection)
+
+
+def plan_for(task: StackTask, tables: Mapping[str, TableDesign], connection: Any) -> Plan:
+    """:func:`make_plan` with the stack's tables given: CDC re-resolves with it when a table appears."""
     available = schemas_on_server(connection)
     sources = [read_schema(connection, s) for s in schemas_named(task.table_mappings.rules, available)]
     builder = ItemBuilder(
         task.table_mappings,
-        targets=stack.tables,
+        targets=tables,
         schemas=sources,
         lobs=LobPolicy.from_settings(task.settings),
     )
@@ -119,5 +125,5 @@ def make_plan(stack: Stack, task: StackTask, connection: Any) -> Plan:
         assert rule is not None  # mapped
         design = builder.target(rule, schema, table)
         targets.setdefault(design.table_name, design)
-    undefined = tuple(name for name in targets if name not in stack.tables)
+    undefined = tuple(name for name in targets if name not in tables)
     return Plan(task, builder, mapped, unmapped, targets, undefined)

@@ -263,8 +263,12 @@ def mapped_table_findings(task: StackTask, resolution: Resolution, schemas: Sequ
 
 def preflight(connection: Any, *, task: StackTask | None, database: str) -> list[Finding]:
     """All checks; ``task`` (from ``--stack``) narrows them to what the task migrates."""
+    from dms_dynamodb.binlog.advice import cascade_findings, row_metadata_finding, session_override_finding
+    from dms_dynamodb.source.cascades import read_cascades
+
     managed = _rds_retention(connection) is not None
-    findings = binlog_findings(connection, managed=managed) + retention_findings(connection)
+    findings = [*binlog_findings(connection, managed=managed), row_metadata_finding(connection)]
+    findings += [session_override_finding(), *retention_findings(connection)]
     if task is not None:
         available = schemas_on_server(connection)
         schemas = [read_schema(connection, n) for n in schemas_named(task.table_mappings.rules, available)]
@@ -276,6 +280,8 @@ def preflight(connection: Any, *, task: StackTask | None, database: str) -> list
         for schema in schemas:
             tables = [r.table.name for r in resolution.included if r.schema == schema.name]
             findings += key_findings(schema, tables, cdc=cdc)
+        migrated = [r.key for r in resolution.included]
+        findings += cascade_findings(read_cascades(connection, names), migrated) if cdc else []
     else:
         if not database:
             findings.append(
@@ -289,5 +295,6 @@ def preflight(connection: Any, *, task: StackTask | None, database: str) -> list
             return findings
         schema = read_schema(connection, database)
         findings += grant_findings(connection, [database])
+        findings += cascade_findings(read_cascades(connection, [database]), [(database, t) for t in schema.tables])
         findings += key_findings(schema, sorted(schema.tables), cdc=False)
     return findings

@@ -54,7 +54,7 @@ def resume_command(args: argparse.Namespace) -> str:
 def cmd_cdc(args: argparse.Namespace) -> int:
     from dms_dynamodb.cdc.apply_exceptions import EXCEPTIONS_TABLE, exceptions_table_design
     from dms_dynamodb.cdc.checkpoint import Checkpoint, CheckpointError, NoBinlog, source_head
-    from dms_dynamodb.cdc.follower import CdcStopped, ChangeApplier, FollowOptions, SourceNotReady, follow
+    from dms_dynamodb.cdc.follower import CdcRefused, CdcStopped, ChangeApplier, FollowOptions, SourceNotReady, follow
     from dms_dynamodb.dynamodb.client import create_table
     from dms_dynamodb.dynamodb.writer import BatchWriter
     from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
@@ -123,6 +123,10 @@ def cmd_cdc(args: argparse.Namespace) -> int:
             f"interrupted twice: the follower stopped at once; the checkpoint {args.checkpoint} holds {held} (every change "
             f"before it was acknowledged by DynamoDB). Resume with: {resume_command(args)}"
         ) from None
+    except CdcRefused as exc:  # an event it cannot apply: running it again stops there again
+        print(applier.stats.render())
+        print(f"CDC refused: {exc} The checkpoint {args.checkpoint} holds {exc.checkpoint}.", file=sys.stderr)
+        return 1
     except CdcStopped as exc:
         print(applier.stats.render())
         print(

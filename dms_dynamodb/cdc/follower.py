@@ -8,7 +8,14 @@ DMS semantics (CHAP_Target.DynamoDB), not guesses:
   insert a new item with the updated primary key and incomplete data"): recorded as an apply
   exception (shaped like ``awsdms_apply_exceptions``), the target left unchanged;
 - a change to a row the task's source filters do not admit is not applied (doc FILT);
-- tables the mappings do not select are skipped; DDL is reported, not applied.
+- every event is classified by the one binlog reader (:mod:`dms_dynamodb.binlog.reading`): row
+  changes of migrated tables (and of tables the selection matches that appear later) and transaction
+  structure are applied (an XA transaction at its XA COMMIT); events that touch no migrated table are
+  passed over by name; everything else (DDL of a migrated table, statement-form DML, partial or
+  unnamed row images, anything not understood) stops the follower, naming the event, its position
+  and what to do (:class:`CdcRefused`);
+- a parent's delete or key update that a cascading foreign key carries to a migrated child is an
+  apply exception naming the constraint: the child's changes are not in the binlog.
 
 Assumption (DMS does not document it): an update that moves a row *out of* the filter is not
 applied, so the item written while the row was inside stays (``UPDATE_LEAVING_FILTER``).
@@ -29,22 +36,42 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dms_dynamodb.cdc.apply_exceptions import EXCEPTIONS_TABLE, ApplyException, ErrorClock
+from dms_dynamodb.binlog.reading import ROW_EVENTS, STOPS, BinlogReader, Kind, Reading, event_name, event_start
+from dms_dynamodb.binlog.statements import Verb
+from dms_dynamodb.binlog.transactions import Change, OpenTransactions, RolledBackRows, UnknownXa
+from dms_dynamodb.cdc.applier import UPDATE_LEAVING_FILTER, CdcStats, ChangeApplier
 from dms_dynamodb.cdc.checkpoint import Checkpoint, CheckpointLock, binlog_head, binlog_problems, default_server_id
-from dms_dynamodb.dynamodb.writer import BatchWriter, TargetUnavailable, key_of
-from dms_dynamodb.plan import Plan
+from dms_dynamodb.dynamodb.writer import TargetUnavailable
+from dms_dynamodb.plan import plan_for
 from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
+from dms_dynamodb.source.cascades import read_cascades
 from dms_dynamodb.source.connection import connect, mysql_settings
-from mappings.items import Rejection
+
+__all__ = [
+    "UPDATE_LEAVING_FILTER",
+    "CdcRefused",
+    "CdcStats",
+    "CdcStopped",
+    "ChangeApplier",
+    "FollowOptions",
+    "SourceNotReady",
+    "follow",
+]
 
 #: MariaDB's and MySQL's errors for a second replica connecting with the same server id.
 SERVER_ID_COLLISION = (4052, 1236)
 
-UPDATE_LEAVING_FILTER = "an update that moves a row out of the source filter is not applied (the item stays)"
+#: Events that open a transaction (or belong to one) without being a row change of a migrated table.
+OPENS_TRANSACTION = frozenset(
+    {"MariadbGtidEvent", "GtidEvent", "TableMapEvent", "MariadbAnnotateRowsEvent", "RowsQueryLogEvent"}
+    | {"IntvarEvent", "RandEvent", "UserVarEvent"}
+)
+#: MySQL's ANONYMOUS_GTID_LOG_EVENT (pymysqlreplication does not decode it) opens a transaction too.
+ANONYMOUS_GTID = 0x22
 
 
 class CdcStopped(Exception):
@@ -55,137 +82,31 @@ class CdcStopped(Exception):
         self.checkpoint = checkpoint
 
 
-@dataclass
-class CdcStats:
-    events: int = 0
-    applied: int = 0
-    skipped: int = 0
-    filtered: int = 0
-    left_filter: int = 0
-    exceptions: list[ApplyException] = field(default_factory=list)
-    ddl: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    #: The last position whose changes DynamoDB acknowledged (the checkpoint), and the source's head then.
-    position: Checkpoint | None = None
-    head: Checkpoint | None = None
-
-    def render(self) -> str:
-        rate = self.applied / self.seconds if self.seconds else 0.0
-        lines = [
-            f"CDC: {self.events} row changes read, {self.applied} applied, {self.skipped} skipped (tables not "
-            f"migrated), {self.filtered} outside the source filters, {len(self.exceptions)} apply exceptions, "
-            f"{len(self.ddl)} DDL statements reported; {rate:,.0f} changes/s"
-        ]
-        if self.left_filter:
-            lines.append(f"  {self.left_filter} updates left the source filter: assumption, {UPDATE_LEAVING_FILTER}")
-        lines += [f"  apply exception {e.TABLE_NAME}: {e.ERROR} <- {e.STATEMENT}" for e in self.exceptions[:20]]
-        lines += [f"  DDL (not applied): {statement}" for statement in self.ddl[:10]]
-        if self.exceptions:
-            lines.append("  design fix: build base-table keys (pk/sk) only from columns that never change")
-        return "\n".join(lines)
+class CdcRefused(CdcStopped):
+    """An event the follower cannot apply (closed world): it stops before it, naming it and what to do (exit 1)."""
 
 
-class ChangeApplier:
-    """Turns row changes into target writes (or apply exceptions) with the full load's mappings."""
-
-    def __init__(
-        self, plan: Plan, ddb: Any, *, writer: BatchWriter | None = None, exceptions_table: bool = False
-    ) -> None:
-        self.plan, self.builder = plan, plan.builder
-        # Refused writes (a value DynamoDB will not take) become apply exceptions: the follower moves on, as
-        # DMS's apply-error policy does. An empty writer is falsy (len 0), hence the explicit None test.
-        self.writer = writer if writer is not None else BatchWriter(ddb, keep_refused=True)
-        self.stats = CdcStats()
-        #: Write apply exceptions to the target's awsdms_apply_exceptions table too (as DMS does).
-        self.exceptions_table = exceptions_table
-        self._clock = ErrorClock()
-
-    def _exception(self, schema: str, table: str, statement: str, error: str) -> None:
-        found = ApplyException(self.plan.task.task_id, schema, table, self._clock.now(), statement, error)
-        self.stats.exceptions.append(found)
-        if self.exceptions_table:
-            item = found.as_item()
-            self.writer.put(EXCEPTIONS_TABLE, key_of(item, ("TASK_NAME", "ERROR_TIME")), item)
-
-    def record_refused(self) -> int:
-        """Turn the writes DynamoDB refused since the last flush into apply exceptions; how many there were."""
-        refused = self.writer.take_refused()
-        for write in refused:
-            if write.table == EXCEPTIONS_TABLE:
-                continue  # an exception DynamoDB will not store is still in the stats and on stdout
-            schema, table, statement = write.origin if isinstance(write.origin, tuple) else ("", write.table, "")
-            self._exception(schema, table, statement, f"DynamoDB refused the write: {write.code}: {write.message}")
-        return len(refused)
-
-    def apply(
-        self, kind: str, schema: str, table: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
-    ) -> None:
-        self.stats.events += 1
-        rule = self.builder.rule_for(schema, table)
-        if rule is None:
-            self.stats.skipped += 1
-            return
-        target = self.builder.target(rule, schema, table)
-        key_names = self.builder.key_names(rule)
-        admitted = self.builder.filter_for(schema, table)
-        if kind == "delete":
-            assert before is not None
-            if admitted and not admitted.admits(before):
-                self.stats.filtered += 1
-                return
-            built = self.builder.build(schema, table, before)
-            if isinstance(built, Rejection):
-                # Its item cannot be built (an earlier update refused, say), so its key is not known here: an item
-                # written before that update may stay. Said as an apply exception, never dropped silently.
-                self._exception(
-                    schema,
-                    table,
-                    f"DELETE FROM {schema}.{table} (before-image {built.statement.split(' ', 3)[-1][:300]})",
-                    f"the deleted row's item cannot be built ({built.reason}: {built.error}); an item written for it "
-                    "before may stay in the target",
-                )
-                return
-            key = key_of(built, key_names)
-            origin = (schema, table, f"DELETE FROM {schema}.{table} (item key {key})")
-            self.writer.delete(target.table_name, key, {n: built[n] for n in key_names}, origin=origin)
-            self.stats.applied += 1
-            return
-        assert after is not None
-        if admitted and not admitted.admits(after):
-            if kind == "update" and before is not None and admitted.admits(before):
-                self.stats.left_filter += 1
-            self.stats.filtered += 1
-            return
-        if kind == "update" and before is not None:
-            # Column names as the source spells them (the key templates' may differ in case; MySQL's do not matter).
-            spelled = {c.lower(): c for c in after}
-            was = {c.lower(): v for c, v in before.items()}
-            changed = {c.lower() for c in after if was.get(c.lower()) != after.get(c)}
-            moved = sorted(spelled[c] for c in changed & self.builder.base_key_columns(schema, table))
-            if moved:
-                source = self.builder.table(schema, table)
-                key_columns = [spelled.get(c.lower(), c) for c in (source.primary_key if source else ())]
-                identity = {c: was.get(c.lower()) for c in key_columns} or dict(before)
-                assignments = ", ".join(f"{c} = {after[c]!r}" for c in moved)
-                where = " AND ".join(f"{c} = {v!r}" for c, v in identity.items())
-                self._exception(
-                    schema,
-                    table,
-                    f"UPDATE {schema}.{table} SET {assignments} WHERE {where} "
-                    f"(was {', '.join(f'{c} = {was.get(c.lower())!r}' for c in moved)})",
-                    "the update changes base-table key column(s) " + ", ".join(moved) + "; DynamoDB does not allow "
-                    "updates to the primary key attributes and DMS either fails the update or inserts a new item "
-                    "with incomplete data (not applied)",
-                )
-                return
-        built = self.builder.build(schema, table, after)
-        if isinstance(built, Rejection):
-            self._exception(schema, table, built.statement, built.error)
-            return
-        key = key_of(built, key_names)
-        origin = (schema, table, f"{kind.upper()} {schema}.{table} (item key {key})")
-        self.writer.put(target.table_name, key, built, origin=origin)
-        self.stats.applied += 1
+def what_to_do(reading: Reading, end: Checkpoint) -> str:
+    """The user's way on after a refusal: fix the target for what the event did, then start after it."""
+    tables = ", ".join(".".join(t) for t in reading.tables) or "the migrated tables"
+    after = (
+        f"then start a new follower after it (a new --checkpoint with --start at the first transaction boundary at "
+        f"or after {end})."
+    )
+    if reading.kind is Kind.MIGRATED_DDL:  # DDL commits on its own: its end is a transaction boundary
+        after = f"then start a new follower after it (a new --checkpoint with --start {end})."
+        return (
+            f"DMS applies no DDL to a DynamoDB target, so its items of {tables} are not changed: reload {tables} (delete "
+            f"its items, dms-dynamodb load), or for an ALTER check that items are unaffected with dms-dynamodb verify; "
+            f"{after}"
+        )
+    if reading.kind in (Kind.STATEMENT_DML, Kind.PARTIAL_IMAGE, Kind.UNNAMED_COLUMNS):
+        return (
+            "The changed rows cannot be known from the binlog: keep sessions from overriding binlog_format / "
+            "binlog_row_image (revoke SESSION_VARIABLES_ADMIN / SUPER) and keep binlog_row_metadata=FULL; "
+            f"verify {tables} in full (dms-dynamodb verify) and fix what it names, {after}"
+        )
+    return f"Verify {tables} in full (dms-dynamodb verify) and fix what it names, {after}"
 
 
 class SourceNotReady(Exception):
@@ -255,7 +176,26 @@ def follow(
     with CheckpointLock(checkpoint_path):
         saved = Checkpoint.load(checkpoint_path) or start
         saved.save(checkpoint_path)  # before the first event: a stop at any moment leaves a file to resume from
-        return _Follower(url, applier, checkpoint_path, saved, options, report).run()
+        return _Follower(url, applier, checkpoint_path, saved, options, report, _reader(url, applier)).run()
+
+
+def _reader(url: str, applier: ChangeApplier) -> BinlogReader:
+    """The binlog reader for the applier's plan: it re-plans from the source, and knows its cascading keys."""
+    plan = applier.plan
+
+    def replan() -> Any:
+        connection = connect(url)
+        try:
+            return plan_for(plan.task, plan.builder.targets, connection)
+        finally:
+            connection.close()
+
+    connection = connect(url)
+    try:
+        cascades = read_cascades(connection, [s.name for s in plan.builder.schemas])
+    finally:
+        connection.close()
+    return BinlogReader(plan, replan, cascades)
 
 
 def _binlog_problems(url: str, checkpoint_path: Path, start: Checkpoint) -> list[str]:
@@ -282,8 +222,10 @@ class _Follower:
         saved: Checkpoint,
         options: FollowOptions,
         report: Callable[[str], None],
+        reader: BinlogReader,
     ) -> None:
         self.url, self.applier, self.path, self.options, self.report = url, applier, path, options, report
+        self.reader, self.transactions = reader, OpenTransactions()
         self.saved = self.boundary = saved
         self.server_id = options.server_id or default_server_id(path)
         self.boundary_read_at: float | None = None  # when the oldest uncommitted boundary was read
@@ -296,9 +238,11 @@ class _Follower:
         self.applier.writer.flush()
         if self.applier.record_refused():
             self.applier.writer.flush()  # the apply exceptions of the refused writes
-        if self.boundary != self.saved:
-            self.boundary.save(self.path)
-            self.saved = self.boundary
+        held = self.transactions.held_at()
+        target = self.boundary if held is None else min(self.boundary, held, key=lambda c: (c.log_file, c.log_pos))
+        if target != self.saved:
+            target.save(self.path)
+            self.saved = target
         self.applier.stats.position = self.saved
         self.boundary_read_at = self.oldest_unacknowledged = None
 
@@ -311,11 +255,10 @@ class _Follower:
     def run(self) -> CdcStats:
         from pymysql.err import MySQLError
         from pymysqlreplication import BinLogStreamReader
-        from pymysqlreplication.event import HeartbeatLogEvent, QueryEvent, RotateEvent, XidEvent
-        from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, WriteRowsEvent
 
         stats, writer, options = self.applier.stats, self.applier.writer, self.options
         heartbeat = min(1.0, max(0.05, options.flush_seconds / 4))  # wake while idle, well within flush_seconds
+        # Every event, none filtered out (undecoded ones too): the reader classifies each one (closed world).
         stream = BinLogStreamReader(
             connection_settings=mysql_settings(self.url)[0],
             server_id=self.server_id,
@@ -323,38 +266,14 @@ class _Follower:
             log_pos=self.saved.log_pos,
             resume_stream=True,
             blocking=not options.until_caught_up,
-            only_events=[
-                WriteRowsEvent,
-                UpdateRowsEvent,
-                DeleteRowsEvent,
-                QueryEvent,
-                XidEvent,
-                HeartbeatLogEvent,
-                RotateEvent,
-            ],
-            only_schemas=self.applier.plan.schemas,
+            filter_non_implemented_events=False,
             slave_heartbeat=heartbeat,
         )
         started = last_report = time.perf_counter()
         try:
             for event in stream:
                 now = time.perf_counter()
-                position = Checkpoint(stream.log_file, stream.log_pos)
-                if isinstance(event, (WriteRowsEvent, UpdateRowsEvent, DeleteRowsEvent)):
-                    self.in_transaction = True
-                    self.oldest_unacknowledged = self.oldest_unacknowledged or now
-                    self._apply(event, WriteRowsEvent, UpdateRowsEvent)
-                elif isinstance(event, QueryEvent):
-                    query = event.query.decode() if isinstance(event.query, bytes) else str(event.query)
-                    if query.strip().upper() == "BEGIN":
-                        self.in_transaction = True
-                    elif query.strip().upper() == "COMMIT":  # the end of a non-transactional engine's changes
-                        self.at_boundary(position, now)
-                    else:
-                        stats.ddl.append(query.strip()[:200])
-                        self.at_boundary(position, now)  # DDL commits implicitly
-                elif isinstance(event, XidEvent) or not self.in_transaction:
-                    self.at_boundary(position, now)
+                self._event(event, Checkpoint(stream.log_file, stream.log_pos), now)
                 due = self.boundary_read_at is not None and now - self.boundary_read_at >= options.flush_seconds
                 if due or len(writer) >= 500:
                     self.commit()
@@ -369,6 +288,10 @@ class _Follower:
             self.commit()
         except TargetUnavailable as exc:
             raise CdcStopped(f"the target failed: {exc}", self.saved) from None
+        except CdcRefused:
+            with contextlib.suppress(TargetUnavailable):  # what came before the event is applied
+                self.commit()
+            raise
         except (MySQLError, OSError) as exc:
             # The source went away: what was read up to the last boundary can still be applied.
             with contextlib.suppress(TargetUnavailable):  # the stop message says where it resumes
@@ -380,17 +303,116 @@ class _Follower:
             self.head.close()
         stats.seconds = time.perf_counter() - started
         stats.position = self.saved
+        stats.held = self.transactions.held_at()
         return stats
 
-    def _apply(self, event: Any, insert: type, update: type) -> None:
+    def _event(self, event: Any, position: Checkpoint, now: float) -> None:
+        """One event, as the binlog reader classifies it: applied, held, a boundary, passed over, or a stop."""
+        reading = self.reader.classify(event)
+        kind, name = reading.kind, event_name(event)
+        if self.reader.plan is not self.applier.plan:  # re-resolved: a new table the selection matches
+            self.applier.replanned(self.reader.plan)
+        if kind in (Kind.ROW, Kind.NEW_TABLE_ROW):
+            self.in_transaction = True
+            self.oldest_unacknowledged = self.oldest_unacknowledged or now
+            self._apply(event, reading)
+        elif kind is Kind.TRANSACTION:
+            self._transaction(event, reading, position, now)
+        elif kind in STOPS:
+            raise self._refusal(event, reading, position)
+        elif name in ROW_EVENTS:
+            self.in_transaction = True  # rows of a table not migrated: inside their transaction
+            self._cascades(event, reading)
+        elif name in OPENS_TRANSACTION or getattr(event, "event_type", None) == ANONYMOUS_GTID:
+            self.in_transaction = True
+        elif name == "QueryEvent" and reading.verb is Verb.DML:
+            self.in_transaction = True  # (statement DML of a table not migrated: its XID ends it)
+        elif name == "QueryEvent":
+            self.applier.stats.passed.append(f"{reading.what}: {reading.why}")
+            self._replay(self.transactions.end())  # DDL and the statements passed over commit implicitly
+            self.at_boundary(position, now)
+        elif not self.in_transaction:
+            self.at_boundary(position, now)
+
+    def _transaction(self, event: Any, reading: Reading, position: Checkpoint, now: float) -> None:
+        verb, statement, tx = reading.verb, reading.statement, self.transactions
+        assert statement is not None
+        try:
+            if verb is Verb.BEGIN:
+                self.in_transaction = True
+            elif verb is Verb.XA_START:
+                self.in_transaction = True
+                tx.start_xa()
+            elif verb in (Verb.COMMIT, Verb.XA_ONE_PHASE):
+                self._replay(tx.end())
+                self.at_boundary(position, now)
+            elif verb is Verb.ROLLBACK:
+                tx.rollback()
+                self.at_boundary(position, now)
+            elif verb is Verb.SAVEPOINT:
+                tx.savepoint(statement.name)
+            elif verb is Verb.ROLLBACK_TO:
+                tx.rollback_to(statement.name)
+            elif verb is Verb.XA_PREPARE:
+                assert statement.xid is not None
+                tx.prepare(statement.xid, self.boundary)
+                self.at_boundary(position, now)
+            elif verb is Verb.XA_COMMIT:
+                assert statement.xid is not None
+                self._replay(tx.commit_prepared(statement.xid))
+                self.at_boundary(position, now)
+            elif verb is Verb.XA_ROLLBACK:
+                assert statement.xid is not None
+                tx.rollback_prepared(statement.xid)
+                self.at_boundary(position, now)
+            # XA END and RELEASE SAVEPOINT change nothing the follower holds
+        except (RolledBackRows, UnknownXa) as exc:
+            raise self._refusal(event, reading, position, str(exc)) from None
+
+    def _replay(self, changes: list[Change]) -> None:
+        for change in changes:
+            self.applier.apply(*change)
+
+    def _refusal(self, event: Any, reading: Reading, position: Checkpoint, why: str = "") -> CdcRefused:
+        start = Checkpoint(position.log_file, event_start(event, position.log_pos))
+        message = (
+            f"{reading.kind.value} at {start} (ends at {position}): {reading.what}; {why or reading.why}. "
+            f"{what_to_do(reading, position)}"
+        )
+        return CdcRefused(message, self.saved)
+
+    def _apply(self, event: Any, reading: Reading) -> None:
+        schema, table = str(event.schema), str(event.table)
+        kind, tx = ROW_EVENTS[event_name(event)], self.transactions
+        for row in event.rows:
+            if kind == "insert":
+                change: Change = (kind, schema, table, None, _image(row, ""))
+            elif kind == "update":
+                change = (kind, schema, table, _image(row, "before_"), _image(row, "after_"))
+            else:
+                change = (kind, schema, table, _image(row, ""), None)
+            if tx.holding:
+                tx.hold(change)
+            else:
+                tx.counted()
+                self.applier.apply(*change)
+        self._cascades(event, reading)
+
+    def _cascades(self, event: Any, reading: Reading) -> None:
+        """A parent's delete or key update that a cascading foreign key carries to a migrated child: an apply
+        exception naming the constraint (the child's changes are not in the binlog)."""
+        if not reading.cascades:
+            return
+        kind = ROW_EVENTS[event_name(event)]
         schema, table = str(event.schema), str(event.table)
         for row in event.rows:
-            if isinstance(event, insert):
-                self.applier.apply("insert", schema, table, None, _image(row, ""))
-            elif isinstance(event, update):
-                self.applier.apply("update", schema, table, _image(row, "before_"), _image(row, "after_"))
-            else:
-                self.applier.apply("delete", schema, table, _image(row, ""), None)
+            before = _image(row, "" if kind == "delete" else "before_")
+            after = _image(row, "after_") if kind == "update" else None
+            for cascade in reading.cascades:
+                if after is not None and all(before.get(c) == after.get(c) for c in cascade.referenced):
+                    continue
+                key = " AND ".join(f"{c} = {before.get(c)!r}" for c in cascade.referenced)
+                self.applier.cascaded(f"{kind.upper()} FROM {schema}.{table} WHERE {key}", cascade, kind)
 
     def _progress(self, elapsed: float) -> str:
         stats, head = self.applier.stats, self.head.read()

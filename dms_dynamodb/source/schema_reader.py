@@ -77,6 +77,12 @@ def read_schema(connection: Any, schema: str) -> SourceSchema:
             references.setdefault(table, {}).setdefault(constraint, []).append(
                 (column, referenced_table, referenced_column)
             )
+        cursor.execute(
+            "SELECT TABLE_NAME, CONSTRAINT_NAME, DELETE_RULE, UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS"
+            " WHERE CONSTRAINT_SCHEMA = %s",
+            (schema,),
+        )
+        actions = {(str(t), str(c)): (str(d), str(u)) for t, c, d, u in cursor.fetchall()}
     tables = []
     for table, cols in columns.items():
         indexes = keys.get(table, {})
@@ -89,8 +95,15 @@ def read_schema(connection: Any, schema: str) -> SourceSchema:
                 tuple(tuple(v) for v in indexes.values()),
                 is_view=kinds.get(table) == "VIEW",
                 foreign_keys=tuple(
-                    ForeignKey(tuple(c for c, _, _ in parts), parts[0][1], tuple(r for _, _, r in parts))
-                    for parts in references.get(table, {}).values()
+                    ForeignKey(
+                        tuple(c for c, _, _ in parts),
+                        parts[0][1],
+                        tuple(r for _, _, r in parts),
+                        name=name,
+                        on_delete=actions.get((table, name), ("", ""))[0],
+                        on_update=actions.get((table, name), ("", ""))[1],
+                    )
+                    for name, parts in references.get(table, {}).items()
                 ),
             )
         )

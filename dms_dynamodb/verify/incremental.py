@@ -5,6 +5,16 @@ moved is checked at both keys); each is read again from the source, and the item
 and mapped to before are read from the table (BatchGetItem, strongly consistent). The work grows
 with the number of changes, not with the table: the final check before a switchover takes seconds.
 
+Every event in the window is classified by the one binlog reader (:mod:`dms_dynamodb.binlog.reading`).
+The window is covered, or the verify says it is not: a TRUNCATE / DROP / RENAME / ALTER of a
+migrated table verifies the task in full (a table no longer on the source is named as not
+comparable); statement-form DML, a partial or unnamed row image and any event not understood are
+NOT_COMPARABLE findings naming the event and its position (their changed keys cannot be known); a
+parent's delete or key update that a cascading foreign key carries to a migrated child is checked
+through the key (``ON UPDATE CASCADE``: the child rows now referencing the new key are checked), or
+named as not comparable (deleted or nulled children cannot be found from the binlog). Rows DMS
+would reject are counted as a full verify counts them.
+
 Assumption: a key that an unchanged row also writes (an OVERWRITE a full verify reports) is judged
 by the changed rows only.
 """
@@ -17,14 +27,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dms_dynamodb.binlog.reading import ROW_EVENTS, STOPS, BinlogReader, Kind, event_name, event_start
 from dms_dynamodb.cdc.checkpoint import Checkpoint, default_server_id, source_head
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.private_files import make_private
 from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
-from dms_dynamodb.source.connection import mysql_settings
+from dms_dynamodb.source.cascades import read_cascades
+from dms_dynamodb.source.connection import connect, mysql_settings
 from dms_dynamodb.verify.full import Result, incomplete_on_failure
 from dms_dynamodb.verify.recheck import KeyReader, SourceRef, finding, row_key
 from dms_dynamodb.verify.settle import NOT_COMPARABLE
+from dms_dynamodb.verify.window import Uncovered, cascade_refs, rejected_records
 
 
 @dataclass
@@ -37,17 +50,26 @@ class Changes:
     events: int = 0
     #: Row images of tables without a primary key, by (schema, table): they cannot be read again by key.
     unkeyed: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: Events whose changes cannot be known by key (statement DML, partial images, ...): each a finding.
+    uncovered: list[Uncovered] = field(default_factory=list)
+    #: Migrated tables a TRUNCATE / DROP / RENAME / ALTER in the window touched: verified in full.
+    in_full: set[tuple[str, str]] = field(default_factory=set)
+    #: Changed parent rows whose cascading foreign key changes children: (cascade, kind, before, after).
+    cascaded: list[tuple[Any, str, dict[str, Any], dict[str, Any] | None]] = field(default_factory=list)
 
 
 def read_changes(url: str, plan: Plan, since: Checkpoint) -> Changes:
     """Every row change to the plan's tables from ``since`` to the source's head (read first)."""
     from pymysqlreplication import BinLogStreamReader
-    from pymysqlreplication.row_event import DeleteRowsEvent, UpdateRowsEvent, WriteRowsEvent
 
     tolerate_invalid_dates()
     changes = Changes(since, source_head(url))
     until = changes.until
-    mapped = set(plan.tables)
+    connection = connect(url)
+    try:
+        reader = BinlogReader(plan, None, read_cascades(connection, [s.name for s in plan.builder.schemas]))
+    finally:
+        connection.close()
     stream = BinLogStreamReader(
         connection_settings=mysql_settings(url)[0],
         server_id=default_server_id(Path(f"verify-since-{os.getpid()}")),
@@ -55,28 +77,48 @@ def read_changes(url: str, plan: Plan, since: Checkpoint) -> Changes:
         log_pos=since.log_pos,
         resume_stream=True,
         blocking=False,
-        only_events=[WriteRowsEvent, UpdateRowsEvent, DeleteRowsEvent],
-        only_schemas=plan.schemas,
+        filter_non_implemented_events=False,
     )
     try:
         for event in stream:
-            if (stream.log_file, stream.log_pos) > (until.log_file, until.log_pos):
+            end = Checkpoint(stream.log_file, stream.log_pos)
+            if (end.log_file, end.log_pos) > (until.log_file, until.log_pos):
                 break  # written after the head was read: the next --since covers it
-            schema, table = str(event.schema), str(event.table)
-            if (schema, table) not in mapped:
-                continue
-            source = plan.builder.table(schema, table)
-            for row in event.rows:
-                for image in _images(row):
-                    key = row_key(source, image)
-                    if key is None:
-                        changes.unkeyed[(schema, table)] = changes.unkeyed.get((schema, table), 0) + 1
-                        continue
-                    changes.rows.setdefault(SourceRef(schema, table, key), []).append(image)
-                    changes.events += 1
+            _take(changes, plan, reader, event, end)
     finally:
         stream.close()
     return changes
+
+
+def _take(changes: Changes, plan: Plan, reader: BinlogReader, event: Any, end: Checkpoint) -> None:
+    """One event of the window, as the binlog reader classifies it."""
+    reading = reader.classify(event)
+    if reading.kind is Kind.MIGRATED_DDL and reading.tables and all(t in plan.tables for t in reading.tables):
+        changes.in_full |= set(reading.tables)
+        return
+    if reading.kind in STOPS:
+        at = Checkpoint(end.log_file, event_start(event, end.log_pos))
+        changes.uncovered.append(Uncovered(reading, at))
+        return
+    kind = ROW_EVENTS.get(event_name(event))
+    if kind is None:
+        return
+    for row in event.rows:
+        if reading.cascades:
+            before = dict(row["values"] if kind == "delete" else row["before_values"])
+            after = dict(row["after_values"]) if kind == "update" else None
+            changes.cascaded += [(c, kind, before, after) for c in reading.cascades]
+        if reading.kind not in (Kind.ROW, Kind.NEW_TABLE_ROW):
+            continue
+        schema, table = str(event.schema), str(event.table)
+        source = plan.builder.table(schema, table)
+        for image in _images(row):
+            key = row_key(source, image)
+            if key is None:
+                changes.unkeyed[(schema, table)] = changes.unkeyed.get((schema, table), 0) + 1
+                continue
+            changes.rows.setdefault(SourceRef(schema, table, key), []).append(image)
+            changes.events += 1
 
 
 def _images(row: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -132,15 +174,30 @@ def verify_since(
     Like a full verify, a server lost mid-run raises :class:`~dms_dynamodb.verify.full.VerifyIncomplete`
     (the report ends with an ``INCOMPLETE`` record) and Ctrl-C ends it with one line.
     """
+    from dms_dynamodb.verify.full import verify
     from dms_dynamodb.verify.settle import Unsettled, settle
 
     make_private(report)
     result = Result()
     with incomplete_on_failure(result, report):
         changes = read_changes(url, plan, since)
+    if changes.in_full:  # a TRUNCATE / DROP / RENAME / ALTER of a migrated table: no row events say what changed
+        result = verify(url, ddb, plan, report=report, settle_seconds=settle_seconds)
+        for uncovered in changes.uncovered:
+            result.note(uncovered.record(plan), report)
+        result.position = changes.until
+        return result, changes
+    with incomplete_on_failure(result, report):
         result.position = changes.until
         reader = KeyReader(url, ddb, plan)
         try:
+            for uncovered in changes.uncovered:
+                result.note(uncovered.record(plan), report)
+            children, lost = cascade_refs(reader, plan, changes.cascaded)
+            for ref, was in children.items():
+                changes.rows.setdefault(ref, []).extend(was)
+            for record in [*lost, *rejected_records(reader, plan, changes.rows)]:
+                result.note(record, report)
             result.expected, result.actual, found = check_changes(reader, changes)
             for (schema, table), images in sorted(changes.unkeyed.items()):
                 unkeyed = {

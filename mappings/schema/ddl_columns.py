@@ -239,14 +239,25 @@ def _skip_attribute(cursor: Cursor) -> bool:
 
 def skip_reference(cursor: Cursor) -> tuple[str, tuple[str, ...]]:
     """``tbl (cols) [MATCH x] [ON DELETE|UPDATE action]...`` after REFERENCES: the table and columns."""
+    table, columns, _ = read_reference(cursor)
+    return table, columns
+
+
+def read_reference(cursor: Cursor) -> tuple[str, tuple[str, ...], dict[str, str]]:
+    """:func:`skip_reference`, and the actions it declares (``{"DELETE": "CASCADE", ...}``)."""
     table = cursor.table_name()
     columns = tuple(part.name() for part in cursor.group().split()) if cursor.at("(") else ()
+    actions: dict[str, str] = {}
     while not cursor.at_end():
         if cursor.accept("MATCH"):
             cursor.next()
-        elif cursor.accept("ON") and cursor.accept_any("DELETE", "UPDATE"):
-            if not (cursor.accept("SET", "NULL") or cursor.accept("SET", "DEFAULT") or cursor.accept("NO", "ACTION")):
-                cursor.expect_any("CASCADE", "RESTRICT")
+        elif cursor.accept("ON") and (event := cursor.accept_any("DELETE", "UPDATE")):
+            for action in (("SET", "NULL"), ("SET", "DEFAULT"), ("NO", "ACTION")):
+                if cursor.accept(*action):
+                    actions[event.upper()] = " ".join(action)
+                    break
+            else:
+                actions[event.upper()] = cursor.expect_any("CASCADE", "RESTRICT").upper()
         else:
             break
-    return table, columns
+    return table, columns, actions

@@ -137,7 +137,7 @@ class TableDraft:
         name = symbol or f"{self.name}_ibfk_{sum(n.startswith(f'{self.name}_ibfk_') for n in self.foreign_keys) + 1}"
         if name in self.foreign_keys:
             raise DdlError(f"{self.name} has a foreign key named {name} already")
-        self.foreign_keys[name] = key
+        self.foreign_keys[name] = dataclasses.replace(key, name=name)
         self.foreign_key_index_names[name] = symbol or index_name
 
     def index_foreign_keys(self) -> None:

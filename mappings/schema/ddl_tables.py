@@ -7,7 +7,7 @@ The grammar is MySQL 8's (``CREATE TABLE`` and ``ALTER TABLE`` in the reference 
 
 from __future__ import annotations
 
-from mappings.schema.ddl_columns import ColumnSpec, read_column, skip_reference
+from mappings.schema.ddl_columns import ColumnSpec, read_column, read_reference
 from mappings.schema.ddl_draft import SchemaDraft, TableDraft
 from mappings.schema.ddl_tokens import Cursor, DdlError, DdlSyntaxError
 from mappings.schema.model import ForeignKey, IndexKind
@@ -155,8 +155,11 @@ def read_key(cursor: Cursor, draft: TableDraft) -> None:
         index_name = _index_name(cursor)
         columns = tuple(part.name() for part in cursor.group().split())
         cursor.expect("REFERENCES")
-        table, referenced = skip_reference(cursor)
-        draft.add_foreign_key(symbol, index_name, ForeignKey(columns, table, referenced))
+        table, referenced, actions = read_reference(cursor)
+        key = ForeignKey(
+            columns, table, referenced, on_delete=actions.get("DELETE", ""), on_update=actions.get("UPDATE", "")
+        )
+        draft.add_foreign_key(symbol, index_name, key)
     elif cursor.accept("CHECK"):
         cursor.group()  # a CHECK constraint: the model holds none
     elif symbol:

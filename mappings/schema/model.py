@@ -97,6 +97,11 @@ class ForeignKey:
     columns: tuple[str, ...]
     referenced_table: str
     referenced_columns: tuple[str, ...]
+    #: The constraint's name and its ON DELETE / ON UPDATE actions ("" when not declared: RESTRICT); not part
+    #: of equality, so keys read from DDL and from a server compare alike.
+    name: str = field(default="", compare=False)
+    on_delete: str = field(default="", compare=False)
+    on_update: str = field(default="", compare=False)
 
 
 class IndexKind(StrEnum):

@@ -54,7 +54,9 @@ def test_a_mixed_binlog_fails_naming_binlog_format_and_the_fix(
     out = capsys.readouterr().out
     assert "error   binlog_format: binlog_format is MIXED; DMS CDC needs ROW" in out
     assert "fix: set binlog_format=ROW in my.cnf ([mysqld]), then restart the server" in out
-    assert "1 error(s)" in out
+    # started without --binlog-row-metadata: MariaDB's default (NO_LOG) names no column in the binlog
+    assert "error   binlog_row_metadata: binlog_row_metadata is NO_LOG" in out
+    assert "2 error(s)" in out
 
 
 def test_a_user_without_replication_slave_fails_naming_the_grant(
