@@ -41,6 +41,8 @@ from dms_dynamodb.cutover.command import add_cutover_arguments
 from dms_dynamodb.documents import add_commands
 from dms_dynamodb.init.arguments import EXAMPLE as INIT_EXAMPLE
 from dms_dynamodb.init.arguments import add_init_arguments
+from dms_dynamodb.resync.command import EXAMPLE as RESYNC_EXAMPLE
+from dms_dynamodb.resync.command import add_resync_arguments
 from dms_dynamodb.source.url import SourceUrlError, redact, scrub, settings, with_defaults_file
 from dms_dynamodb.stack import StackError, read_stack
 from mappings.errors import MappingError
@@ -168,6 +170,12 @@ def _cutover(args: argparse.Namespace) -> int:
     from dms_dynamodb.cutover.command import cmd_cutover
 
     return cmd_cutover(args)
+
+
+def _resync(args: argparse.Namespace) -> int:
+    from dms_dynamodb.resync.command import cmd_resync
+
+    return cmd_resync(args)
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -366,6 +374,16 @@ def _parser() -> argparse.ArgumentParser:
     stack_arguments(cutover)
     server_arguments(cutover)
     add_cutover_arguments(cutover)
+
+    resync = command(
+        "resync",
+        "make the target agree with the source again for what verify (--report), --key or --exceptions name",
+        RESYNC_EXAMPLE,
+        _resync,
+    )
+    stack_arguments(resync)
+    server_arguments(resync)
+    add_resync_arguments(resync)
 
     preflight = command(
         "preflight",

@@ -37,6 +37,7 @@ from dms_dynamodb.verify.recheck import (
     RECORD_DIFF,
     KeyReader,
     differences,
+    expected_item,
     key_values,
     ref_from_json,
 )
@@ -320,8 +321,9 @@ def _compare(
     )
     for key, item_text, source in db.execute(missing_target).fetchall():
         table = key.split("\x1f", 1)[0]
-        record = {"type": MISSING_TARGET, "table": table, "key": key_values(json.loads(item_text), key_names[table])}
-        sink({**record, "source_table": source}, key)
+        expected = json.loads(item_text)
+        record = {"type": MISSING_TARGET, "table": table, "key": key_values(expected, key_names[table])}
+        sink({**record, "source_table": source, **expected_item(expected)}, key)
     different = (
         "SELECT e.key, e.item, a.item FROM expected e JOIN actual a ON a.key = e.key WHERE a.item <> e.item "
         "AND e.key NOT IN (SELECT key FROM rows GROUP BY key HAVING COUNT(*) > 1)"
@@ -330,4 +332,4 @@ def _compare(
         table = key.split("\x1f", 1)[0]
         expected, actual = json.loads(expected_text), json.loads(actual_text)
         record = {"type": RECORD_DIFF, "table": table, "key": key_values(actual, key_names[table])}
-        sink({**record, "details": differences(expected, actual)}, key)
+        sink({**record, "details": differences(expected, actual), **expected_item(expected)}, key)
