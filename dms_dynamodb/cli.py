@@ -284,7 +284,11 @@ def _parser() -> argparse.ArgumentParser:
     rehearse.add_argument("--ddl", required=True, help="the source's CREATE TABLE statements (mysqldump --no-data)")
     data = rehearse.add_mutually_exclusive_group()
     data.add_argument("--data", help="a SQL file of INSERTs (e.g. mysqldump --no-create-info output)")
-    data.add_argument("--rows", type=bounded_int(0, 10**7), default=100, help="synthetic rows per table (default 100)")
+    data.add_argument(
+        "--rows",
+        type=bounded_int(0, 10**7),
+        help="synthetic rows per table (default 100; none when the --ddl file holds INSERTs of its own)",
+    )
     rehearse.add_argument("--schema", help="the database the DDL creates (default: the one the task's mappings name)")
     rehearse.add_argument(
         "--cdc",
