@@ -45,10 +45,11 @@ from dms_dynamodb.resync.command import EXAMPLE as RESYNC_EXAMPLE
 from dms_dynamodb.resync.command import add_resync_arguments
 from dms_dynamodb.source.url import SourceUrlError, redact, scrub, settings, with_defaults_file
 from dms_dynamodb.stack import StackError, read_stack
+from dms_dynamodb.table_choice import TableChoice, tables_argument
 from mappings.errors import MappingError
 
 if TYPE_CHECKING:
-    pass
+    from dms_dynamodb.plan import Plan
 
 # --------------------------------------------------------------------------------- commands
 
@@ -98,6 +99,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="loaded")
+    choice = _choice(plan, args.tables)
+    plan = choice.plan if choice else plan
     ddb = dynamodb(args.endpoint_url)
     create_targets(ddb, plan, sys.stdout)
     report = full_load(
@@ -110,6 +113,8 @@ def cmd_load(args: argparse.Namespace) -> int:
         if not args.allow_rejections:
             print(checked)
             return 1
+    if choice:
+        print(choice.summary())
     print(checked)
     return 0
 
@@ -125,6 +130,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")
+    if args.tables and since is not None:
+        raise UsageError("--tables and --since: an incremental verify covers every table; give one of them")
+    choice = _choice(plan, args.tables)
+    plan = choice.plan if choice else plan
     ddb = dynamodb(args.endpoint_url)
     with ExitStack() as files:
         try:
@@ -141,7 +150,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 )
             else:
                 result = verify(
-                    args.mysql_url, ddb, plan, segments=args.segments, report=report, settle_seconds=args.settle
+                    args.mysql_url,
+                    ddb,
+                    plan,
+                    segments=args.segments,
+                    report=report,
+                    settle_seconds=args.settle,
+                    keep=choice.keeps if choice else None,
                 )
         except VerifyIncomplete as exc:
             print(scrub(f"dms-dynamodb verify: {exc}", args.mysql_url), file=sys.stderr)
@@ -156,8 +171,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
     if args.report:
         print(f"report: {args.report} (one JSON line per finding)")
+    if choice:
+        print(choice.summary())
     print(checked)
     return 0 if result.clean else 1
+
+
+def _choice(plan: Plan, tables: str | None) -> TableChoice | None:
+    """``--tables``: the plan of those tables only (None without it); an unknown name is a usage error."""
+    from dms_dynamodb.table_choice import UnknownTable, choose_tables
+
+    if tables is None:
+        return None
+    try:
+        return choose_tables(plan, tables)
+    except UnknownTable as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _cdc(args: argparse.Namespace) -> int:
@@ -326,6 +355,7 @@ def _parser() -> argparse.ArgumentParser:
         "--exceptions", type=Path, help="write every rejected row here (JSON lines, awsdms_apply_exceptions columns)"
     )
     load.add_argument("--allow-rejections", action="store_true", help="exit 0 even when rows were rejected")
+    tables_argument(load, "load")
     skip_checks_argument(load)
     load.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -338,6 +368,7 @@ def _parser() -> argparse.ArgumentParser:
     stack_arguments(verify)
     server_arguments(verify)
     verify.add_argument("--report", help="write every finding here (JSON lines)")
+    tables_argument(verify, "verify")
     skip_checks_argument(verify)
     verify.add_argument(
         "--segments",

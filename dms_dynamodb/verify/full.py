@@ -43,6 +43,7 @@ from dms_dynamodb.verify.recheck import (
 )
 from dms_dynamodb.verify.settle import IN_FLIGHT, NOT_COMPARABLE, Unsettled, settle
 from dms_dynamodb.verify.sides import read_both_sides, slices
+from mappings.items import Item
 
 EXAMPLES = 5
 
@@ -190,6 +191,7 @@ def verify(
     report: TextIO | None = None,
     workers: int | None = None,
     settle_seconds: float | None = None,
+    keep: Callable[[str, Item], bool] | None = None,
 ) -> Result:
     """Compare every target table of the task with the items its source rows map to.
 
@@ -197,6 +199,7 @@ def verify(
     meanwhile this process scans the target tables with ``segments`` parallel scanners. Both sides go
     into SQLite, and the comparison is a join there: memory stays bounded on tables of any size.
     ``settle_seconds``: differences are read again until they resolve or persist (``settle``).
+    ``keep``: which target items to compare (``--tables``: the chosen tables'); default every item.
     Raises :class:`VerifyIncomplete` when a server fails mid-run (the report says so in its last line).
     """
     make_private(report)
@@ -213,7 +216,7 @@ def verify(
             def counted(items: int) -> None:
                 result.actual += items
 
-            databases = read_both_sides(ddb, plan, work, db, key_names, segments, workers, counted)
+            databases = read_both_sides(ddb, plan, work, db, key_names, segments, workers, counted, keep)
             _compare_sides(url, ddb, plan, db, databases, key_names, settle_seconds, result, report)
         finally:
             db.close()
