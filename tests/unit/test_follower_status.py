@@ -1,0 +1,41 @@
+"""The follower's watch without servers: lag in binlog bytes across files, lag in seconds placed between
+the heads sampled around the acknowledged position."""
+
+from __future__ import annotations
+
+import io
+
+from dms_dynamodb.cdc.checkpoint import Checkpoint
+from dms_dynamodb.cdc.status import Watch, lag_bytes
+
+
+def test_lag_in_bytes_counts_across_binlog_files() -> None:
+    sizes = [("b.000001", 1000), ("b.000002", 500), ("b.000003", 300)]
+    assert lag_bytes(sizes, Checkpoint("b.000001", 400), Checkpoint("b.000001", 900)) == 500
+    assert lag_bytes(sizes, Checkpoint("b.000001", 400), Checkpoint("b.000003", 100)) == 600 + 500 + 100
+    assert lag_bytes(sizes, Checkpoint("b.000000", 4), Checkpoint("b.000003", 100)) is None  # purged: unknown
+
+
+class _Stats:
+    applied: int = 0
+    exceptions: tuple[object, ...] = ()
+    position = None
+
+
+class _Applier:
+    stats = _Stats()
+    writer: tuple[object, ...] = ()
+    exceptions_table = True
+
+
+def test_lag_in_seconds_is_placed_between_the_heads_sampled_around_the_position() -> None:
+    """The source's head at t=0, 10, 20 s (file b.000001): 1000, 2000, 3000; the follower at 1500 at t=20."""
+    clock = iter([0.0, 0.0, 10.0, 20.0])
+    heads = iter([1000, 2000, 3000])
+    watch = Watch("mysql://u@h/", _Applier(), Checkpoint("b.000001", 1000), out=io.StringIO(),
+                  progress=io.StringIO(), clock=lambda: next(clock))  # fmt: skip
+    watch._head = lambda: (Checkpoint("b.000001", next(heads)), [("b.000001", 10**6)])  # type: ignore[method-assign]
+    assert watch._lag(0.0, Checkpoint("b.000001", 1000), *watch._head()) == (0.0, False, 0)
+    assert watch._lag(10.0, Checkpoint("b.000001", 900), *watch._head()) == (10.0, True, 1100)  # behind from the start
+    # 1500 was written halfway between the samples at 0 s (1000) and 10 s (2000): 15 s ago.
+    assert watch._lag(20.0, Checkpoint("b.000001", 1500), *watch._head()) == (15.0, False, 1500)
