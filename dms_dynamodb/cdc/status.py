@@ -124,7 +124,9 @@ class Watch:
             lag = "unknown (the source's head cannot be read)"
         else:
             lag = f"{'> ' if at_least else ''}{seconds:g} s"
-        emit(self.progress, self._line(stats, rate, interval, at, head, lag, behind))
+        waiting = _follower_line.partition("; oldest unacknowledged")[2]  # the follower's own figure, kept
+        line = self._line(stats, rate, interval, at, head, lag, behind)
+        emit(self.progress, line + (f"; oldest unacknowledged{waiting}" if waiting else ""))
         self._save(stats, rate, at, head, (seconds, at_least), behind)
 
     def close(self) -> None:
@@ -186,7 +188,9 @@ class Watch:
         lag: str,
         behind: int | None,
     ) -> str:
-        where = f"acknowledged up to {at}" + ("" if head is None else f", source head {head}")
+        where = f"acknowledged up to {at}"
+        if head is not None:
+            where += " = the source head (caught up)" if head == at else f", source head {head}"
         size = "unknown" if behind is None else f"{behind:,}"
         return (
             f"  cdc: {stats.applied} applied, {len(stats.exceptions)} apply exceptions, {rate:,.1f} changes/s over "
