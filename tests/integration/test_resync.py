@@ -196,3 +196,16 @@ def test_resync_repairs_planted_differences_until_a_full_verify_is_clean(
     out = capsys.readouterr().out
     assert "0 put, 0 delete" in out and "resync: 0 put, 0 deleted" in out
     assert _everything(ddb) == after
+
+    # --key: a row named by its primary key; one gone from the source takes its item with it (found by a scan).
+    line, number = _one(url, "SELECT order_id, line_no FROM order_line ORDER BY order_id, line_no LIMIT 1")
+    with connect(url).cursor() as cursor:
+        cursor.execute("DELETE FROM order_line WHERE order_id = %s AND line_no = %s", (line, number))
+    ddb.delete_item(TableName=TABLE, Key={"pk": {"S": f"CUSTOMER#{customer}"}, "sk": {"S": "#METADATA"}})
+    named = ["--key", f"customer:customer_id={customer}", "--key", f"shop.order_line:order_id={line},line_no={number}"]
+    assert main(["resync", *servers, *named, "--settle", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "1 put, 1 delete" in out and f"row shop.order_line ({line}, {number}) is gone from the source" in out
+    assert _item(ddb, f"CUSTOMER#{customer}", "#METADATA") is not None
+    assert _item(ddb, f"ORDER#{line}", f"LINE#{number}") is None
+    assert main(["verify", *servers]) == 0
