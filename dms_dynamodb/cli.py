@@ -191,8 +191,10 @@ def _choice(plan: Plan, tables: str | None) -> TableChoice | None:
 
 def _cdc(args: argparse.Namespace) -> int:
     from dms_dynamodb.cdc.command import cmd_cdc
+    from dms_dynamodb.cdc.status import whole_lines
 
-    return cmd_cdc(args)
+    with whole_lines():  # on a non-terminal: whole lines only, stdout and stderr never cut each other's
+        return cmd_cdc(args)
 
 
 def _cutover(args: argparse.Namespace) -> int:

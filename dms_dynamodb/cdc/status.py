@@ -19,10 +19,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import io
 import json
 import os
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
     from dms_dynamodb.cdc.checkpoint import Checkpoint
 
 DEFAULT_PROGRESS_SECONDS = 5.0
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # one for every stream: a line written whole is never cut by another stream's
 
 
 def add_status_arguments(cdc: argparse.ArgumentParser) -> None:
@@ -56,6 +59,57 @@ def emit(stream: TextIO, line: str) -> None:
     with _LOCK:
         stream.write(line + "\n")
         stream.flush()
+
+
+class WholeLines(io.TextIOBase):
+    """A stream that passes on whole lines only, each batch in one write and flushed: ``print`` writes a
+    line's text and its newline apart, and a block-buffered stream flushes where its buffer ends, so
+    without it stdout and stderr sharing a file could cut each other's lines."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.pending = stream, ""
+
+    def write(self, text: str) -> int:
+        with _LOCK:
+            self.pending += text
+            cut = self.pending.rfind("\n") + 1
+            if cut:
+                self.stream.write(self.pending[:cut])
+                self.stream.flush()
+                self.pending = self.pending[cut:]
+        return len(text)
+
+    def flush(self) -> None:
+        with _LOCK:
+            self.stream.flush()
+
+    def close(self) -> None:  # the last, unfinished line still goes out
+        with _LOCK:
+            if self.pending:
+                self.stream.write(self.pending)
+                self.pending = ""
+            self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+
+@contextlib.contextmanager
+def whole_lines() -> Iterator[None]:
+    """While following: stdout and stderr that are not terminals pass on whole lines only."""
+    saved = sys.stdout, sys.stderr
+    wrapped = [WholeLines(s) if not s.isatty() else None for s in saved]
+    sys.stdout, sys.stderr = (w or s for w, s in zip(wrapped, saved, strict=True))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+        for wrapper in wrapped:
+            if wrapper is not None:
+                wrapper.close()
 
 
 def exception_line(found: ApplyException, *, kept: bool) -> str:

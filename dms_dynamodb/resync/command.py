@@ -86,6 +86,11 @@ def cmd_resync(args: argparse.Namespace) -> int:
     wanted.refs += [ref for _, refs, _ in exceptions for ref in refs]
     try:
         status = _run(args, ddb, plan, wanted, exceptions)
+    except KeyboardInterrupt:
+        logged = f" (each one done is in {args.log})" if args.log else ""
+        raise KeyboardInterrupt(
+            f"interrupted: some actions may have been applied{logged}; resync reads both sides again: run it again"
+        ) from None
     except Exception as error:
         server = lost_server(error)
         if server is None:

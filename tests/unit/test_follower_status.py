@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from dms_dynamodb.cdc.checkpoint import Checkpoint
-from dms_dynamodb.cdc.status import Watch, lag_bytes
+from dms_dynamodb.cdc.status import Watch, WholeLines, lag_bytes
 
 
 def test_lag_in_bytes_counts_across_binlog_files() -> None:
@@ -39,3 +39,13 @@ def test_lag_in_seconds_is_placed_between_the_heads_sampled_around_the_position(
     assert watch._lag(10.0, Checkpoint("b.000001", 900), *watch._head()) == (10.0, True, 1100)  # behind from the start
     # 1500 was written halfway between the samples at 0 s (1000) and 10 s (2000): 15 s ago.
     assert watch._lag(20.0, Checkpoint("b.000001", 1500), *watch._head()) == (15.0, False, 1500)
+
+
+def test_two_streams_sharing_a_file_never_cut_each_others_lines() -> None:
+    shared = io.StringIO()
+    out, err = WholeLines(shared), WholeLines(shared)
+    print("first half", end="", file=out)
+    print("an error line", file=err)
+    print(" and the rest\nsecond", file=out)
+    out.close()
+    assert shared.getvalue() == "an error line\nfirst half and the rest\nsecond\n"
