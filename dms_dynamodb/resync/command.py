@@ -15,11 +15,14 @@ import re
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dms_dynamodb.commands import UsageError, bounded_int, dynamodb, open_task, plan_task, skip_checks_argument
-from dms_dynamodb.resync.inputs import InputError, Wanted, ref_id
-from dms_dynamodb.verify.recheck import SourceRef
+
+if TYPE_CHECKING:  # the command starts fast: what reads servers is imported when it runs
+    from dms_dynamodb.plan import Plan
+    from dms_dynamodb.resync.inputs import Wanted
+    from dms_dynamodb.verify.recheck import SourceRef
 
 TIME = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d{1,6})?)?$")
 EXAMPLE = "dms-dynamodb resync --stack shop --mysql-url mysql://user@db:3306/ --report verify.jsonl --log resync.jsonl"
@@ -82,9 +85,9 @@ def cmd_resync(args: argparse.Namespace) -> int:
     checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="resynced")
     ddb = dynamodb(args.endpoint_url)
     wanted = _wanted(args, plan)
-    exceptions = _exceptions(args, ddb, plan, task.task_id) if args.exceptions else []
-    wanted.refs += [ref for _, refs, _ in exceptions for ref in refs]
     try:
+        exceptions = _exceptions(args, ddb, plan, task.task_id) if args.exceptions else []
+        wanted.refs += [ref for _, refs, _ in exceptions for ref in refs]
         status = _run(args, ddb, plan, wanted, exceptions)
     except KeyboardInterrupt:
         logged = f" (each one done is in {args.log})" if args.log else ""
@@ -106,8 +109,8 @@ def cmd_resync(args: argparse.Namespace) -> int:
     return status
 
 
-def _wanted(args: argparse.Namespace, plan: Any) -> Wanted:
-    from dms_dynamodb.resync.inputs import parse_key, read_report
+def _wanted(args: argparse.Namespace, plan: Plan) -> Wanted:
+    from dms_dynamodb.resync.inputs import InputError, Wanted, parse_key, read_report
 
     wanted = Wanted([], [], [])
     try:
@@ -123,7 +126,7 @@ def _wanted(args: argparse.Namespace, plan: Any) -> Wanted:
 
 
 def _exceptions(
-    args: argparse.Namespace, ddb: Any, plan: Any, task_id: str
+    args: argparse.Namespace, ddb: Any, plan: Plan, task_id: str
 ) -> list[tuple[dict[str, str], list[SourceRef], str]]:
     """Each apply exception of the task's tables since ``--since``, with the rows it names (or why none)."""
     from botocore.exceptions import ClientError
@@ -149,12 +152,13 @@ def _exceptions(
 def _run(
     args: argparse.Namespace,
     ddb: Any,
-    plan: Any,
+    plan: Plan,
     wanted: Wanted,
     exceptions: list[tuple[dict[str, str], list[SourceRef], str]],
 ) -> int:
     from dms_dynamodb.resync.actions import AGREES, DELETE, LEFT, PUT, plan_actions
     from dms_dynamodb.resync.apply import apply_actions, log_line, open_log, reverify
+    from dms_dynamodb.resync.inputs import ref_id
     from dms_dynamodb.verify.recheck import KeyReader
 
     reader = KeyReader(args.mysql_url, ddb, plan)
