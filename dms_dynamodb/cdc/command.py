@@ -106,7 +106,7 @@ def cmd_cdc(args: argparse.Namespace) -> int:
         progress_seconds=args.progress_seconds,
     )  # fmt: skip
     watch = Watch(args.mysql_url, applier, saved or start or Checkpoint("", 4), out=sys.stdout, progress=sys.stderr,
-                  status_file=args.status_file)  # fmt: skip
+                  status_file=args.status_file).start()  # fmt: skip
     tolerate_invalid_dates()
     try:
         with _stop_on_ctrl_c(stop):
@@ -136,6 +136,8 @@ def cmd_cdc(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        watch.stop()  # every way out: no exception line after the summary
     print(stats.render())
     if stats.position is not None:
         head = f"; the source head is {stats.head}" if stats.head is not None else ""

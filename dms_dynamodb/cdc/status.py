@@ -2,10 +2,10 @@
 small status file a monitoring agent can read.
 
 The follower calls its ``report`` every progress interval (it wakes on heartbeats while the source is
-quiet); :class:`Watch` is that callback. At each call it prints every apply exception since the last
-one (one line: table, key, what failed, where the row is kept), then the progress line: changes
-applied, apply exceptions, changes/s over the *last interval* (not a lifetime average), and the lag
-in binlog bytes and in seconds. Every line is written whole with one write and flushed, so output
+quiet); :class:`Watch` is that callback: the progress line (changes applied, apply exceptions,
+changes/s over the *last interval*, not a lifetime average, and the lag in binlog bytes and in
+seconds) and the status file. Apply exceptions are printed as they come, one line each (table,
+statement, what failed, where the row is kept), by a poller every :data:`EXCEPTION_POLL` seconds. Every line is written whole with one write and flushed, so output
 redirected to a file, or shared by stdout and stderr, never holds half a line.
 
 Lag in seconds: the source's head is sampled at every call; the source wrote the follower's
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from dms_dynamodb.cdc.checkpoint import Checkpoint
 
 DEFAULT_PROGRESS_SECONDS = 5.0
+#: Seconds between looks for new apply exceptions (the follower appends them; a list append is atomic).
+EXCEPTION_POLL = 0.5
 _LOCK = threading.RLock()  # one for every stream: a line written whole is never cut by another stream's
 
 
@@ -152,26 +154,25 @@ class Watch:
         status_file: Path | None = None,
         clock: Any = time.monotonic,
     ) -> None:
-        self.url, self.applier, self.start = url, applier, start
+        self.url, self.applier, self.origin = url, applier, start
         self.out, self.progress, self.status_file, self.clock = out, progress, status_file, clock
         self.shown = 0
         self.last_applied, self.last_time = 0, clock()
         self.samples: list[tuple[float, Checkpoint]] = []
         self._connection: Any = None
+        self._shown_lock, self._stopped = threading.Lock(), threading.Event()
+        self._poller: threading.Thread | None = None
 
     def tick(self, _follower_line: str = "") -> None:
         """Print what happened since the last call and refresh the status file (the follower's own line is
         replaced by this one, which says the same and more)."""
         stats = self.applier.stats
-        kept = bool(getattr(self.applier, "exceptions_table", False))
-        for found in stats.exceptions[self.shown :]:
-            emit(self.out, exception_line(found, kept=kept))
-        self.shown = len(stats.exceptions)
+        self.show_exceptions()
         now = self.clock()
         rate = (stats.applied - self.last_applied) / (now - self.last_time) if now > self.last_time else 0.0
         interval = now - self.last_time
         self.last_applied, self.last_time = stats.applied, now
-        at = stats.position or self.start
+        at = stats.position or self.origin
         head, sizes = self._head()
         seconds, at_least, behind = self._lag(now, at, head, sizes)
         if seconds is None:
@@ -183,8 +184,35 @@ class Watch:
         emit(self.progress, line + (f"; oldest unacknowledged{waiting}" if waiting else ""))
         self._save(stats, rate, at, head, (seconds, at_least), behind)
 
+    def show_exceptions(self) -> None:
+        """Print the apply exceptions not shown yet, each one line (from the follower's thread or the poller)."""
+        with self._shown_lock:
+            found = list(self.applier.stats.exceptions[self.shown :])
+            self.shown += len(found)
+            kept = bool(getattr(self.applier, "exceptions_table", False))
+            for exception in found:
+                emit(self.out, exception_line(exception, kept=kept))
+
+    def start(self) -> Watch:
+        """Look for new apply exceptions every :data:`EXCEPTION_POLL` seconds, between progress lines too."""
+
+        def poll() -> None:
+            while not self._stopped.wait(EXCEPTION_POLL):
+                self.show_exceptions()
+
+        self._poller = threading.Thread(target=poll, name="dms-cdc-exceptions", daemon=True)
+        self._poller.start()
+        return self
+
+    def stop(self) -> None:
+        """End the poller (it is joined: no line of it comes after this returns)."""
+        self._stopped.set()
+        if self._poller is not None:
+            self._poller.join(timeout=2 * EXCEPTION_POLL)
+
     def close(self) -> None:
-        """The last word: exceptions not yet shown, a final status file."""
+        """The last word: exceptions not yet shown, a final progress line and status file."""
+        self.stop()
         self.tick()
         if self._connection is not None:
             with contextlib.suppress(Exception):

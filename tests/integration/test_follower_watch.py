@@ -18,7 +18,7 @@ from dms_dynamodb.source.connection import connect
 from tests.conftest import ROOT, stack_file
 from tests.integration.live import loaded_shop, wait_for
 
-PROGRESS = 2.0  # seconds between progress lines
+PROGRESS = 5.0  # seconds between progress lines (the default)
 SLACK = 2.0  # the event's own way to the follower (heartbeats, a shared machine)
 
 
@@ -43,13 +43,15 @@ def test_an_apply_exception_is_in_the_redirected_output_within_one_progress_inte
             (other,) = cursor.fetchone()
             cursor.execute("UPDATE orders SET customer_id = %s WHERE order_id = %s", (other, order))
         seconds = wait_for(lambda: "apply exception shop.orders" in out.read_text(), 20)
-        assert seconds <= PROGRESS + SLACK, (seconds, out.read_text(), err.read_text())
+        assert seconds <= PROGRESS, (seconds, out.read_text(), err.read_text())  # within one interval (a poller: ~1 s)
         (line,) = [line for line in out.read_text().splitlines() if line.startswith("apply exception")]
         assert f"UPDATE shop.orders SET customer_id = {other} WHERE order_id = {order}" in line
         assert "base-table key column(s) customer_id" in line
         assert "; kept in awsdms_apply_exceptions (shop-orders, " in line
 
-        assert wait_for(lambda: json.loads(status.read_text())["apply_exceptions"] == 1, PROGRESS + SLACK) < 9
+        assert wait_for(lambda: json.loads(status.read_text())["apply_exceptions"] == 1, PROGRESS + SLACK) < 9, (
+            status.read_text()
+        )
         saved = json.loads(status.read_text())
         assert stat.S_IMODE(status.stat().st_mode) == 0o600
         assert saved["last_exception"]["TABLE_NAME"] == "orders" and saved["applied"] == 0

@@ -49,3 +49,21 @@ def test_two_streams_sharing_a_file_never_cut_each_others_lines() -> None:
     print(" and the rest\nsecond", file=out)
     out.close()
     assert shared.getvalue() == "an error line\nfirst half and the rest\nsecond\n"
+
+
+def test_changes_per_second_are_over_the_last_interval_not_the_lifetime() -> None:
+    clock = iter([0.0, 100.0, 110.0])
+    applier = _Applier()
+    applier.stats = _Stats()
+    progress = io.StringIO()
+    watch = Watch("mysql://u@h/", applier, Checkpoint("b.000001", 4), out=io.StringIO(), progress=progress,
+                  clock=lambda: next(clock))  # fmt: skip
+    watch._head = lambda: (Checkpoint("b.000001", 4), [("b.000001", 4)])  # type: ignore[method-assign]
+    applier.stats.applied = 1000
+    watch.tick()  # 1,000 changes in the first 100 s
+    applier.stats.applied = 1400
+    watch.tick()  # 400 in the next 10 s: 40/s, where a lifetime average would say 12.7/s
+    first, second = progress.getvalue().splitlines()
+    assert "1000 applied, 0 apply exceptions, 10.0 changes/s over the last 100.0 s" in first
+    assert "1400 applied, 0 apply exceptions, 40.0 changes/s over the last 10.0 s" in second
+    assert "= the source head (caught up); lag 0 s, 0 binlog bytes" in second
