@@ -162,17 +162,19 @@ def _decide(
     if any(s.state == "rejected" for s in states):
         why = "its source row is one DMS would reject (listed apart): the item is left as it is"
         return Action(LEFT, table, key, held, held, why, refs)
-    return Action(DELETE, table, key, held, None, "an orphan: " + "; ".join(_fate(s) for s in states), refs)
+    fates = "; ".join(_fate(reader, s) for s in states)
+    return Action(DELETE, table, key, held, None, "an orphan: " + fates, refs)
 
 
-def _fate(state: Current) -> str:
+def _fate(reader: KeyReader, state: Current) -> str:
     if state.state == "gone":
         return f"{_row(state.ref)} is gone from the source"
     if state.state == "filtered":
         return f"{_row(state.ref)} is outside the task's source filters"
     if state.key is not None:
-        where = ", ".join(f"{n}={v}" for n, v in zip(("table", "pk", "sk"), state.key.split("\x1f"), strict=False))
-        return f"{_row(state.ref)} maps to another key now ({where})"
+        table, *values = state.key.split("\x1f")
+        where = ", ".join(f"{n}={v}" for n, v in zip(reader.key_names[table], values, strict=False))
+        return f"{_row(state.ref)} maps to another key now ({table}: {where})"
     return f"{_row(state.ref)} maps to no item"
 
 
