@@ -77,7 +77,7 @@ def choose_tables(plan: Plan, text: str) -> TableChoice:
     patterns: dict[str, list[tuple[re.Pattern[str], ...]]] = {name: [] for name in targets}
     for schema, table in tables:
         target = plan.target_of(schema, table)
-        patterns[target.table_name].append(_key_patterns(plan, schema, table))
+        patterns[target.table_name].append(key_patterns(plan, schema, table))
     restricted = replace(
         plan,
         tables=tables,
@@ -88,7 +88,8 @@ def choose_tables(plan: Plan, text: str) -> TableChoice:
     return TableChoice(restricted, left_out, {n: tuple(p) for n, p in patterns.items()})
 
 
-def _key_patterns(plan: Plan, schema: str, table: str) -> tuple[re.Pattern[str], ...]:
+def key_patterns(plan: Plan, schema: str, table: str) -> tuple[re.Pattern[str], ...]:
+    """One pattern per key attribute of the table's items: its template, ``${column}`` matching any text."""
     rule = plan.builder.rule_for(schema, table)
     assert rule is not None  # a migrated table is mapped
     templates: dict[str, Any] = {m.target_attribute_name: m.value for m in rule.attribute_mappings}

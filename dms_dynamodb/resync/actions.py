@@ -162,8 +162,18 @@ def _decide(
     if any(s.state == "rejected" for s in states):
         why = "its source row is one DMS would reject (listed apart): the item is left as it is"
         return Action(LEFT, table, key, held, held, why, refs)
-    fates = "; ".join(_fate(reader, s) for s in states)
+    # The reason names the rows whose key templates fit this key (an order's item copies its customer's key too).
+    fitting = [s for s in states if _fits(reader, s.ref, table, held)] or states
+    fates = "; ".join(_fate(reader, s) for s in fitting)
     return Action(DELETE, table, key, held, None, "an orphan: " + fates, refs)
+
+
+def _fits(reader: KeyReader, ref: SourceRef, table: str, item: Item) -> bool:
+    from dms_dynamodb.table_choice import key_patterns
+
+    values = [str(next(iter(item[n].values()))) if n in item else "" for n in reader.key_names[table]]
+    patterns = key_patterns(reader.plan, ref.schema, ref.table)
+    return all(p.fullmatch(v) for p, v in zip(patterns, values, strict=False))
 
 
 def _fate(reader: KeyReader, state: Current) -> str:
