@@ -168,7 +168,7 @@ def exception_refs(row: dict[str, str], plan: Plan) -> tuple[list[SourceRef], st
     primary = [c.lower() for c in source.primary_key]
     was = _values(statement.split(" WHERE ", 1)[1].split(" (was ", 1)[0]) if " WHERE " in statement else {}
     if not was:
-        was = _json_values(statement)
+        was = _json_values(statement) or _item_key_values(statement, plan, schema, table)
     if not all(c in was for c in primary):
         return [], (
             f"its STATEMENT does not name the primary key ({', '.join(source.primary_key)}) of {schema}.{table}; "
@@ -204,6 +204,43 @@ def _json_values(statement: str) -> dict[str, Any]:
     except json.JSONDecodeError:
         return {}
     return {str(k).lower(): v for k, v in row.items() if v is not None} if isinstance(row, dict) else {}
+
+
+#: The follower's statement for a write DynamoDB refused: ``INSERT s.t (item key PK|SK)``.
+_ITEM_KEY = re.compile(r"\(item key (.*)\)\s*$", re.DOTALL)
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+
+
+def _item_key_values(statement: str, plan: Plan, schema: str, table: str) -> dict[str, Any]:
+    """The columns an item key names, read back through the table's key templates (``ORDER#${order_id}``
+    read against ``ORDER#17``); nothing when the key or a template cannot be read back unambiguously."""
+    found = _ITEM_KEY.search(statement)
+    rule = plan.builder.rule_for(schema, table)
+    if found is None or rule is None:
+        return {}
+    names = plan.builder.key_names(rule)
+    parts = found.group(1).split("|")
+    if len(parts) != len(names):
+        return {}  # a "|" inside a value: which part is which cannot be told
+    templates = {m.target_attribute_name: m.value for m in rule.attribute_mappings if isinstance(m.value, str)}
+    values: dict[str, Any] = {}
+    for name, part in zip(names, parts, strict=True):
+        template = templates.get(name, "${" + name + "}")  # no template: the column of that name, copied
+        columns = _PLACEHOLDER.findall(template)
+        groups = {column: f"g{n}" for n, column in enumerate(dict.fromkeys(columns))}
+        pattern, seen = "", set()
+        for text, column in zip(_PLACEHOLDER.split(template)[::2], [*columns, None], strict=True):
+            pattern += re.escape(text)
+            if column is not None:
+                pattern += f"(?P={groups[column]})" if column in seen else f"(?P<{groups[column]}>.*)"
+                seen.add(column)
+        match = re.fullmatch(pattern, part, re.DOTALL)
+        if match is None:
+            return {}
+        for column, group in groups.items():
+            if values.setdefault(column.lower(), match.group(group)) != match.group(group):
+                return {}
+    return values
 
 
 def ref_id(ref: SourceRef) -> tuple[str, str, tuple[str, ...]]:

@@ -101,8 +101,20 @@ def test_a_key_change_exception_names_the_row_as_it_was_and_as_it_is() -> None:
 
 def test_an_exception_whose_statement_names_no_key_is_left_with_what_to_do() -> None:
     row = {"TABLE_OWNER": "music", "TABLE_NAME": "Artist", "STATEMENT": "INSERT music.Artist (item key ARTIST#7)"}
-    refs, why = exception_refs(row, _plan())
+    refs, why = exception_refs(row, _plan())  # one key part for a table keyed pk and sk: not read back
     assert refs == [] and "does not name the primary key (ArtistId)" in why and "--key Artist:ArtistId=..." in why
+
+
+def test_a_refused_write_names_its_row_through_the_key_templates() -> None:
+    """The follower's statement for a write DynamoDB refused gives the item key: ARTIST#${artistid} read back."""
+    row = {
+        "TABLE_OWNER": "music",
+        "TABLE_NAME": "Artist",
+        "STATEMENT": "UPDATE music.Artist (item key ARTIST#7|#METADATA)",
+    }
+    assert exception_refs(row, _plan()) == ([SourceRef("music", "Artist", ("7",))], "")
+    wrong = {**row, "STATEMENT": "INSERT music.Artist (item key ALBUM#7|#METADATA)"}
+    assert exception_refs(wrong, _plan())[0] == []
 
 
 def test_the_expected_item_in_a_record_is_capped_and_says_so() -> None:
