@@ -211,3 +211,18 @@ def test_resync_repairs_planted_differences_until_a_full_verify_is_clean(
     assert _item(ddb, f"CUSTOMER#{customer}", "#METADATA") is not None
     assert _item(ddb, f"ORDER#{line}", f"LINE#{number}") is None
     assert main(["verify", *servers]) == 0
+
+
+def test_a_target_lost_mid_run_is_incomplete_never_clean(
+    live_shop: tuple[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No DynamoDB at the endpoint: the first read fails, resync exits 3 saying which server and what to do."""
+    url, _ = live_shop
+    report = tmp_path / "verify.jsonl"
+    key = {"pk": {"S": "CUSTOMER#1"}, "sk": {"S": "#METADATA"}}
+    report.write_text(json.dumps({"type": "MISSING_TARGET", "table": TABLE, "key": key}) + "\n")
+    closed = ["--stack", str(STACK), "--mysql-url", url, "--endpoint-url", "http://127.0.0.1:9"]
+    assert main(["resync", *closed, "--report", str(report)]) == 3
+    err = capsys.readouterr().err
+    assert "dms-dynamodb resync: incomplete: the target failed (EndpointConnectionError" in err
+    assert "Run resync again once it is back" in err
