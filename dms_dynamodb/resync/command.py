@@ -30,7 +30,12 @@ EXAMPLE = "dms-dynamodb resync --stack shop --mysql-url mysql://user@db:3306/ --
 
 def add_resync_arguments(resync: argparse.ArgumentParser) -> None:
     resync.add_argument(
-        "--report", type=Path, action="append", default=[], help="a verify --report file: resync every finding"
+        "--report",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="VERIFY.jsonl",
+        help="a verify --report file: resync every finding (repeatable)",
     )
     resync.add_argument(
         "--key",
@@ -52,7 +57,9 @@ def add_resync_arguments(resync: argparse.ArgumentParser) -> None:
     )
     resync.add_argument("--exceptions-task", help="TASK_NAME in awsdms_apply_exceptions (default: the stack's task id)")
     resync.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
-    resync.add_argument("--log", type=Path, help="append every action here (JSON lines, 0600: key, before, after, why)")
+    resync.add_argument(
+        "--log", type=Path, metavar="FILE", help="append every action here (JSON lines, 0600: key, before, after, why)"
+    )
     resync.add_argument(
         "--settle",
         type=float,
@@ -64,7 +71,8 @@ def add_resync_arguments(resync: argparse.ArgumentParser) -> None:
         "--segments",
         type=bounded_int(1, 1000),
         default=4,
-        help="parallel scan segments when looking for items a key change left behind (--key, --exceptions)",
+        help="parallel scan segments when looking for items a key change left behind (--key, --exceptions; "
+        "1 to 1000, default 4)",
     )
     skip_checks_argument(resync)
 
