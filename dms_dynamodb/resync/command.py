@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import re
 import sys
 from contextlib import ExitStack
@@ -210,7 +211,13 @@ def _run(
     finally:
         reader.close()
     for record in remaining:
-        print(f"  STILL  {record['type']} {record['table']} {record['key']}: after resync, settled {args.settle:g} s")
+        key = json.dumps(record["key"], sort_keys=True, default=str)
+        print(f"  STILL  {record['type']} {record['table']} {key}: after resync, settled {args.settle:g} s")
+    if remaining:
+        print(
+            "  (a change applied by the follower while resync wrote can leave a key stale, or the key keeps "
+            "changing: run resync again, with --settle at least the CDC latency)"
+        )
     clean = not remaining and not applied.refused and not blocked
     print(
         f"resync: {sum(a.kind == PUT for a in applied.done)} put, {sum(a.kind == DELETE for a in applied.done)} "
