@@ -3,9 +3,11 @@ undecided, each for the reason the documentation of the item model gives."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from dms_dynamodb.resync.actions import AGREES, DELETE, LEFT, PUT, plan_actions
+from dms_dynamodb.resync.apply import reverify
 from dms_dynamodb.resync.inputs import Finding, ref_id
 from dms_dynamodb.verify.recheck import KeyReader, SourceRef, key_text
 from tests.unit.test_resync_inputs import _plan
@@ -90,3 +92,18 @@ def test_a_row_dms_would_reject_is_reported_never_written_and_its_old_item_kept(
 def test_a_report_record_without_its_expected_item_and_nothing_in_the_target_is_left_with_what_to_do() -> None:
     (action,) = plan_actions(FakeReader({}, []), [_finding("MISSING_TARGET", 6)], [])
     assert action.kind == LEFT and "name the row with --key" in action.why
+
+
+def test_the_re_verify_reports_a_key_that_still_differs_and_passes_one_that_agrees() -> None:
+    """After acting, the keys are read again on both sides (settled): a write that did not land is a finding."""
+    reader = FakeReader(
+        {1: {"ArtistId": 1, "Name": "A"}, 2: {"ArtistId": 2, "Name": "B"}}, [_item(1, "stale"), _item(2, "B")]
+    )
+    actions = plan_actions(reader, [_finding("RECORD_DIFF", 1), _finding("RECORD_DIFF", 2)], [])
+    assert [a.kind for a in actions] == [PUT, AGREES]
+    started = time.monotonic()
+    (still,) = reverify(reader, actions, 0.2)  # the put was never applied: ARTIST#1 still holds "stale"
+    assert time.monotonic() - started < 5
+    assert still["type"] == "RECORD_DIFF" and still["key"] == _key(1) and still["settled_seconds"] == 0.2
+    reader.items[key_text("music", _key(1), ["pk", "sk"])] = _item(1, "A")
+    assert reverify(reader, actions, 0.2) == []
