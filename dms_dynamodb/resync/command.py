@@ -1,8 +1,8 @@
 """``dms-dynamodb resync``: repair what verify or the apply exceptions found, then verify those keys again.
 
-DMS offers data resync for validation failures only on targets its validation covers, and DynamoDB is
-not one (CHAP_Validating); this is that step for a DynamoDB target, with the same item model as the
-load and CDC. Exit 0 only when every key involved was verified clean after the repair; 1 when a key
+DMS's data resync (CHAP_Validating.DataResync) reads a validation failure's row again from the source
+by its primary key and applies it to the target, for Oracle and SQL Server sources and PostgreSQL
+targets only; this is that step from MySQL to DynamoDB, with the same item model as the load and CDC. Exit 0 only when every key involved was verified clean after the repair; 1 when a key
 is left (a row DMS would reject, an item no source row can be named for) or still differs; 2 usage;
 3 a server lost mid-run (what was done is in the log; run it again: resync is idempotent).
 """
