@@ -89,19 +89,28 @@ def plan_actions(
             expected_then[text] = found.expected
     actual = _read_actual(reader, keys)
     refs: list[SourceRef] = list(named)
+    # The rows whose items resync makes agree: the named ones, and those whose key templates fit an item
+    # involved (an order's item copies its customer's key too: that row is read, its item left alone).
+    owners = {ref_id(ref) for ref in named}
+
+    def involve(table: str, item: Item) -> None:
+        found = reader.refs_from_item(table, item)
+        refs.extend(found)
+        owners.update(ref_id(ref) for ref in found if _fits(reader, ref, table, item))
+
     for text, (table, _) in keys.items():
         for item in (actual.get(text), expected_then.get(text)):
             if item is not None:
-                refs += reader.refs_from_item(table, item)
+                involve(table, item)
     if named:  # items a key change left behind, at keys no finding names
         for text, (table, key, item) in _copies_of(reader, named, segments).items():
             keys.setdefault(text, (table, key))
             actual[text] = item
-            refs += reader.refs_from_item(table, item)
+            involve(table, item)
     current = {ref_id(ref): read_current(reader, ref) for ref in unique(refs)}
-    actions = [_rejected(reader, c) for c in current.values() if c.state == "rejected"]
-    for row in current.values():
-        if row.key is not None and row.item is not None:
+    actions = [_rejected(reader, c) for i, c in current.items() if c.state == "rejected" and i in owners]
+    for i, row in current.items():
+        if row.key is not None and row.item is not None and i in owners:
             table = row.key.split("\x1f", 1)[0]
             keys.setdefault(row.key, (table, key_values(row.item, reader.key_names[table])))
     actual |= _read_actual(reader, {k: v for k, v in keys.items() if k not in actual})

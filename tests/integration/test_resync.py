@@ -153,7 +153,8 @@ def test_resync_repairs_planted_differences_until_a_full_verify_is_clean(
     before = _everything(ddb)
     assert main(["resync", *servers, "--report", str(report), "--dry-run", "--settle", "1"]) == 1
     out = capsys.readouterr().out
-    assert "resync plan: 4 findings" in out and "3 put, 1 delete" in out and "dry run: nothing changed" in out
+    assert "resync plan: 4 findings, 0 named rows -> 4 keys: 3 put, 1 delete, 0 already agree, 0 left" in out, out
+    assert "dry run: nothing changed" in out
     assert _everything(ddb) == before
 
     # --exceptions: the moved order is written at its new key, its orphan deleted; the gate's time is printed.
