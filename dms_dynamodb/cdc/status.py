@@ -25,9 +25,9 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence, Sized
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from dms_dynamodb.private_files import MODE
 
@@ -140,19 +140,45 @@ def _order(sizes: list[tuple[str, int]], point: Checkpoint) -> tuple[int, int]:
     return (names.index(point.log_file) if point.log_file in names else -1, point.log_pos)
 
 
+class FollowerStats(Protocol):
+    """What the watch reads of a follower's counts (``CdcStats``)."""
+
+    @property
+    def applied(self) -> int: ...
+
+    @property
+    def exceptions(self) -> Sequence[ApplyException]: ...
+
+    @property
+    def position(self) -> Checkpoint | None: ...
+
+
+class WatchedApplier(Protocol):
+    """What the watch reads of a follower's applier (``ChangeApplier``): its counts, its pending writes."""
+
+    @property
+    def stats(self) -> FollowerStats: ...
+
+    @property
+    def exceptions_table(self) -> bool: ...
+
+    @property
+    def writer(self) -> Sized: ...
+
+
 class Watch:
     """The follower's ``report`` callback: exception lines, the progress line, the status file."""
 
     def __init__(
         self,
         url: str,
-        applier: Any,
+        applier: WatchedApplier,
         start: Checkpoint,
         *,
         out: TextIO,
         progress: TextIO,
         status_file: Path | None = None,
-        clock: Any = time.monotonic,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url, self.applier, self.origin = url, applier, start
         self.out, self.progress, self.status_file, self.clock = out, progress, status_file, clock
@@ -189,7 +215,7 @@ class Watch:
         with self._shown_lock:
             found = list(self.applier.stats.exceptions[self.shown :])
             self.shown += len(found)
-            kept = bool(getattr(self.applier, "exceptions_table", False))
+            kept = self.applier.exceptions_table
             for exception in found:
                 emit(self.out, exception_line(exception, kept=kept))
 

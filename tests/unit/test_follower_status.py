@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from dms_dynamodb.cdc.apply_exceptions import ApplyException
 from dms_dynamodb.cdc.checkpoint import Checkpoint
 from dms_dynamodb.cdc.status import Watch, WholeLines, lag_bytes
 
@@ -18,8 +19,8 @@ def test_lag_in_bytes_counts_across_binlog_files() -> None:
 
 class _Stats:
     applied: int = 0
-    exceptions: tuple[object, ...] = ()
-    position = None
+    exceptions: tuple[ApplyException, ...] = ()
+    position: Checkpoint | None = None
 
 
 class _Applier:
