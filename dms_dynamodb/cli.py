@@ -43,12 +43,15 @@ from dms_dynamodb.init.arguments import EXAMPLE as INIT_EXAMPLE
 from dms_dynamodb.init.arguments import add_init_arguments
 from dms_dynamodb.report.arguments import EXAMPLE as REPORT_EXAMPLE
 from dms_dynamodb.report.arguments import add_report_arguments
+from dms_dynamodb.resync.command import EXAMPLE as RESYNC_EXAMPLE
+from dms_dynamodb.resync.command import add_resync_arguments
 from dms_dynamodb.source.url import SourceUrlError, redact, scrub, settings, with_defaults_file
 from dms_dynamodb.stack import StackError, read_stack
+from dms_dynamodb.table_choice import TableChoice, tables_argument
 from mappings.errors import MappingError
 
 if TYPE_CHECKING:
-    pass
+    from dms_dynamodb.plan import Plan
 
 # --------------------------------------------------------------------------------- commands
 
@@ -98,6 +101,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="loaded")
+    choice = _choice(plan, args.tables)
+    plan = choice.plan if choice else plan
     ddb = dynamodb(args.endpoint_url)
     create_targets(ddb, plan, sys.stdout)
     report = full_load(
@@ -110,6 +115,8 @@ def cmd_load(args: argparse.Namespace) -> int:
         if not args.allow_rejections:
             print(checked)
             return 1
+    if choice:
+        print(choice.summary())
     print(checked)
     return 0
 
@@ -126,8 +133,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")
+    if args.tables and since is not None:
+        raise UsageError("--tables and --since: an incremental verify covers every table; give one of them")
     if since is not None:
         _readable_since(args.mysql_url, since)
+    choice = _choice(plan, args.tables)
+    plan = choice.plan if choice else plan
     ddb = dynamodb(args.endpoint_url)
     with ExitStack() as files:
         try:
@@ -147,7 +158,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
                     print(f"the window truncates, drops, renames or alters {touched}: verified in full")
             else:
                 result = verify(
-                    args.mysql_url, ddb, plan, segments=args.segments, report=report, settle_seconds=args.settle
+                    args.mysql_url,
+                    ddb,
+                    plan,
+                    segments=args.segments,
+                    report=report,
+                    settle_seconds=args.settle,
+                    keep=choice.keeps if choice else None,
                 )
         except VerifyIncomplete as exc:
             print(scrub(f"dms-dynamodb verify: {exc}", args.mysql_url), file=sys.stderr)
@@ -167,6 +184,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         ends = f"; it ends with VERIFIED_AT {result.position}" if evidence else ""
         usable = f", the evidence for cutover --since {args.report}" if evidence and since is None else ""
         print(f"report: {args.report} (one JSON line per finding{ends}{usable})")
+    if choice:
+        print(choice.summary())
     print(checked)
     return 0 if result.clean else 1
 
@@ -180,16 +199,36 @@ def _readable_since(url: str, since: Any) -> None:
         raise UsageError(str(exc)) from None
 
 
+def _choice(plan: Plan, tables: str | None) -> TableChoice | None:
+    """``--tables``: the plan of those tables only (None without it); an unknown name is a usage error."""
+    from dms_dynamodb.table_choice import UnknownTable, choose_tables
+
+    if tables is None:
+        return None
+    try:
+        return choose_tables(plan, tables)
+    except UnknownTable as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _cdc(args: argparse.Namespace) -> int:
     from dms_dynamodb.cdc.command import cmd_cdc
+    from dms_dynamodb.cdc.status import whole_lines
 
-    return cmd_cdc(args)
+    with whole_lines():  # on a non-terminal: whole lines only, stdout and stderr never cut each other's
+        return cmd_cdc(args)
 
 
 def _cutover(args: argparse.Namespace) -> int:
     from dms_dynamodb.cutover.command import cmd_cutover
 
     return cmd_cutover(args)
+
+
+def _resync(args: argparse.Namespace) -> int:
+    from dms_dynamodb.resync.command import cmd_resync
+
+    return cmd_resync(args)
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -304,7 +343,11 @@ def _parser() -> argparse.ArgumentParser:
     rehearse.add_argument("--ddl", required=True, help="the source's CREATE TABLE statements (mysqldump --no-data)")
     data = rehearse.add_mutually_exclusive_group()
     data.add_argument("--data", help="a SQL file of INSERTs (e.g. mysqldump --no-create-info output)")
-    data.add_argument("--rows", type=bounded_int(0, 10**7), default=100, help="synthetic rows per table (default 100)")
+    data.add_argument(
+        "--rows",
+        type=bounded_int(0, 10**7),
+        help="synthetic rows per table (default 100; none when the --ddl file holds INSERTs of its own)",
+    )
     rehearse.add_argument("--schema", help="the database the DDL creates (default: the one the task's mappings name)")
     rehearse.add_argument(
         "--cdc",
@@ -350,6 +393,7 @@ def _parser() -> argparse.ArgumentParser:
         "--exceptions", type=Path, help="write every rejected row here (JSON lines, awsdms_apply_exceptions columns)"
     )
     load.add_argument("--allow-rejections", action="store_true", help="exit 0 even when rows were rejected")
+    tables_argument(load, "load")
     skip_checks_argument(load)
     load.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -362,6 +406,7 @@ def _parser() -> argparse.ArgumentParser:
     stack_arguments(verify)
     server_arguments(verify)
     verify.add_argument("--report", help="write every finding here (JSON lines)")
+    tables_argument(verify, "verify")
     skip_checks_argument(verify)
     verify.add_argument(
         "--segments",
@@ -403,6 +448,16 @@ def _parser() -> argparse.ArgumentParser:
     stack_arguments(cutover)
     server_arguments(cutover)
     add_cutover_arguments(cutover)
+
+    resync = command(
+        "resync",
+        "make the target agree with the source again for what verify (--report), --key or --exceptions name",
+        RESYNC_EXAMPLE,
+        _resync,
+    )
+    stack_arguments(resync)
+    server_arguments(resync)
+    add_resync_arguments(resync)
 
     preflight = command(
         "preflight",

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from dms_dynamodb.cdc.status import Watch, add_status_arguments
 from dms_dynamodb.commands import UsageError, bounded_int, dynamodb, open_task, plan_task
 from dms_dynamodb.source.url import redact
 
@@ -59,6 +60,8 @@ def cmd_cdc(args: argparse.Namespace) -> int:
     from dms_dynamodb.dynamodb.writer import BatchWriter
     from dms_dynamodb.source.binlog_dates import tolerate_invalid_dates
 
+    if args.progress_seconds <= 0:
+        raise UsageError(f"--progress-seconds takes a number of seconds above 0; got {args.progress_seconds}")
     if args.flush_seconds < 0:
         raise UsageError(f"--flush-seconds must be 0 or more; got {args.flush_seconds}")
     try:
@@ -102,8 +105,11 @@ def cmd_cdc(args: argparse.Namespace) -> int:
     )
     stop = threading.Event()
     options = FollowOptions(
-        until_caught_up=args.until_caught_up, server_id=args.server_id, flush_seconds=args.flush_seconds, stop=stop
-    )
+        until_caught_up=args.until_caught_up, server_id=args.server_id, flush_seconds=args.flush_seconds, stop=stop,
+        progress_seconds=args.progress_seconds,
+    )  # fmt: skip
+    watch = Watch(args.mysql_url, applier, saved or start or Checkpoint("", 4), out=sys.stdout, progress=sys.stderr,
+                  status_file=args.status_file).start()  # fmt: skip
     tolerate_invalid_dates()
     try:
         with _stop_on_ctrl_c(stop):
@@ -113,8 +119,9 @@ def cmd_cdc(args: argparse.Namespace) -> int:
                 args.checkpoint,
                 saved or start or Checkpoint("", 4),
                 options=options,
-                report=lambda line: print(line, file=sys.stderr),
+                report=watch.tick,
             )
+        watch.close()
     except (CheckpointError, SourceNotReady) as exc:
         raise UsageError(str(exc)) from None
     except KeyboardInterrupt:  # the second Ctrl-C: stopped at once, the checkpoint where it was
@@ -128,6 +135,7 @@ def cmd_cdc(args: argparse.Namespace) -> int:
         print(f"CDC refused: {exc} The checkpoint {args.checkpoint} holds {exc.checkpoint}.", file=sys.stderr)
         return 1
     except CdcStopped as exc:
+        watch.close()
         print(applier.stats.render())
         print(
             f"CDC stopped: {exc}. The checkpoint {args.checkpoint} holds {exc.checkpoint} (every change before it "
@@ -135,6 +143,8 @@ def cmd_cdc(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        watch.stop()  # every way out: no exception line after the summary
     print(stats.render())
     if stats.position is not None:
         head = f"; the source head is {stats.head}" if stats.head is not None else ""
@@ -196,6 +206,7 @@ def _held(path: Path) -> str:
 
 
 def add_cdc_arguments(cdc: argparse.ArgumentParser) -> None:
+    add_status_arguments(cdc)
     cdc.add_argument(
         "--checkpoint", type=Path, required=True, help="where the applied position is kept (locked while in use)"
     )

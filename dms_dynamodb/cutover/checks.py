@@ -167,16 +167,17 @@ def no_apply_exceptions(ddb: Any, task: str, tables: set[tuple[str, str]], since
             f"cannot read {EXCEPTIONS_TABLE} on the target ({type(exc).__name__}: {str(exc)[:200]})",
             f"check that {EXCEPTIONS_TABLE} exists and can be scanned; the follower and DMS create it",
         )
+    when = f"since {since}" if since else "ever"  # no --exceptions-since: every row counts
     if not rows:
-        return GateCheck(EXCEPTIONS, True, f"no row of task {task}'s tables in {EXCEPTIONS_TABLE} since {since}")
+        return GateCheck(EXCEPTIONS, True, f"no row of task {task}'s tables in {EXCEPTIONS_TABLE} {when}")
     first = sorted(rows, key=lambda r: r.get("ERROR_TIME", ""))[0]
     return GateCheck(
         EXCEPTIONS,
         False,
-        f"{len(rows)} rows of task {task}'s tables in {EXCEPTIONS_TABLE} since {since}; the first: "
-        f"{first.get('TABLE_OWNER')}.{first.get('TABLE_NAME')} at {first.get('ERROR_TIME')}: {first.get('ERROR')}",
-        f"read them (scan {EXCEPTIONS_TABLE}), fix their cause and re-apply those rows; then run cutover again "
-        "with --exceptions-since set to when you fixed them",
+        f"{len(rows)} row{'' if len(rows) == 1 else 's'} of task {task}'s tables in {EXCEPTIONS_TABLE} {when}; the "
+        f"first: {first.get('TABLE_OWNER')}.{first.get('TABLE_NAME')} at {first.get('ERROR_TIME')}: {first.get('ERROR')}",
+        "fix their cause, then re-apply those rows from the source: dms-dynamodb resync ... --exceptions (it prints "
+        "the --exceptions-since to give); then run cutover again with it",
     )
 
 

@@ -166,9 +166,10 @@ def add_cutover_arguments(cutover: argparse.ArgumentParser) -> None:
     )
     cutover.add_argument(
         "--exceptions-since",
-        default="0000-00-00 00:00:00",
+        default="",
         metavar="'YYYY-MM-DD HH:MM:SS'",
-        help="apply exceptions before this time (UTC) are known and handled (default: every row counts)",
+        help="apply exceptions before this time (UTC) are known and handled (default: every row counts); "
+        "resync --exceptions prints the time to give",
     )
     cutover.add_argument(
         "--exceptions-task",

@@ -142,14 +142,31 @@ def _fill_source(
     """The user's data (``--data``) or synthetic rows (``--rows``); the generator then makes the CDC workload."""
     from dms_dynamodb.rehearsal.synthetic import Generator, fill
 
-    if args.data:
-        mariadb.execute_file(schema.name, Path(args.data))
+    inserts = data_statements(Path(args.ddl))
+    if args.data or (inserts and args.rows is None):
+        if args.data:
+            mariadb.execute_file(schema.name, Path(args.data))
         generator = Generator(schema, args.seed)
         generator.observe(connection)  # new rows must not collide with the user's
-        return generator, f"data from {args.data}"
-    generator, counts = fill(connection, schema, args.rows, seed=args.seed)
+        held = f"; {args.ddl} holds data too ({inserts} INSERT statements): loaded with it" if inserts else ""
+        source = f"data from {args.data}" if args.data else f"the data {args.ddl} holds ({inserts} INSERT statements)"
+        return generator, source + (held if args.data else "") + ", no synthetic rows (ask for them with --rows N)"
+    rows = 100 if args.rows is None else args.rows
+    if inserts:
+        print(
+            f"{args.ddl} holds data too ({inserts} INSERT statements): {rows} synthetic rows per table go on top (--rows)"
+        )
+    generator, counts = fill(connection, schema, rows, seed=args.seed)
     refused = "".join(f"; the server refused {count} rows of {why}" for why, count in sorted(generator.refused.items()))
-    return generator, f"{sum(counts.values())} synthetic rows ({args.rows} per table){refused}"
+    return generator, f"{sum(counts.values())} synthetic rows ({rows} per table){refused}"
+
+
+def data_statements(ddl: Path) -> int:
+    """How many INSERT or REPLACE statements a DDL file holds (a mysqldump without --no-data): its own rows."""
+    from mappings.schema.ddl_statements import split_statements
+
+    words = (s.text.lstrip().split(None, 1) for s in split_statements(ddl.read_text(encoding="utf-8")))
+    return sum(1 for w in words if w and w[0].upper() in ("INSERT", "REPLACE"))
 
 
 def _design(spec: str) -> Any:

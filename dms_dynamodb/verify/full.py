@@ -37,11 +37,13 @@ from dms_dynamodb.verify.recheck import (
     RECORD_DIFF,
     KeyReader,
     differences,
+    expected_item,
     key_values,
     ref_from_json,
 )
 from dms_dynamodb.verify.settle import IN_FLIGHT, NOT_COMPARABLE, Unsettled, settle
 from dms_dynamodb.verify.sides import read_both_sides, slices
+from mappings.items import Item
 
 EXAMPLES = 5
 
@@ -189,6 +191,7 @@ def verify(
     report: TextIO | None = None,
     workers: int | None = None,
     settle_seconds: float | None = None,
+    keep: Callable[[str, Item], bool] | None = None,
 ) -> Result:
     """Compare every target table of the task with the items its source rows map to.
 
@@ -196,6 +199,7 @@ def verify(
     meanwhile this process scans the target tables with ``segments`` parallel scanners. Both sides go
     into SQLite, and the comparison is a join there: memory stays bounded on tables of any size.
     ``settle_seconds``: differences are read again until they resolve or persist (``settle``).
+    ``keep``: which target items to compare (``--tables``: the chosen tables'); default every item.
     Raises :class:`VerifyIncomplete` when a server fails mid-run (the report says so in its last line).
     """
     make_private(report)
@@ -212,7 +216,7 @@ def verify(
             def counted(items: int) -> None:
                 result.actual += items
 
-            databases = read_both_sides(ddb, plan, work, db, key_names, segments, workers, counted)
+            databases = read_both_sides(ddb, plan, work, db, key_names, segments, workers, counted, keep)
             _compare_sides(url, ddb, plan, db, databases, key_names, settle_seconds, result, report)
         finally:
             db.close()
@@ -324,8 +328,9 @@ def _compare(
     )
     for key, item_text, source in db.execute(missing_target).fetchall():
         table = key.split("\x1f", 1)[0]
-        record = {"type": MISSING_TARGET, "table": table, "key": key_values(json.loads(item_text), key_names[table])}
-        sink({**record, "source_table": source}, key)
+        expected = json.loads(item_text)
+        record = {"type": MISSING_TARGET, "table": table, "key": key_values(expected, key_names[table])}
+        sink({**record, "source_table": source, **expected_item(expected)}, key)
     different = (
         "SELECT e.key, e.item, a.item FROM expected e JOIN actual a ON a.key = e.key WHERE a.item <> e.item "
         "AND e.key NOT IN (SELECT key FROM rows GROUP BY key HAVING COUNT(*) > 1)"
@@ -334,4 +339,4 @@ def _compare(
         table = key.split("\x1f", 1)[0]
         expected, actual = json.loads(expected_text), json.loads(actual_text)
         record = {"type": RECORD_DIFF, "table": table, "key": key_values(actual, key_names[table])}
-        sink({**record, "details": differences(expected, actual)}, key)
+        sink({**record, "details": differences(expected, actual), **expected_item(expected)}, key)

@@ -22,6 +22,8 @@ from mappings.schema import Table
 #: DMS data validation's failure types.
 MISSING_TARGET, MISSING_SOURCE, RECORD_DIFF = "MISSING_TARGET", "MISSING_SOURCE", "RECORD_DIFF"
 BATCH_GET = 100  # DynamoDB's BatchGetItem limit
+#: Characters of a string or binary value a report's expected item keeps (a report is read by people).
+REPORT_VALUE_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def finding(table: str, names: list[str], expected: Item | None, actual: Item | 
         assert actual is not None
         return {"type": MISSING_SOURCE, "table": table, "key": key_values(actual, names)}
     if actual is None:
-        return {"type": MISSING_TARGET, "table": table, "key": key_values(expected, names)}
+        return {"type": MISSING_TARGET, "table": table, "key": key_values(expected, names), **expected_item(expected)}
     if canonical(expected) == canonical(actual):
         return None
     return {
@@ -74,7 +76,30 @@ def finding(table: str, names: list[str], expected: Item | None, actual: Item | 
         "table": table,
         "key": key_values(actual, names),
         "details": differences(expected, actual),
+        **expected_item(expected),
     }
+
+
+def expected_item(item: Item) -> dict[str, Any]:
+    """A record's ``expected`` item, so the report alone says what the target should hold; string and
+    binary values over :data:`REPORT_VALUE_CAP` characters are cut, and ``capped`` names them."""
+    capped: list[str] = []
+
+    def cap(path: str, value: Any) -> Any:
+        if not isinstance(value, dict) or len(value) != 1:
+            return value
+        ((kind, content),) = value.items()
+        if kind in ("S", "B") and len(content) > REPORT_VALUE_CAP:
+            capped.append(path)
+            return {kind: content[:REPORT_VALUE_CAP]}
+        if kind == "M":
+            return {"M": {k: cap(f"{path}.{k}", v) for k, v in content.items()}}
+        if kind == "L":
+            return {"L": [cap(f"{path}[{n}]", v) for n, v in enumerate(content)]}
+        return value
+
+    shown = {name: cap(name, value) for name, value in item.items()}
+    return {"expected": shown, "capped": capped} if capped else {"expected": shown}
 
 
 def row_key(table: Table | None, row: dict[str, Any]) -> tuple[Any, ...] | None:

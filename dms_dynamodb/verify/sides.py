@@ -26,7 +26,7 @@ from dms_dynamodb.plan import Plan
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.source.rows import KeyRange, key_ranges, source_rows
 from dms_dynamodb.verify.recheck import SourceRef, key_text, ref_json, row_key
-from mappings.items import Rejection, canonical
+from mappings.items import Item, Rejection, canonical
 
 #: Safe in a process that runs threads (see above).
 START_METHOD = "spawn"
@@ -111,6 +111,7 @@ def read_both_sides(
     segments: int,
     workers: int,
     on_page: Callable[[int], None],
+    keep: Callable[[str, Item], bool] | None = None,
 ) -> list[str]:
     """The source slices in worker processes while this process scans the target into ``db``'s ``actual``
     (``on_page`` hears each page's size): the slices' SQLite files.
@@ -130,6 +131,8 @@ def read_both_sides(
         for target, names in key_names.items():  # the target, while the workers read the source
             with contextlib.closing(scan(ddb, target, segments)) as pages:
                 for page in pages:
+                    if keep is not None:  # verify --tables: only the chosen tables' items
+                        page = [i for i in page if keep(target, i)]
                     on_page(len(page))
                     db.executemany(
                         "INSERT INTO actual VALUES (?, ?)", [(key_text(target, i, names), canonical(i)) for i in page]

@@ -32,3 +32,15 @@ def test_bench_live_verify_runs_as_the_readme_says() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert re.search(r"2,000 rows .* verify --since \(100 changed rows\): \d+\.\d\d s", result.stdout), result.stdout
+
+
+def test_bench_resync_runs_as_the_readme_says() -> None:
+    result = subprocess.run(
+        [sys.executable, "bench/resync.py", "--rows", "2000", "--findings", "50"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"2,000 rows, 50 findings: .* resync --report \d+\.\d s", result.stdout), result.stdout

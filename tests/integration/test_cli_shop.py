@@ -103,6 +103,14 @@ def test_load_then_verify_clean_then_verify_names_what_changed(
     out = capsys.readouterr().out
     assert "1 MISSING_TARGET, 0 MISSING_SOURCE, 1 RECORD_DIFF" in out and "NOT CLEAN" in out
     records = [json.loads(line) for line in report.read_text().splitlines()]
+    # Each record carries the expected item (checked apart: here, what the record says besides it).
+    expected = {r["type"]: r.pop("expected") for r in records}
+    assert expected["MISSING_TARGET"]["pk"] == {"S": "CUSTOMER#9001"} and expected["MISSING_TARGET"]["order_id"] == {
+        "N": "9001"
+    }
+    assert expected["RECORD_DIFF"]["full_name"] == {"S": "Ada"} and expected["RECORD_DIFF"]["gsi1sk"] == {
+        "S": "CUSTOMER#9001"
+    }
     assert sorted(records, key=lambda r: str(r["type"])) == [
         {
             "type": "MISSING_TARGET",

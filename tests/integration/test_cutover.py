@@ -136,10 +136,25 @@ def test_the_gate_opens_only_when_quiet_caught_up_without_exceptions_and_verifie
         cursor.execute("UPDATE customer SET customer_id = 99999 WHERE customer_id = %s", (ids[0],))
     assert _caught_up(url, checkpoint)
     assert _cutover(url, ddb, checkpoint, "--since", since) == 1
-    lines = _lines(capsys.readouterr().out)
-    assert lines["apply exceptions"].startswith("FAIL  apply exceptions: 1 rows of task ")
+    out = capsys.readouterr().out
+    lines = _lines(out)
+    assert lines["apply exceptions"].startswith(
+        "FAIL  apply exceptions: 1 row of task shop-orders's tables in awsdms_apply_exceptions ever; the first: "
+    )
     assert "base-table key column(s) customer_id" in lines["apply exceptions"]
     assert lines["source quiet"].startswith("PASS") and lines["caught up"].startswith("PASS")
+    assert "dms-dynamodb resync ... --exceptions" in out and "WCU" not in out  # the load's capacity: not the gate's
+
+    # The repair: resync re-applies the row from the source and says what to give the gate; then it opens.
+    servers = ["--stack", str(STACK), "--mysql-url", url, "--endpoint-url", ddb.meta.endpoint_url]
+    assert main(["resync", *servers, "--exceptions", "--settle", "1"]) == 0
+    handled = capsys.readouterr().out.split("--exceptions-since '", 1)[1].split("'", 1)[0]
+    assert _cutover(url, ddb, checkpoint, "--since", since, "--exceptions-since", handled) == 0
+    lines = _lines(capsys.readouterr().out)
+    assert lines["apply exceptions"] == (
+        f"PASS  apply exceptions: no row of task shop-orders's tables in awsdms_apply_exceptions since {handled}"
+    )
+    assert lines["verify"].startswith("PASS")
 
 
 def test_a_planted_difference_closes_the_gate_on_verify(
