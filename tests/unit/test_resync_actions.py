@@ -69,15 +69,19 @@ def test_a_row_changed_since_the_report_is_written_with_its_current_value() -> N
 
 
 def test_an_item_whose_row_is_gone_is_deleted_one_naming_no_row_is_left() -> None:
-    nameless = {**_key(9), "Name": {"S": "no ArtistId copied"}}
-    reader = FakeReader({}, [_item(5, "E"), nameless])
-    actions = {
-        a.key["pk"]["S"]: a
-        for a in plan_actions(reader, [_finding("MISSING_SOURCE", 5), _finding("MISSING_SOURCE", 9)], [])
-    }
+    # An item that copies no ArtistId but whose key the ARTIST#${ArtistId} template reads back names row 9;
+    # one whose key no template reads (written by something other than the task) names no row.
+    named_by_key = {**_key(9), "Name": {"S": "no ArtistId copied"}}
+    foreign_key = {"pk": {"S": "LEGACY#9"}, "sk": {"S": "#METADATA"}}
+    nameless = {**foreign_key, "Name": {"S": "not the task's"}}
+    reader = FakeReader({}, [_item(5, "E"), named_by_key, nameless])
+    findings = [_finding("MISSING_SOURCE", 5), _finding("MISSING_SOURCE", 9)]
+    findings.append(Finding("MISSING_SOURCE", "music", foreign_key, None, "report:3"))
+    actions = {a.key["pk"]["S"]: a for a in plan_actions(reader, findings, [])}
     assert actions["ARTIST#5"].kind == DELETE and actions["ARTIST#5"].after is None
     assert "row music.Artist (5) is gone from the source" in actions["ARTIST#5"].why
-    assert actions["ARTIST#9"].kind == LEFT and "resync cannot tell whether it is an orphan" in actions["ARTIST#9"].why
+    assert actions["ARTIST#9"].kind == DELETE and "row music.Artist (9) is gone" in actions["ARTIST#9"].why
+    assert actions["LEGACY#9"].kind == LEFT and "resync cannot tell whether it is an orphan" in actions["LEGACY#9"].why
 
 
 def test_a_row_dms_would_reject_is_reported_never_written_and_its_old_item_kept() -> None:
