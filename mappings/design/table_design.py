@@ -22,7 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from mappings.document import TableMappings
 from mappings.document.enums import ObjectMappingAction, SelectionAction
 from mappings.document.rules import (
     AttributeMapping,
@@ -32,6 +31,7 @@ from mappings.document.rules import (
     Rule,
     SelectionRule,
 )
+from mappings.document.table_mappings import TableMappings
 from mappings.dynamodb_limits import MAX_GSIS
 from mappings.errors import Issue, MappingError, Severity
 

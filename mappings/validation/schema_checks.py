@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from mappings.design import KeyType, TableDesign
 from mappings.design.keyspace import ANY, DIGITS, SIGNED_DIGITS, Segment, literal_prefix, segments, shared_value
-from mappings.document import TableMappings
 from mappings.document.enums import AttributeSubType, AttributeType, ObjectMappingAction, SelectionAction
 from mappings.document.rules import ObjectMappingRule, SelectionRule
+from mappings.document.table_mappings import TableMappings
 from mappings.document.templates import placeholders, string_leaves
 from mappings.document.wildcards import matches
 from mappings.dynamodb_limits import ITEM_BYTES, PARTITION_KEY_BYTES, SORT_KEY_BYTES
