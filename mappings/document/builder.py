@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mappings.design import object_mapping
+from mappings.document.dynamodb_mapping import object_mapping
 from mappings.document.enums import SelectionAction
 from mappings.document.rules import Filter, ObjectLocator, Rule, SelectionRule
 from mappings.document.table_mappings import TableMappings
