@@ -79,7 +79,7 @@ def check_tasks_against_schema(
     all_mapped: list[_Mapped] = []
     for position, document in enumerate(documents):
         found, mapped = _check_one(document, schema, design, lob_max_bytes[position] if lob_max_bytes else None)
-        issues += [dataclasses.replace(i, path=f"tasks[{position}].{i.path}") for i in found]
+        issues += [dataclasses.replace(i, where=f"tasks[{position}].{i.where}") for i in found]
         all_mapped += [dataclasses.replace(m, task=position) for m in mapped]
     return issues + _collisions(all_mapped)
 

@@ -146,8 +146,8 @@ def test_a_violation_fails_synth_with_address_and_fix() -> None:
     instance.add_override("publicly_accessible", True)
     with pytest.raises(
         RuntimeError,
-        match=r"guard-rail dms-instance-not-public: aws_dms_replication_instance\."
-        r"Migration_ReplicationInstance_\w+: set publicly_accessible = false",
+        match=r"error\[dms-instance-not-public\] aws_dms_replication_instance\.Migration_ReplicationInstance_\w+: "
+        r"guard-rail dms-instance-not-public does not hold\n    fix: set publicly_accessible = false",
     ):
         TfTesting.synth(stack, run_validations=True)
 
