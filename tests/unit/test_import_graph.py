@@ -200,3 +200,13 @@ def test_the_tool_half_top_level_holds_the_command_the_stack_reader_the_plan_and
     for room in (name for name in TOOL_TOP_LEVEL if name.endswith("/")):
         doc = ast.get_docstring(ast.parse((top / room / "__init__.py").read_text()))
         assert doc, f"dms_dynamodb/{room}__init__.py says what the room holds"
+
+
+def test_every_folder_of_the_product_code_says_what_it_holds() -> None:
+    """The README's layout table names the folders only: each ``__init__`` docstring says the rest."""
+    silent = [
+        module
+        for module, (path, is_package) in MODULES.items()
+        if is_package and not ast.get_docstring(ast.parse(path.read_text()))
+    ]
+    assert silent == []
