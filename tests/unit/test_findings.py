@@ -9,6 +9,7 @@ from mappings import Issue, Severity
 from mappings.document.table_mappings import issues_for
 from mappings.findings import Finding, render_json, render_text
 from mappings.validation import rule_checks
+from mappings.validation.object_mapping_checks import check_object_mappings
 
 
 def test_an_issue_is_a_finding_and_prints_as_before() -> None:
@@ -56,7 +57,7 @@ def test_json_holds_the_five_fields_and_an_issues_rule() -> None:
 
 def test_the_incomplete_documents_checks_are_the_whole_list_less_the_cross_rule_ones() -> None:
     assert tuple(c for c in rule_checks._CHECKS if c not in rule_checks._WHOLE) == rule_checks._PER_RULE_CHECKS
-    assert set(rule_checks._WHOLE) == {rule_checks._rule_ids, rule_checks.check_object_mappings}
+    assert set(rule_checks._WHOLE) == {rule_checks._rule_ids, check_object_mappings}
 
 
 def _doc(first_action: str) -> dict[str, Any]:
