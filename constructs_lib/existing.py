@@ -2,7 +2,7 @@
 
 Most migrations move a production database another team (or another Terraform state) owns. The
 pipeline takes either kind of source and target through one typed protocol each
-(:class:`MigrationSource`, :class:`MigrationTarget`): :class:`~constructs_lib.source_database.MySqlSource`
+(:class:`~constructs_lib.interfaces.MigrationSource`, :class:`~constructs_lib.interfaces.MigrationTarget`): :class:`~constructs_lib.source_database.MySqlSource`
 (a database this stack creates) and :class:`ExistingMySqlSource` (one it only reaches), and
 :class:`~constructs_lib.single_table.DynamoDbSingleTable` and :class:`ExistingDynamoDbTable`. Or skip
 an endpoint entirely with :class:`ExistingSourceEndpoint` / :class:`ExistingTargetEndpoint`.
@@ -17,21 +17,23 @@ import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from cdktf import Annotations, Token
 from constructs import Construct
 
 from constructs_lib.account import AccountContext
 from constructs_lib.errors import ConstructValidationError, require
-from constructs_lib.pipeline_props import SslMode
+from constructs_lib.grants import GrantsByGrantee
+from constructs_lib.interfaces import MigrationSource as MigrationSource  # re-exported: it was defined here
+from constructs_lib.interfaces import MigrationTarget as MigrationTarget  # re-exported: it was defined here
 from constructs_lib.single_table import dms_target_policy
-from constructs_lib.source_database import SourceEngine, SourceNetwork, ingress_from_dms
+from constructs_lib.source_database import SourceEngine, SourceNetwork, SslMode, ingress_from_dms
 from constructs_lib.table_props import SingleTableProps
 from mappings.design import TableDesign
 
 if TYPE_CHECKING:
-    from constructs_lib.aws import IamRole, IamRolePolicy
+    from constructs_lib.aws import IamRole, IamRolePolicy, VpcSecurityGroupIngressRule
 
 __all__ = [
     "ExistingDynamoDbTable",
@@ -51,43 +53,6 @@ _DMS_ENDPOINT_ARN = re.compile(r"arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:endpoint:[
 _SECURITY_GROUP = re.compile(r"sg-[0-9a-f]{8}([0-9a-f]{9})?")
 _HOST = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 _DATABASE = re.compile(r"[A-Za-z0-9_$]{1,64}")
-
-
-class MigrationSource(Protocol):
-    """What the pipeline needs from a MySQL source it creates an endpoint for."""
-
-    @property
-    def engine_name(self) -> str: ...
-    @property
-    def database_name(self) -> str: ...
-    @property
-    def dms_secret_arn(self) -> str: ...
-    @property
-    def secret_kms_key_arn(self) -> str | None: ...
-    @property
-    def endpoint_address(self) -> str: ...
-    @property
-    def network(self) -> SourceNetwork: ...
-    #: The source's own SSL mode; None: the pipeline's ``source_ssl_mode``.
-    @property
-    def ssl_mode(self) -> SslMode | None: ...
-
-    def allow_from(self, security_group_id: str) -> None:
-        """Let DMS's security group in on the source's port, where the stack may change the source's network."""
-        ...
-
-
-class MigrationTarget(Protocol):
-    """What the pipeline needs from a DynamoDB target table it creates an endpoint for."""
-
-    @property
-    def props(self) -> SingleTableProps: ...
-    @property
-    def table_name(self) -> str: ...
-    @property
-    def table_arn(self) -> str: ...
-
-    def grant_dms_target(self, role: IamRole) -> IamRolePolicy: ...
 
 
 def _check_arn(value: str | None, pattern: re.Pattern[str], prop: str, example: str) -> None:
@@ -191,6 +156,7 @@ class ExistingMySqlSource(Construct):
     def __init__(self, scope: Construct, id: str, props: ExistingMySqlSourceProps) -> None:
         super().__init__(scope, id)
         self.props = props
+        self._ingress: GrantsByGrantee[VpcSecurityGroupIngressRule] = GrantsByGrantee()
         Annotations.of(self).add_info(
             "an existing source: Terraform cannot check its binlog settings or the DMS user's grants; run "
             "`dms-dynamodb preflight --mysql-url mysql://<dms user>@<server>/ --stack <this stack>` before the first task"
@@ -225,11 +191,12 @@ class ExistingMySqlSource(Construct):
         return self.props.ssl_mode
 
     def allow_from(self, security_group_id: str) -> None:
-        """A rule of its own on the database's security group (the group itself stays the owner's)."""
+        """A rule of its own on the database's security group, once per DMS group (the group stays the owner's)."""
         if self.props.security_group_id is None:
             return  # CIDR sources: their firewall is not in this stack
         ingress_from_dms(
             self,
+            self._ingress,
             self.props.security_group_id,
             security_group_id,
             self.props.port,
@@ -288,6 +255,7 @@ class ExistingDynamoDbTable(Construct):
     def __init__(self, scope: Construct, id: str, props: ExistingDynamoDbTableProps) -> None:
         super().__init__(scope, id)
         self.existing = props
+        self._grants: GrantsByGrantee[IamRolePolicy] = GrantsByGrantee()
         self._props = SingleTableProps.from_design(props.design, kms_key_arn=props.kms_key_arn)
 
     @property
@@ -303,7 +271,8 @@ class ExistingDynamoDbTable(Construct):
         return AccountContext.of(self).arn("dynamodb", f"table/{self.table_name}")
 
     def grant_dms_target(self, role: IamRole) -> IamRolePolicy:
-        return dms_target_policy(self, role, self.table_arn, self.existing.kms_key_arn)
+        """Let DMS (through ``role``) load this table and keep its control tables next to it; once per role."""
+        return dms_target_policy(self, self._grants, role, self.table_arn, self.existing.kms_key_arn)
 
 
 @dataclass(frozen=True)

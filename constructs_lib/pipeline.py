@@ -33,12 +33,8 @@ from constructs_lib.aws import (
     VpcSecurityGroupEgressRule,
 )
 from constructs_lib.errors import ConstructValidationError
-from constructs_lib.existing import (
-    ExistingSourceEndpoint,
-    ExistingTargetEndpoint,
-    MigrationSource,
-    MigrationTarget,
-)
+from constructs_lib.existing import ExistingSourceEndpoint, ExistingTargetEndpoint
+from constructs_lib.interfaces import MigrationSource, MigrationTarget
 from constructs_lib.mapping_fit import mapping_fit_problems
 from constructs_lib.monitoring import MigrationMonitoring, MonitoringProps
 from constructs_lib.naming import dms_identifier
@@ -92,11 +88,54 @@ def resolve_task_settings(settings: TaskSettings | None) -> TaskSettings:
 
 
 class DmsMigrationPipeline(Construct):
-    """Defines a DMS migration from a MySQL source into a DynamoDB single table."""
+    """Defines a DMS migration from a MySQL source into a DynamoDB single table.
+
+    Any number of pipelines may share one source and one table: the source lets each pipeline's
+    security group in by a rule of its own, and the table grants each pipeline's role a policy of
+    its own (both keyed by the grantee). Every attribute below exists on every pipeline; the ones a
+    mode does not create are None there (a serverless pipeline has no instance, task or log group;
+    an existing endpoint is not created).
+    """
+
+    #: The props as given.
+    props: DmsMigrationPipelineProps
+    #: The first task's mappings, checked for a DynamoDB target and against the table.
+    table_mappings: TableMappings
+    #: The first task's settings, with ``TargetTablePrepMode=DO_NOTHING`` filled in.
+    task_settings: TaskSettings
+    #: DMS's security group: out to the source and to AWS APIs, nothing in.
+    security_group: SecurityGroup
+    #: VPC endpoints for DynamoDB and Secrets Manager; None: the subnets reach them through a NAT gateway.
+    service_endpoints: ServiceEndpoints | None
+    subnet_group: DmsReplicationSubnetGroup
+    #: The source endpoint this pipeline created; None: ``props.source`` is an ExistingSourceEndpoint.
+    source_endpoint: DmsEndpoint | None
+    #: The target endpoint this pipeline created; None: ``props.target`` is an ExistingTargetEndpoint.
+    target_endpoint: DmsEndpoint | None
+    #: The source endpoint's ARN, created here or given.
+    source_endpoint_arn: str
+    #: The target endpoint's ARN, created here or given.
+    target_endpoint_arn: str
+    #: The task's log group (retention, key); None on DMS Serverless, which names its own.
+    log_group: CloudwatchLogGroup | None
+    #: The replication instance; None on DMS Serverless.
+    replication_instance: DmsReplicationInstance | None
+    #: The first replication task; None on DMS Serverless (the replication config is the task).
+    replication_task: DmsReplicationTask | None
+    #: The DMS Serverless replication config; None with a replication instance.
+    replication_config: DmsReplicationConfig | None
+    #: The ARN of the first task, or of the serverless replication config: what the alarms watch.
+    replication_arn: str
+    #: Alarms and events; None: ``props.monitoring`` is None.
+    monitoring: MigrationMonitoring | None
 
     def __init__(self, scope: Construct, id: str, props: DmsMigrationPipelineProps) -> None:
         super().__init__(scope, id)
         self.props = props
+        self.log_group = None
+        self.replication_instance = None
+        self.replication_task = None
+        self.replication_config = None
         self.table_mappings: TableMappings = props.resolved_mappings()
         problems = mapping_fit_problems(self.table_mappings, self.target_props)
         if problems:
@@ -139,13 +178,22 @@ class DmsMigrationPipeline(Construct):
         source = props.source if not isinstance(props.source, ExistingSourceEndpoint) else None
         target_role, target_policy = self._define_target_role(target) if target else (None, None)
         secrets_role, secrets_policy = self._define_secrets_role(source) if source else (None, None)
-        self.source_endpoint_arn: str = self._define_source_endpoint(source, secrets_role, secrets_policy)
-        self.target_endpoint_arn: str = self._define_target_endpoint(target_role, target_policy)
+        self.source_endpoint, self.source_endpoint_arn = self._define_source_endpoint(
+            source, secrets_role, secrets_policy
+        )
+        self.target_endpoint, self.target_endpoint_arn = self._define_target_endpoint(target_role, target_policy)
         task_dependencies = [*(p for p in (target_policy, secrets_policy) if p is not None), *waits]
         if props.serverless is None:
-            self._define_instance_and_task(task_dependencies)
+            self.log_group, self.replication_instance = self._define_instance()
+            self._task_dependencies = [*task_dependencies, self.log_group]
+            self.replication_task = self._define_task(
+                "ReplicationTask", props.identifier, self.table_mappings, self.task_settings, props.migration_type
+            )
+            self.replication_arn = self.replication_task.replication_task_arn
         else:
-            self._define_serverless(props.serverless, task_dependencies)
+            self._task_dependencies = task_dependencies
+            self.replication_config = self._define_serverless(props.serverless, task_dependencies)
+            self.replication_arn = self.replication_config.arn
         self.monitoring = (
             MigrationMonitoring(
                 self,
@@ -162,13 +210,13 @@ class DmsMigrationPipeline(Construct):
 
     def _define_source_endpoint(
         self, source: MigrationSource | None, role: IamRole | None, policy: IamRolePolicy | None
-    ) -> str:
-        """The MySQL source endpoint's ARN: a new endpoint reading the source's secret, or the existing one."""
+    ) -> tuple[DmsEndpoint | None, str]:
+        """The MySQL source endpoint and its ARN: a new endpoint reading the source's secret, or the existing ARN."""
         props = self.props
         if source is None or role is None:
             assert isinstance(props.source, ExistingSourceEndpoint)
-            return props.source.endpoint_arn
-        self.source_endpoint = DmsEndpoint(
+            return None, props.source.endpoint_arn
+        endpoint = DmsEndpoint(
             self,
             "SourceEndpoint",
             endpoint_id=f"{props.identifier}-source",
@@ -182,16 +230,18 @@ class DmsMigrationPipeline(Construct):
             tags=self._tags,
             depends_on=[policy] if policy is not None else None,
         )
-        arn: str = self.source_endpoint.endpoint_arn
-        return arn
+        arn: str = endpoint.endpoint_arn
+        return endpoint, arn
 
-    def _define_target_endpoint(self, role: IamRole | None, policy: IamRolePolicy | None) -> str:
-        """The DynamoDB target endpoint's ARN: a new endpoint with the service access role, or the existing one."""
+    def _define_target_endpoint(
+        self, role: IamRole | None, policy: IamRolePolicy | None
+    ) -> tuple[DmsEndpoint | None, str]:
+        """The DynamoDB target endpoint and its ARN: a new endpoint with the service access role, or the existing ARN."""
         props = self.props
         if role is None:
             assert isinstance(props.target, ExistingTargetEndpoint)
-            return props.target.endpoint_arn
-        self.target_endpoint = DmsEndpoint(
+            return None, props.target.endpoint_arn
+        endpoint = DmsEndpoint(
             self,
             "TargetEndpoint",
             endpoint_id=f"{props.identifier}-target",
@@ -202,8 +252,8 @@ class DmsMigrationPipeline(Construct):
             tags=self._tags,
             depends_on=[policy] if policy is not None else None,
         )
-        arn: str = self.target_endpoint.endpoint_arn
-        return arn
+        arn: str = endpoint.endpoint_arn
+        return endpoint, arn
 
     @property
     def target_props(self) -> SingleTableProps:
@@ -323,10 +373,11 @@ class DmsMigrationPipeline(Construct):
 
     # ------------------------------------------------------------------ replication
 
-    def _define_instance_and_task(self, dependencies: list) -> None:  # type: ignore[type-arg]
+    def _define_instance(self) -> tuple[CloudwatchLogGroup, DmsReplicationInstance]:
+        """The task log group and the replication instance the tasks run on."""
         props = self.props
         # DMS writes task logs to this group; creating it first gives it a retention (and a Terraform owner).
-        self.log_group = CloudwatchLogGroup(
+        log_group = CloudwatchLogGroup(
             self,
             "TaskLogs",
             name=f"dms-tasks-{props.identifier}",
@@ -334,7 +385,7 @@ class DmsMigrationPipeline(Construct):
             kms_key_id=props.kms_key_arn,
             tags=self._tags,
         )
-        self.replication_instance = DmsReplicationInstance(
+        instance = DmsReplicationInstance(
             self,
             "ReplicationInstance",
             replication_instance_id=props.identifier,
@@ -350,11 +401,7 @@ class DmsMigrationPipeline(Construct):
             tags=self._tags,
             depends_on=(list(props.account_roles.dependables) if props.account_roles else []) or None,
         )
-        self._task_dependencies = [*dependencies, self.log_group]
-        self.replication_task = self._define_task(
-            "ReplicationTask", props.identifier, self.table_mappings, self.task_settings, props.migration_type
-        )
-        self.replication_arn = self.replication_task.replication_task_arn
+        return log_group, instance
 
     def _define_task(
         self,
@@ -364,13 +411,17 @@ class DmsMigrationPipeline(Construct):
         settings: TaskSettings,
         migration_type: MigrationType,
     ) -> DmsReplicationTask:
+        """A task on the instance; everything it reads was set before ``__init__`` defined the first task."""
         props = self.props
+        instance = self.replication_instance
+        if instance is None:  # only add_task can get here without one, and it refuses serverless first
+            raise ConstructValidationError("a replication task needs a replication instance (not DMS Serverless)", self)
         return DmsReplicationTask(
             self,
             id,
             replication_task_id=identifier,
             migration_type=migration_type.value,
-            replication_instance_arn=self.replication_instance.replication_instance_arn,
+            replication_instance_arn=instance.replication_instance_arn,
             source_endpoint_arn=self.source_endpoint_arn,
             target_endpoint_arn=self.target_endpoint_arn,
             table_mappings=literal(mappings.to_json(), what="table_mappings"),
@@ -418,9 +469,10 @@ class DmsMigrationPipeline(Construct):
             self.monitoring.watch_task(task.replication_task_arn, suffix)
         return task
 
-    def _define_serverless(self, compute: ServerlessCompute, dependencies: list) -> None:  # type: ignore[type-arg]
+    def _define_serverless(self, compute: ServerlessCompute, dependencies: list) -> DmsReplicationConfig:  # type: ignore[type-arg]
+        """The serverless replication config: the one task of a DMS Serverless pipeline."""
         props = self.props
-        self.replication_config = DmsReplicationConfig(
+        return DmsReplicationConfig(
             self,
             "ReplicationConfig",
             replication_config_identifier=props.identifier,
@@ -441,4 +493,3 @@ class DmsMigrationPipeline(Construct):
             tags=self._tags,
             depends_on=dependencies,
         )
-        self.replication_arn = self.replication_config.arn

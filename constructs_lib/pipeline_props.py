@@ -15,15 +15,17 @@ from typing import TYPE_CHECKING, Any
 from cdktf import Token
 
 from constructs_lib.errors import ConstructValidationError, require
+from constructs_lib.existing import ExistingSourceEndpoint, ExistingTargetEndpoint
+from constructs_lib.interfaces import MigrationSource, MigrationTarget, interface_problems
 from constructs_lib.monitoring import MonitoringProps
 from constructs_lib.naming import dms_identifier
 from constructs_lib.network import NetworkProps
+from constructs_lib.source_database import SslMode as SslMode  # re-exported: the pipeline's props name it
 from mappings import MappingError, TableMappings, TargetEngine, TaskSettings
 from mappings.document.enums import MigrationType as MigrationType  # re-exported: the constructs API names it
 
 if TYPE_CHECKING:
     from constructs_lib.dms_roles import DmsAccountRoles
-    from constructs_lib.existing import ExistingSourceEndpoint, ExistingTargetEndpoint, MigrationSource, MigrationTarget
 
 
 class ReplicationInstanceClass(StrEnum):
@@ -49,15 +51,6 @@ class ReplicationInstanceClass(StrEnum):
     R6I_XLARGE = "dms.r6i.xlarge"
     R6I_2XLARGE = "dms.r6i.2xlarge"
     R6I_4XLARGE = "dms.r6i.4xlarge"
-
-
-class SslMode(StrEnum):
-    """How the source endpoint encrypts its connection to MySQL."""
-
-    NONE = "none"
-    REQUIRE = "require"
-    VERIFY_CA = "verify-ca"
-    VERIFY_FULL = "verify-full"
 
 
 #: DMS Serverless capacity units DMS accepts.
@@ -125,10 +118,12 @@ class DmsMigrationPipelineProps:
     vpc_id: str
     subnet_ids: Sequence[str]
     #: A :class:`~constructs_lib.source_database.MySqlSource` (created here), an
-    #: :class:`~constructs_lib.existing.ExistingMySqlSource`, or an existing endpoint.
+    #: :class:`~constructs_lib.existing.ExistingMySqlSource`, any object with the members of
+    #: :class:`~constructs_lib.interfaces.MigrationSource`, or an existing endpoint.
     source: MigrationSource | ExistingSourceEndpoint
     #: A :class:`~constructs_lib.single_table.DynamoDbSingleTable` (created here), an
-    #: :class:`~constructs_lib.existing.ExistingDynamoDbTable`, or an existing endpoint.
+    #: :class:`~constructs_lib.existing.ExistingDynamoDbTable`, any object with the members of
+    #: :class:`~constructs_lib.interfaces.MigrationTarget`, or an existing endpoint.
     target: MigrationTarget | ExistingTargetEndpoint
     #: A :class:`~mappings.TableMappings`, or a DMS JSON document (validated the same way).
     table_mappings: TableMappings | str
@@ -183,15 +178,6 @@ class DmsMigrationPipelineProps:
 
     def _check_types(self) -> None:
         """Wrong types fail here, naming the prop and what is allowed (not later, deep in the construct)."""
-        from constructs_lib.existing import (
-            ExistingDynamoDbTable,
-            ExistingMySqlSource,
-            ExistingSourceEndpoint,
-            ExistingTargetEndpoint,
-        )
-        from constructs_lib.single_table import DynamoDbSingleTable
-        from constructs_lib.source_database import MySqlSource
-
         prefix = "DmsMigrationPipelineProps"
         for name, enum in (
             ("migration_type", MigrationType),
@@ -206,16 +192,19 @@ class DmsMigrationPipelineProps:
                     f"{prefix}.{name}: {value!r} is a {type(value).__name__}, not a {enum.__name__}{hint}; allowed: "
                     + ", ".join(f"{enum.__name__}.{m.name}" for m in enum)
                 )
-        sources = (MySqlSource, ExistingMySqlSource, ExistingSourceEndpoint)
-        if not isinstance(self.source, sources):
-            raise ConstructValidationError(
-                f"{prefix}.source: a {type(self.source).__name__}; allowed: " + ", ".join(t.__name__ for t in sources)
-            )
-        targets = (DynamoDbSingleTable, ExistingDynamoDbTable, ExistingTargetEndpoint)
-        if not isinstance(self.target, targets):
-            raise ConstructValidationError(
-                f"{prefix}.target: a {type(self.target).__name__}; allowed: " + ", ".join(t.__name__ for t in targets)
-            )
+        for name, value, protocol, endpoint in (
+            ("source", self.source, MigrationSource, ExistingSourceEndpoint),
+            ("target", self.target, MigrationTarget, ExistingTargetEndpoint),
+        ):
+            if isinstance(value, endpoint):
+                continue
+            problems = interface_problems(value, protocol)
+            if problems:
+                raise ConstructValidationError(
+                    f"{prefix}.{name}: a {type(value).__name__} is not a {protocol.__name__} ({'; '.join(problems)}); "
+                    f"give an object with every member of constructs_lib.interfaces.{protocol.__name__}, or an "
+                    f"{endpoint.__name__}"
+                )
         if isinstance(self.subnet_ids, str):
             raise ConstructValidationError(
                 f"{prefix}.subnet_ids: {self.subnet_ids!r} is a string; give a list of subnet ids (or a Terraform list)"

@@ -7,6 +7,8 @@ needs to load it: the table, DMS's own control tables and ``dynamodb:ListTables`
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from constructs import Construct
 
 from constructs_lib.account import AccountContext
@@ -21,6 +23,7 @@ from constructs_lib.aws import (
     IamRole,
     IamRolePolicy,
 )
+from constructs_lib.grants import GrantsByGrantee
 from constructs_lib.table_props import (
     BillingMode,
     GlobalSecondaryIndex,
@@ -63,6 +66,7 @@ class DynamoDbSingleTable(Construct):
     def __init__(self, scope: Construct, id: str, props: SingleTableProps) -> None:
         super().__init__(scope, id)
         self.props = props
+        self._grants: GrantsByGrantee[IamRolePolicy] = GrantsByGrantee()
         attributes: dict[str, KeyAttribute] = {}
         for key in props.key_attributes:
             attributes.setdefault(key.name, key)
@@ -105,12 +109,26 @@ class DynamoDbSingleTable(Construct):
         return arn
 
     def grant_dms_target(self, role: IamRole) -> IamRolePolicy:
-        """Let DMS (through ``role``) load this table and keep its control tables next to it."""
-        return dms_target_policy(self, role, self.table_arn, self.props.kms_key_arn)
+        """Let DMS (through ``role``) load this table and keep its control tables next to it; once per role."""
+        return dms_target_policy(self, self._grants, role, self.table_arn, self.props.kms_key_arn)
 
 
-def dms_target_policy(scope: Construct, role: IamRole, table_arn: str, kms_key_arn: str | None) -> IamRolePolicy:
-    """The least-privilege policy DMS needs on a target table: the table, its control tables, ListTables."""
+def dms_target_policy(
+    scope: Construct,
+    grants: GrantsByGrantee[IamRolePolicy],
+    role: IamRole,
+    table_arn: str,
+    kms_key_arn: str | None,
+) -> IamRolePolicy:
+    """The least-privilege policy DMS needs on a target table, one per role: the table, its control tables, ListTables."""
+    return grants.get_or_make(
+        role.node.path, lambda construct_id: _define_target_policy(scope, construct_id, role, table_arn, kms_key_arn)
+    )
+
+
+def _define_target_policy(
+    scope: Construct, construct_id: Callable[[str], str], role: IamRole, table_arn: str, kms_key_arn: str | None
+) -> IamRolePolicy:
     context = AccountContext.of(scope)
     statements = [
         DataAwsIamPolicyDocumentStatement(sid="DmsTargetTable", actions=list(DMS_TABLE_ACTIONS), resources=[table_arn]),
@@ -132,5 +150,7 @@ def dms_target_policy(scope: Construct, role: IamRole, table_arn: str, kms_key_a
     statements.append(
         DataAwsIamPolicyDocumentStatement(sid="DmsListTables", actions=["dynamodb:ListTables"], resources=["*"])
     )
-    document = DataAwsIamPolicyDocument(scope, "DmsTargetPolicyDocument", statement=statements)
-    return IamRolePolicy(scope, "DmsTargetPolicy", name="dms-dynamodb-target", role=role.id, policy=document.json)
+    document = DataAwsIamPolicyDocument(scope, construct_id("DmsTargetPolicyDocument"), statement=statements)
+    return IamRolePolicy(
+        scope, construct_id("DmsTargetPolicy"), name="dms-dynamodb-target", role=role.id, policy=document.json
+    )

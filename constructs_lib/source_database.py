@@ -40,6 +40,7 @@ from constructs_lib.aws import (
     VpcSecurityGroupIngressRule,
 )
 from constructs_lib.errors import require
+from constructs_lib.grants import GrantsByGrantee, grantee_key
 from constructs_lib.naming import rds_identifier
 from constructs_lib.terraform import literal, literal_tags
 
@@ -60,6 +61,15 @@ BINLOG_PARAMETERS = {"binlog_format": "ROW", "binlog_row_image": "FULL"}
 #: TLS only: DMS connects with ssl_mode require (or stricter), so nothing else needs plain text.
 TRANSPORT_PARAMETERS = {"require_secure_transport": "1"}
 ENHANCED_MONITORING_POLICY = "service-role/AmazonRDSEnhancedMonitoringRole"
+
+
+class SslMode(StrEnum):
+    """How the source endpoint encrypts its connection to MySQL."""
+
+    NONE = "none"
+    REQUIRE = "require"
+    VERIFY_CA = "verify-ca"
+    VERIFY_FULL = "verify-full"
 
 
 class SourceEngine(StrEnum):
@@ -125,6 +135,7 @@ class MySqlSource(Construct):
     def __init__(self, scope: Construct, id: str, props: MySqlSourceProps) -> None:
         super().__init__(scope, id)
         self.props = props
+        self._ingress: GrantsByGrantee[VpcSecurityGroupIngressRule] = GrantsByGrantee()
         tags = literal_tags(props.tags) or None
         self.security_group = SecurityGroup(
             self,
@@ -327,19 +338,29 @@ class MySqlSource(Construct):
         return None
 
     def allow_from(self, security_group_id: str, *, description: str = "MySQL from DMS") -> None:
-        """Open 3306 to one security group (the DMS replication instance's), and nothing else."""
-        ingress_from_dms(self, self.security_group.id, security_group_id, MYSQL_PORT, description)
+        """Open 3306 to one security group (a DMS pipeline's), and nothing else; once per group."""
+        ingress_from_dms(self, self._ingress, self.security_group.id, security_group_id, MYSQL_PORT, description)
 
 
-def ingress_from_dms(scope: Construct, group_id: str, dms_group_id: str, port: int, description: str) -> None:
-    """One ingress rule resource: ``port`` on ``group_id`` from DMS's security group only."""
-    VpcSecurityGroupIngressRule(
-        scope,
-        "IngressFromDms",
-        security_group_id=group_id,
-        referenced_security_group_id=dms_group_id,
-        ip_protocol="tcp",
-        from_port=port,
-        to_port=port,
-        description=literal(description),
+def ingress_from_dms(
+    scope: Construct,
+    rules: GrantsByGrantee[VpcSecurityGroupIngressRule],
+    group_id: str,
+    dms_group_id: str,
+    port: int,
+    description: str,
+) -> VpcSecurityGroupIngressRule:
+    """One ingress rule per DMS security group: ``port`` on ``group_id`` from that group only."""
+    return rules.get_or_make(
+        grantee_key(scope, dms_group_id),
+        lambda construct_id: VpcSecurityGroupIngressRule(
+            scope,
+            construct_id("IngressFromDms"),
+            security_group_id=group_id,
+            referenced_security_group_id=dms_group_id,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            description=literal(description),
+        ),
     )

@@ -22,9 +22,9 @@ from typing import Any
 from dms_dynamodb.commands import UsageError, live_schema, schema_from_ddl
 from mappings.design import TableDesign
 from mappings.design.chart import render_html, render_markdown
-from mappings.document import TableMappings, issues_for
 from mappings.document._json import loads_strict
 from mappings.document.enums import TargetEngine
+from mappings.document.table_mappings import TableMappings, issues_for
 from mappings.errors import Issue, MappingError
 from mappings.items import LobPolicy
 from mappings.schema import SourceSchema

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from mappings.design import GlobalSecondaryIndex, KeyAttribute, KeyType, ProjectionType, TableDesign
-from mappings.document import TableMappings
 from mappings.document.enums import MigrationType
 from mappings.document.rules import ObjectMappingRule, SelectionRule
+from mappings.document.table_mappings import TableMappings
 from mappings.errors import MappingError
 from mappings.settings import TaskSettings
 from mappings.terraform import is_expression, unescape

@@ -4,7 +4,6 @@ Build mappings in Python or read existing JSON, and get every problem (with rule
 JSON path, the value received and what would be valid) before anything is deployed.
 """
 
-from mappings.document import TableMappings, issues_for, parse_rule_fragment
 from mappings.document.builder import TableMappingsBuilder
 from mappings.document.enums import (
     AttributeSubType,
@@ -49,6 +48,7 @@ from mappings.document.rules import (
     Tag,
     TransformationRule,
 )
+from mappings.document.table_mappings import TableMappings, issues_for, parse_rule_fragment
 from mappings.errors import Issue, MappingError, Severity
 from mappings.settings import TargetTablePrepMode, TaskSettings
 

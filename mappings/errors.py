@@ -2,43 +2,40 @@
 
 Every problem carries where it is (a JSON path), which rule it belongs to (id and name),
 and a message that says what was received and what would be valid, so a user can fix a
-mapping without deploying it first.
+mapping without deploying it first. An :class:`Issue` is a :class:`~mappings.findings.Finding`
+(the project's one result type), located by JSON path and rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
+from typing import Any
 
-
-class Severity(StrEnum):
-    """How bad a problem is: errors make DMS (or Terraform) fail, warnings are worth a look."""
-
-    ERROR = "error"
-    WARNING = "warning"
+from mappings.findings import Finding
+from mappings.findings import Severity as Severity  # re-exported: it was defined here
 
 
 @dataclass(frozen=True, slots=True)
-class Issue:
-    """One problem, located by JSON path and rule."""
+class Issue(Finding):
+    """One problem in a document: ``where`` is its JSON path, and the rule it belongs to is named."""
 
-    severity: Severity
-    code: str
-    path: str
-    message: str
     rule_id: str | None = None
     rule_name: str | None = None
 
     @property
-    def is_error(self) -> bool:
-        return self.severity is Severity.ERROR
+    def path(self) -> str:
+        """The JSON path of the problem (``where``)."""
+        return self.where
 
-    def __str__(self) -> str:
-        where = self.path
-        if self.rule_id is not None or self.rule_name is not None:
-            where += f" (rule-id {self.rule_id!r}, rule-name {self.rule_name!r})"
-        return f"{self.severity}[{self.code}] {where}: {self.message}"
+    @property
+    def location(self) -> str:
+        if self.rule_id is None and self.rule_name is None:
+            return self.where
+        return f"{self.where} (rule-id {self.rule_id!r}, rule-name {self.rule_name!r})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {**Finding.to_json(self), "rule_id": self.rule_id, "rule_name": self.rule_name}
 
 
 #: How many errors the exception message spells out; ``issues`` always holds them all.

@@ -12,6 +12,8 @@ from constructs import Construct, IValidation
 
 from constructs_lib.errors import ConstructValidationError
 from constructs_lib.guardrails.rules import RULES, Compliance, Doc
+from mappings.findings import Finding as ProjectFinding
+from mappings.findings import Severity, render_text
 
 __all__ = [
     "Compliance",
@@ -25,15 +27,35 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    address: str
-    compliance: Compliance
-    fix: str
+_SEVERITY = {Compliance.COMPLIANT: Severity.OK, Compliance.NON_COMPLIANT: Severity.ERROR}
 
-    def __str__(self) -> str:
-        return f"guard-rail {self.rule}: {self.address}: {self.fix}"
+
+@dataclass(frozen=True, slots=True, init=False)
+class Finding(ProjectFinding):
+    """A rule's verdict on one resource, as the project's one finding type: code = rule, where = address."""
+
+    compliance: Compliance
+
+    def __init__(self, rule: str, address: str, compliance: Compliance, fix: str) -> None:
+        holds = compliance is Compliance.COMPLIANT
+        message = f"guard-rail {rule} holds" if holds else f"guard-rail {rule} does not hold"
+        for name, value in (
+            ("severity", _SEVERITY[compliance]),
+            ("code", rule),
+            ("where", address),
+            ("message", message),
+            ("fix", fix or None),
+            ("compliance", compliance),
+        ):
+            object.__setattr__(self, name, value)
+
+    @property
+    def rule(self) -> str:
+        return self.code
+
+    @property
+    def address(self) -> str:
+        return self.where
 
 
 @dataclass(frozen=True)
@@ -116,7 +138,7 @@ class GuardrailValidation:
 
     def validate(self) -> list[str]:
         doc = self.stack.to_terraform()
-        return [str(f) for f in violations(doc, tuple(self.holder.suppressions))]
+        return [render_text([f]) for f in violations(doc, tuple(self.holder.suppressions))]
 
 
 def attach_guardrails(stack: TerraformStack) -> None:

@@ -22,16 +22,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from mappings.document import TableMappings
-from mappings.document.enums import ObjectMappingAction, SelectionAction
+from mappings.document.dynamodb_mapping import object_mapping as object_mapping  # re-exported: it was here
+from mappings.document.enums import SelectionAction
 from mappings.document.rules import (
-    AttributeMapping,
-    MappingParameters,
     ObjectLocator,
     ObjectMappingRule,
     Rule,
     SelectionRule,
 )
+from mappings.document.table_mappings import TableMappings
 from mappings.dynamodb_limits import MAX_GSIS
 from mappings.errors import Issue, MappingError, Severity
 
@@ -233,47 +232,6 @@ class TableDesign:
             ]
         rules: list[Rule] = [*selection, *self.object_mapping_rules(schema, first_rule_id=first_rule_id), *extra_rules]
         return TableMappings(tuple(rules))
-
-
-def object_mapping(
-    schema: str,
-    table: str,
-    *,
-    target_table: str,
-    partition_key: str,
-    sort_key: str | None,
-    pk: str,
-    sk: str | None,
-    attributes: Mapping[str, str] = {},
-    exclude_columns: tuple[str, ...] = (),
-    to_document: bool = False,
-    rule_name: str | None = None,
-    rule_id: str | None = None,
-) -> ObjectMappingRule:
-    """The one place an object-mapping rule for a DynamoDB table is made (the design and the builder use it).
-
-    Keys and extra attributes are string templates (``${column}``); the sort key is written only when
-    the table has one and ``sk`` is given.
-    """
-    mappings = [AttributeMapping.string(partition_key, pk)]
-    if sort_key is not None and sk is not None:
-        mappings.append(AttributeMapping.string(sort_key, sk))
-    mappings += [AttributeMapping.string(name, template) for name, template in attributes.items()]
-    return ObjectMappingRule(
-        rule_id=rule_id,
-        rule_name=rule_name or f"map-{table.replace('_', '-')}",
-        rule_action=ObjectMappingAction.MAP_RECORD_TO_DOCUMENT
-        if to_document
-        else ObjectMappingAction.MAP_RECORD_TO_RECORD,
-        object_locator=ObjectLocator(schema_name=schema, table_name=table),
-        target_table_name=target_table,
-        mapping_parameters=MappingParameters(
-            partition_key_name=partition_key,
-            sort_key_name=sort_key if sk is not None else None,
-            exclude_columns=exclude_columns or None,
-            attribute_mappings=tuple(mappings),
-        ),
-    )
 
 
 def include(

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mappings.design import object_mapping
-from mappings.document import TableMappings
+from mappings.document.dynamodb_mapping import object_mapping
 from mappings.document.enums import SelectionAction
 from mappings.document.rules import Filter, ObjectLocator, Rule, SelectionRule
+from mappings.document.table_mappings import TableMappings
 
 #: The sort key the article gives an entity's own item.
 METADATA_SORT_KEY = "#METADATA"

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mappings.design import KeyAttribute, KeyType, TableDesign
-from mappings.document import TableMappings
 from mappings.document.enums import AttributeSubType, AttributeType, ObjectMappingAction
 from mappings.document.rules import ObjectMappingRule, SelectionRule, TableSettingsRule, TransformationRule
+from mappings.document.table_mappings import TableMappings
 from mappings.document.templates import placeholders
 from mappings.dynamodb_limits import (
     ITEM_BYTES,

@@ -164,6 +164,6 @@ class SourceSchema:
     @classmethod
     def from_ddl(cls, text: str, *, name: str = "") -> SourceSchema:
         """Read a DDL file (``mysqldump --no-data`` output or a project's own); see ``mappings.schema.ddl``."""
-        from mappings.schema.ddl import read_ddl  # sqlglot is imported only when DDL is read
+        from mappings.schema.ddl import read_ddl  # the reader builds this model: a lazy door (prefer read_ddl)
 
         return read_ddl(text, name=name)

@@ -202,17 +202,18 @@ def _s3_only(rules: Sequence[Located], target: TargetEngine | None) -> Iterator[
 
 
 _TARGET_CHECKS: tuple[Check, ...] = (check_dynamodb_target, _s3_only)
-_PER_RULE_CHECKS: tuple[Check, ...] = (
-    check_selections,
-    check_transformations,
-    check_table_settings,
-    _post_processing,
+#: Every check over the rules, in report order, and whether it needs the whole document: a check that
+#: looks across rules would report a rule that failed to parse a second time (an object mapping whose
+#: selection rule is the broken one is "not selected"), so it runs only on a complete document.
+_ALL_CHECKS: tuple[tuple[Check, bool], ...] = (
+    (_rule_ids, True),  # duplicates across rules; an incomplete document gets rule_id_issues over its raw rules
+    (check_selections, False),
+    (check_transformations, False),
+    (check_table_settings, False),
+    (check_object_mappings, True),  # each mapping against the selection rules
+    (_post_processing, False),
 )
-_CHECKS: tuple[Check, ...] = (
-    _rule_ids,
-    check_selections,
-    check_transformations,
-    check_table_settings,
-    check_object_mappings,
-    _post_processing,
-)
+_CHECKS: tuple[Check, ...] = tuple(check for check, _ in _ALL_CHECKS)
+_WHOLE: tuple[Check, ...] = tuple(check for check, whole_document in _ALL_CHECKS if whole_document)
+#: The checks of an incomplete document: derived, so a new check is in both lists or said not to be.
+_PER_RULE_CHECKS: tuple[Check, ...] = tuple(check for check in _CHECKS if check not in _WHOLE)

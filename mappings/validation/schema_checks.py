@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from mappings.design import KeyType, TableDesign
 from mappings.design.keyspace import ANY, DIGITS, SIGNED_DIGITS, Segment, literal_prefix, segments, shared_value
-from mappings.document import TableMappings
 from mappings.document.enums import AttributeSubType, AttributeType, ObjectMappingAction, SelectionAction
 from mappings.document.rules import ObjectMappingRule, SelectionRule
+from mappings.document.table_mappings import TableMappings
 from mappings.document.templates import placeholders, string_leaves
 from mappings.document.wildcards import matches
 from mappings.dynamodb_limits import ITEM_BYTES, PARTITION_KEY_BYTES, SORT_KEY_BYTES
@@ -83,7 +83,7 @@ def check_tasks_against_schema(
     for position, document in enumerate(documents):
         cap = lob_max_bytes[position] if lob_max_bytes else None
         found, mapped = _check_one(document, schema, design, cap, migrated_only)
-        issues += [dataclasses.replace(i, path=f"tasks[{position}].{i.path}") for i in found]
+        issues += [dataclasses.replace(i, where=f"tasks[{position}].{i.where}") for i in found]
         all_mapped += [dataclasses.replace(m, task=position) for m in mapped]
     return issues + _collisions(all_mapped)
 

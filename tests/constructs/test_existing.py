@@ -227,11 +227,13 @@ def test_a_string_for_an_enum_fails_at_construction_naming_the_prop() -> None:
     assert ReplicationInstanceClass.T3_MEDIUM.value == "dms.t3.medium"
 
 
-def test_a_duck_typed_source_is_refused_naming_what_is_allowed() -> None:
+def test_a_source_lacking_the_interface_members_is_refused_naming_them() -> None:
     stack = new_stack()
     with pytest.raises(
         ConstructValidationError,
-        match=r"DmsMigrationPipelineProps.source: a dict; allowed: MySqlSource, ExistingMySqlSource, ExistingSourceEndpoint",
+        match=r"DmsMigrationPipelineProps.source: a dict is not a MigrationSource \(no 'engine_name'; no 'database_name';"
+        r".*no 'allow_from'\); give an object with every member of constructs_lib.interfaces.MigrationSource, or an "
+        r"ExistingSourceEndpoint",
     ):
         DmsMigrationPipelineProps(
             identifier="shop",

@@ -15,6 +15,7 @@ from dms_dynamodb.load import full_load
 from dms_dynamodb.plan import Plan, make_plan
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import Stack, read_stack
+from tests import timing
 from tests.conftest import stack_file
 
 
@@ -40,7 +41,7 @@ class Follower:
 
     def finish(self) -> CdcStats:
         self.stop.set()
-        self.thread.join(timeout=15)
+        self.thread.join(timeout=timing.seconds(15))
         assert not self.thread.is_alive(), "the follower did not stop within 15 s of being told"
         assert self.error is None, repr(self.error)
         assert self.stats is not None

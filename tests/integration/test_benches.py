@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+from tests import timing
 from tests.conftest import ROOT
 
 
@@ -15,7 +16,7 @@ def test_bench_verify_runs_as_the_readme_says() -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timing.seconds(300),
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert re.search(r"verify \(4 segments.*\): 2000 items in", result.stdout), result.stdout
@@ -28,7 +29,7 @@ def test_bench_live_verify_runs_as_the_readme_says() -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timing.seconds(300),
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert re.search(r"2,000 rows .* verify --since \(100 changed rows\): \d+\.\d\d s", result.stdout), result.stdout

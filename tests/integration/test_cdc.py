@@ -30,6 +30,7 @@ from dms_dynamodb.verify.full import Result, verify
 from dms_dynamodb.verify.recheck import MISSING_SOURCE, MISSING_TARGET
 from stacks.sakila_data import generate, load
 from stacks.sakila_workload import run_workload
+from tests import timing
 from tests.conftest import ROOT, SAKILA_DDL, SAKILA_SCHEMA, stack_file
 
 STACK = stack_file("sakila")
@@ -99,7 +100,7 @@ def test_follower_killed_mid_stream_resumes_and_converges(servers: tuple[str, Dy
     for _ in range(2):  # kill it twice, each time once it has made durable progress
         before = Checkpoint.load(checkpoint) or start
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + timing.seconds(60)
         while process.poll() is None and time.monotonic() < deadline:
             saved = Checkpoint.load(checkpoint)
             if saved is not None and saved != before:
@@ -111,7 +112,7 @@ def test_follower_killed_mid_stream_resumes_and_converges(servers: tuple[str, Dy
     assert kills >= 1
     saved = Checkpoint.load(checkpoint)
     assert saved is not None and saved.log_pos < head.log_pos  # it really stopped mid-stream
-    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timing.seconds(300))
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert "0 apply exceptions" in finished.stdout
     result = _verify(url, ddb)

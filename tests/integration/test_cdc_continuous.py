@@ -18,6 +18,7 @@ from dms_dynamodb.plan import Plan
 from dms_dynamodb.rehearsal.synthetic import Generator, run_workload
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.verify.full import verify
+from tests import timing
 from tests.conftest import ROOT, stack_file
 from tests.integration.live import Follower, loaded_shop, wait_for
 
@@ -53,7 +54,7 @@ def test_after_the_writes_stop_every_change_is_in_the_target_within_2_s_and_the_
     head = binlog_head(connect(url))
     assert made >= 100 and follower.thread.is_alive()
     # Within 2 s of the last write, with the follower still following (no --until-caught-up, no new write):
-    waited = wait_for(lambda: Checkpoint.load(checkpoint) == head, 2.0 - (time.monotonic() - stopped))
+    waited = wait_for(lambda: Checkpoint.load(checkpoint) == head, timing.seconds(2.0) - (time.monotonic() - stopped))
     assert waited != float("inf"), f"checkpoint {Checkpoint.load(checkpoint)} did not reach the head {head} in 2 s"
     result = verify(url, target, plan)
     assert result.clean and result.expected > 0, result.render()
@@ -75,7 +76,7 @@ def test_two_followers_on_one_source_with_their_own_checkpoints_both_finish(
     _steady_writer(url, generator, plan, 2.0, seed=2)
     head = binlog_head(connect(url))
     both = lambda: Checkpoint.load(tmp_path / "a.json") == head == Checkpoint.load(tmp_path / "b.json")  # noqa: E731
-    assert wait_for(both, 10.0) != float("inf")
+    assert wait_for(both, timing.seconds(10.0)) != float("inf")
     assert first.finish().position == head and second.finish().position == head
 
 
@@ -86,12 +87,12 @@ def test_a_second_follower_on_one_checkpoint_exits_2_naming_the_holder(
     plan, start = loaded_shop(url, target)
     checkpoint = tmp_path / "cdc.json"
     holder = Follower(url, target, plan, checkpoint, start)
-    assert wait_for(lambda: checkpoint.exists(), 10.0) != float("inf")
+    assert wait_for(lambda: checkpoint.exists(), timing.seconds(10.0)) != float("inf")
     command = [
         sys.executable, "-m", "dms_dynamodb", "cdc", "--stack", str(STACK), "--mysql-url", url,
         "--endpoint-url", target.meta.endpoint_url, "--checkpoint", str(checkpoint), "--until-caught-up",
     ]  # fmt: skip
-    second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timing.seconds(120))
     assert second.returncode == 2, second.stderr
     (line,) = second.stderr.strip().splitlines()
     assert f"the checkpoint {checkpoint} is in use by another follower (pid " in line
@@ -111,7 +112,7 @@ def test_two_followers_given_one_server_id_are_told_why_one_was_dropped(
     time.sleep(2.0)
     for follower in (first, second):
         follower.stop.set()
-        follower.thread.join(timeout=15)
+        follower.thread.join(timeout=timing.seconds(15))
     errors = [str(f.error) for f in (first, second) if f.error is not None]
     assert errors and all(
         "another replica connected to the source with this follower's server id 777" in e for e in errors

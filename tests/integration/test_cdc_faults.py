@@ -28,6 +28,7 @@ from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
 from dms_dynamodb.verify.full import verify
 from mappings.schema import SourceSchema
+from tests import timing
 from tests.conftest import ROOT, SHOP_DDL, stack_file
 
 STACK = stack_file("shop")
@@ -82,14 +83,14 @@ def test_target_killed_before_the_first_commit_then_the_printed_resume_command_l
             "--until-caught-up", "--retries", "4",
         ]  # fmt: skip
         follower = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + timing.seconds(60)
         while Checkpoint.load(checkpoint) is None and follower.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
         # The checkpoint is written (with the start position) before the first event is read.
         assert Checkpoint.load(checkpoint) == start
         assert follower.poll() is None, "the follower finished before the target could be killed"
         dynalite.kill()  # before its first commit, or soon after: thousands of changes still to apply
-        out, err = follower.communicate(timeout=180)
+        out, err = follower.communicate(timeout=timing.seconds(180))
         assert follower.returncode == 1, out + err
         saved = Checkpoint.load(checkpoint)
         assert saved is not None and saved.log_pos < head.log_pos  # stopped mid-stream
@@ -109,7 +110,11 @@ def test_target_killed_before_the_first_commit_then_the_printed_resume_command_l
         words = shlex.split(resume)
         assert words[0] == "dms-dynamodb"
         resumed = subprocess.run(
-            [sys.executable, "-m", "dms_dynamodb", *words[1:]], cwd=ROOT, capture_output=True, text=True, timeout=300
+            [sys.executable, "-m", "dms_dynamodb", *words[1:]],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timing.seconds(300),
         )
         assert resumed.returncode == 0, resumed.stdout + resumed.stderr
         result = verify(url, client(dynalite.endpoint_url), _plan(url))

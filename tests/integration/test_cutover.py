@@ -24,6 +24,7 @@ from dms_dynamodb.rehearsal.synthetic import fill
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
 from mappings.schema import SourceSchema
+from tests import timing
 from tests.conftest import SHOP_DDL, stack_file
 from tests.integration.live import wait_for
 from tests.integration.test_live_verify import Writer
@@ -57,7 +58,7 @@ def rehearsal(tmp_path: Path) -> Iterator[tuple[str, Any, Path]]:
         thread.start()
         yield url, ddb, checkpoint
         stop.set()
-        thread.join(timeout=15)
+        thread.join(timeout=timing.seconds(15))
         assert not thread.is_alive()
     finally:
         if stop is not None:
@@ -74,7 +75,9 @@ def _cutover(url: str, ddb: Any, checkpoint: Path, *extra: str) -> int:
 
 
 def _caught_up(url: str, checkpoint: Path) -> bool:
-    return wait_for(lambda: Checkpoint.load(checkpoint) == binlog_head(connect(url)), 10) != float("inf")
+    return wait_for(lambda: Checkpoint.load(checkpoint) == binlog_head(connect(url)), timing.seconds(10)) != float(
+        "inf"
+    )
 
 
 def _lines(out: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ import pytest
 from dms_dynamodb.cdc.checkpoint import Checkpoint, binlog_head
 from dms_dynamodb.cli import main
 from dms_dynamodb.source.connection import connect
+from tests import timing
 from tests.conftest import stack_file
 from tests.integration.live import Follower, loaded_shop, wait_for
 
@@ -53,7 +54,7 @@ class Writer:
 
     def finish(self) -> int:
         self.stop.set()
-        self.thread.join(timeout=10)
+        self.thread.join(timeout=timing.seconds(10))
         assert not self.thread.is_alive()
         return self.made
 
@@ -114,7 +115,7 @@ def test_since_checks_only_the_rows_changed_and_prints_where_the_next_one_starts
             cursor.execute("UPDATE customer SET full_name = %s WHERE customer_id = %s", (f"renamed {number}", number))
     follower = Follower(url, target, plan, tmp_path / "cdc.json", start, flush_seconds=0.2)
     head = binlog_head(connect(url))
-    assert wait_for(lambda: Checkpoint.load(tmp_path / "cdc.json") == head, 10) != float("inf")
+    assert wait_for(lambda: Checkpoint.load(tmp_path / "cdc.json") == head, timing.seconds(10)) != float("inf")
     follower.finish()
     # Behind the tool's back: one changed row's item, and one unchanged row's item.
     for number in (changed[0], ids[50]):

@@ -27,6 +27,7 @@ from dms_dynamodb.plan import Plan, make_plan
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
 from mappings.terraform import escape
+from tests import timing
 from tests.conftest import ROOT
 
 SCHEMA = "faults"
@@ -94,7 +95,9 @@ def _write(tmp_path: Path, name: str, document: dict[str, Any]) -> Path:
 def _load_command(stack: Path, url: str, endpoint: str, *extra: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "dms_dynamodb", "load", "--stack", str(stack), "--mysql-url", url,
                "--endpoint-url", endpoint, "--quiet", *extra]  # fmt: skip
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)  # a hang fails, not waits
+    return subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=timing.seconds(60)
+    )  # a hang fails, not waits
 
 
 def _table_with_a_numeric_index_key(ddb: Any, name: str) -> None:
@@ -240,7 +243,7 @@ def test_a_writer_that_fails_stops_the_load_within_seconds_with_one_message(
     (stopped,) = outcome
     assert isinstance(stopped, LoadStopped) and str(stopped).startswith(message), stopped
     assert "items were written before the load stopped" in str(stopped)
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < timing.seconds(10)
     time.sleep(0.5)
     assert [t.name for t in threading.enumerate() if t.name.startswith("dms-load-")] == []  # no thread left behind
 

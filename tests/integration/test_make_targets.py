@@ -13,13 +13,19 @@ from pathlib import Path
 
 import pytest
 
+from tests import timing
 from tests.conftest import ROOT
 
 
 def _make(*arguments: str, **environment: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")} | environment
     return subprocess.run(
-        ["make", "--no-print-directory", *arguments], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+        ["make", "--no-print-directory", *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timing.seconds(900),
     )
 
 

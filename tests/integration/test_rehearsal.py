@@ -22,6 +22,7 @@ from dms_dynamodb.verify.full import verify
 from dms_dynamodb.verify.recheck import MISSING_SOURCE, MISSING_TARGET, RECORD_DIFF
 from stacks.sakila_data import SCALE
 from stacks.sakila_design import SAKILA_DESIGN
+from tests import timing
 from tests.conftest import ROOT, stack_file
 
 TABLE = SAKILA_DESIGN.table_name
@@ -171,14 +172,14 @@ def _killed_and_rerun(sakila_db: str, dynalite: Any, loaded: LoadReport) -> None
         dynalite.endpoint_url,
     ]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + timing.seconds(120)
     while _item_count(ddb) < 2000 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.2)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     partial = _item_count(ddb)
     assert 0 < partial < loaded.rows, "the load was not interrupted mid-way"
-    rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timing.seconds(300))
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert "exists (re-run: puts are idempotent)" in rerun.stdout
     result = verify(sakila_db, ddb, _plan(sakila_db))

@@ -28,6 +28,7 @@ from dms_dynamodb.source.connection import connect
 from dms_dynamodb.stack import read_stack
 from dms_dynamodb.verify.full import VerifyIncomplete, verify
 from mappings.terraform import escape
+from tests import timing
 from tests.conftest import ROOT, SHOP_DDL, stack_file
 from tests.integration.live import plan_of
 
@@ -95,7 +96,9 @@ def _env(**extra: str) -> dict[str, str]:
     return {**env, "PYTHONUNBUFFERED": "1", **extra}
 
 
-def _run(*arguments: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def _run(
+    *arguments: str, env: dict[str, str] | None = None, timeout: float = timing.seconds(60)
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "dms_dynamodb", *arguments]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env or _env())
 
@@ -185,7 +188,7 @@ def test_files_of_row_data_are_0600(source: str, dynalite: Any, stacks: dict[str
 def test_the_rehearsals_reports_are_0600(tmp_path: Path) -> None:
     report = tmp_path / "rehearsal.jsonl"
     done = _run("rehearse", "--stack", str(stack_file("shop")), "--ddl", str(SHOP_DDL), "--rows", "5", "--quiet",
-                "--report", str(report), timeout=180)  # fmt: skip
+                "--report", str(report), timeout=timing.seconds(180))  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert _mode(report) == _mode(report.with_suffix(".exceptions.jsonl")) == 0o600
 
@@ -300,7 +303,7 @@ def test_a_verify_whose_consumer_raises_ends_within_seconds_leaving_no_thread_or
     assert not running.is_alive(), "verify did not end within 10 s of its consumer failing"
     (error,) = outcome
     assert isinstance(error, sqlite3.OperationalError) and "disk is full" in str(error)  # not a server: as it is
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < timing.seconds(10)
     assert [t.name for t in threading.enumerate() if t.name.startswith("dms-scan-")] == []
     assert multiprocessing.active_children() == []
 
@@ -334,7 +337,7 @@ def _interrupt(process: subprocess.Popen[str], after: str, wait: float) -> tuple
     assert process.poll() is None, "it finished before Ctrl-C: the test proved nothing"
     sent = time.monotonic()
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=10)  # a hang fails here
+    out, err = process.communicate(timeout=timing.seconds(10))  # a hang fails here
     return "".join(seen) + out, err, time.monotonic() - sent
 
 
@@ -342,7 +345,7 @@ def test_ctrl_c_stops_the_load_with_one_line(source: str, dynalite: Any, stacks:
     servers = ["--mysql-url", source, "--endpoint-url", dynalite.endpoint_url]
     with _started("load", "--stack", str(stacks["big"]), *servers, "--quiet") as process:
         _out, err, seconds = _interrupt(process, "target table stops-big", 1.0)
-    assert process.returncode == 130 and seconds < 3, (seconds, err)
+    assert process.returncode == 130 and seconds < timing.seconds(3), (seconds, err)
     (line,) = err.splitlines()
     assert line.startswith("dms-dynamodb load: interrupted: ") and " rows read, at least " in line
     assert line.endswith("Run the load again (it reads every table again; puts are idempotent)")
@@ -356,7 +359,7 @@ def test_ctrl_c_stops_verify_with_one_line_and_the_report_says_incomplete(
     servers = ["--mysql-url", source, "--endpoint-url", dynalite.endpoint_url]
     with _started("verify", "--stack", str(stacks["big"]), *servers, "--report", str(report)) as process:
         _out, err, seconds = _interrupt(process, "task stops-big", 1.0)
-    assert process.returncode == 130 and seconds < 3, (seconds, err)
+    assert process.returncode == 130 and seconds < timing.seconds(3), (seconds, err)
     (line,) = err.splitlines()
     assert line.startswith("dms-dynamodb verify: interrupted before verify finished (")
     assert line.endswith("verify changes nothing: run it again")
@@ -377,7 +380,7 @@ def test_ctrl_c_stops_cdc_at_an_acknowledged_boundary_with_one_line(
     arguments = ["cdc", "--stack", str(stacks["big"]), "--mysql-url", source, "--endpoint-url",
                  dynalite.endpoint_url, "--checkpoint", str(checkpoint), "--start", str(start)]  # fmt: skip
     with _started(*arguments) as process:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + timing.seconds(30)
         while not checkpoint.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         with connection.cursor() as cursor:
@@ -388,10 +391,10 @@ def test_ctrl_c_stops_cdc_at_an_acknowledged_boundary_with_one_line(
         assert Checkpoint.load(checkpoint) == head, "the follower never caught up"
         sent = time.monotonic()
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=10)
+        out, err = process.communicate(timeout=timing.seconds(10))
         seconds = time.monotonic() - sent
     connection.close()
-    assert process.returncode == 130 and seconds < 3, (seconds, out, err)
+    assert process.returncode == 130 and seconds < timing.seconds(3), (seconds, out, err)
     (line,) = [text for text in err.splitlines() if "interrupted" in text]
     assert line == (
         f"dms-dynamodb cdc: interrupted: the follower stopped; the checkpoint {checkpoint} holds {head} (every change "

@@ -21,6 +21,7 @@ from dms_dynamodb.stack import parse_stack, read_stack
 from dms_dynamodb.verify.full import verify
 from dms_dynamodb.verify.incremental import verify_since
 from mappings.terraform import escape, unescape
+from tests import timing
 from tests.conftest import ROOT
 from tests.integration.live import plan_of
 
@@ -273,7 +274,7 @@ def test_zero_and_impossible_dates_are_null_in_load_cdc_and_verify(
     command = [sys.executable, "-m", "dms_dynamodb", "cdc", "--stack", str(stack_path), "--mysql-url", url,
                "--endpoint-url", dynalite.endpoint_url, "--checkpoint", str(tmp_path / "cdc.json"),
                "--start", str(start), "--until-caught-up", "--no-exceptions-table"]  # fmt: skip
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timing.seconds(60))
     assert done.returncode == 0, done.stdout + done.stderr
     items = _items(ddb, target)
     assert set(items) == {f"K#{n}" for n in loaded} | {f"K#{n + 10}" for n in loaded}

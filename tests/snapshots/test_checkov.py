@@ -17,6 +17,7 @@ from cdktf import Testing as TfTesting
 from constructs_lib.guardrails import violations
 from stacks.config import StackConfig
 from stacks.sakila import SakilaMigrationStack
+from tests import timing
 from tests.conftest import ROOT
 from tests.synth import replication_instance
 
@@ -32,7 +33,7 @@ def run_checkov(directory: Path) -> list[dict[str, Any]]:
         capture_output=True,
         text=True,
         env=env,
-        timeout=600,
+        timeout=timing.seconds(600),
     )
     assert result.returncode in (0, 1), result.stderr[-3000:]
     reports = json.loads(result.stdout)

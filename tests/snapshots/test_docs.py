@@ -12,6 +12,7 @@ from pathlib import Path
 import pdoc
 import pytest
 
+from tests import timing
 from tests.conftest import ROOT
 
 DOCUMENTED = ("constructs_lib", "mappings")
@@ -50,7 +51,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=timing.seconds(900),
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return out

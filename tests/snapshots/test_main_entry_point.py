@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from constructs_lib.terraform import unescape
+from tests import timing
 from tests.conftest import ROOT
 
 
@@ -22,7 +23,9 @@ def main_py_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Defaults only (the output must not depend on the shell), and no JSII_NODE: main.py finds Node 22 itself.
     for key in [k for k in env if k.startswith("DMS_") or k == "JSII_NODE"]:
         env.pop(key)
-    result = subprocess.run([sys.executable, "main.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "main.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timing.seconds(600)
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     (out / "stderr.txt").write_text(result.stderr)
     return out
@@ -62,7 +65,12 @@ def test_main_output_matches_the_tested_synthesis(main_py_output: Path, stack_do
 def _run(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "JSII_NODE"} | (env or {})
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timing.seconds(600),
     )
 
 

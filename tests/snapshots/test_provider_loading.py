@@ -22,6 +22,7 @@ import pytest
 
 from constructs_lib import _provider_assembly as trim
 from constructs_lib import aws
+from tests import timing
 from tests.conftest import ROOT
 from tests.provider_stubs import used_modules
 
@@ -29,7 +30,9 @@ from tests.provider_stubs import used_modules
 def _synth(out: Path, mode: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DMS_")}
     env.update(CDKTF_OUTDIR=str(out), DMS_CDKTF_PROVIDER_IMPORT=mode)
-    result = subprocess.run([sys.executable, "main.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "main.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timing.seconds(600)
+    )
     assert result.returncode == 0, result.stderr[-3000:]
 
 
@@ -59,7 +62,7 @@ def test_lazy_path_skips_the_package_init_and_node_holds_only_the_trimmed_assemb
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timing.seconds(300),
         env={k: v for k, v in os.environ.items() if k != aws.IMPORT_MODE_ENV},
     )
     assert int(result.stdout.strip()) >= 20, result.stderr[-2000:]  # the modules the constructs use (of ~2,200)

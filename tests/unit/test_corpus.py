@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from mappings import MappingError, TableMappings, parse_rule_fragment
-from mappings.document import issues_for
 from mappings.document._json import loads_strict
 from mappings.document._wire import ParseContext, parse_model
 from mappings.document.rules import AttributeMapping
+from mappings.document.table_mappings import issues_for
 from mappings.validation.rule_checks import check_rules
 from tests.conftest import CORPUS
 

@@ -9,7 +9,7 @@ import pytest
 from dms_dynamodb.preflight import Status, mapped_table_findings
 from dms_dynamodb.stack import parse_stack
 from mappings.design import KeyAttribute, KeyType, TableDesign
-from mappings.document import TableMappings
+from mappings.document.table_mappings import TableMappings
 from mappings.items import ItemBuilder
 from mappings.items.filters import FilterError
 from mappings.resolver import NearMissKind, resolve

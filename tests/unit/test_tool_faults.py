@@ -26,6 +26,7 @@ from mappings.document.rules import Filter, FilterCondition
 from mappings.items.filters import TableFilter
 from mappings.items.values import normalize, on_calendar
 from mappings.schema import Column, Table
+from tests import timing
 from tests.conftest import ROOT, stack_file
 
 # --------------------------------------------------------------------------------- names with %
@@ -179,8 +180,8 @@ def test_a_consumer_that_raises_stops_every_scanner_within_the_grace() -> None:
             if count == 20:
                 pages.close()  # what the for loop's exception does to the generator (contextlib.closing)
                 raise RuntimeError("the consumer failed")
-    assert time.monotonic() - started < scan_module.GRACE + 2
-    deadline = time.monotonic() + scan_module.GRACE + 1
+    assert time.monotonic() - started < timing.seconds(scan_module.GRACE + 2)
+    deadline = time.monotonic() + timing.seconds(scan_module.GRACE + 1)
     while _scanners() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _scanners() == []

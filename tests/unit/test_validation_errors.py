@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mappings import Issue, MappingError, TableMappings, TargetEngine
-from mappings.document import issues_for
+from mappings.document.table_mappings import issues_for
 
 DB = "db"
 
