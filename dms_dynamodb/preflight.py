@@ -18,11 +18,13 @@ Every finding names the fix: the parameter, the ``CALL``, the ``GRANT``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from dms_dynamodb.binlog.advice import PREVENT_OVERRIDES
+from dms_dynamodb.source.cascades import Cascade
 from dms_dynamodb.source.rows import schemas_on_server
 from dms_dynamodb.source.schema_reader import read_schema
 from dms_dynamodb.stack import StackTask
@@ -261,9 +263,68 @@ def mapped_table_findings(task: StackTask, resolution: Resolution, schemas: Sequ
     return findings
 
 
+def row_metadata_finding(connection: Any) -> Finding:
+    """``binlog_row_metadata`` must be FULL (MySQL 8's default is MINIMAL): column names are in the binlog then."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW GLOBAL VARIABLES LIKE 'binlog_row_metadata'")
+        row = cursor.fetchone()
+    if row is None:
+        return Finding(
+            Status.ERROR,
+            "binlog_row_metadata",
+            "the server has no binlog_row_metadata (MySQL before 8.0.14, MariaDB before 10.5): the binlog does not "
+            "name a row's columns, so cdc and verify --since cannot read it",
+            "upgrade the source, or rehearse CDC on a server that has it",
+        )
+    value = str(row[1]).upper()
+    if value != "FULL":
+        return Finding(
+            Status.ERROR,
+            "binlog_row_metadata",
+            f"binlog_row_metadata is {value}; the row events written now do not name their columns (MySQL 8's "
+            "default is MINIMAL), and cdc and verify --since stop on each of them",
+            "set binlog_row_metadata=FULL in the parameter group or my.cnf (SET GLOBAL binlog_row_metadata = 'FULL' "
+            "lasts until the next restart)",
+        )
+    return Finding(Status.OK, "binlog_row_metadata", "binlog_row_metadata is FULL")
+
+
+def session_override_finding() -> Finding:
+    """Sessions may change binlog_format and binlog_row_image for themselves: the globals are not the whole story."""
+    return Finding(  # said every time: nothing global rules it out, and the fix is the accounts' privileges
+        Status.OK,
+        "session binlog settings",
+        "a session can SET SESSION binlog_format (STATEMENT, MIXED) or binlog_row_image (MINIMAL, NOBLOB): DMS then "
+        "misses or mangles its changes; cdc and verify --since stop on them, naming the event",
+        PREVENT_OVERRIDES,
+    )
+
+
+def cascade_findings(cascades: Iterable[Cascade], migrated: Iterable[tuple[str, str]]) -> list[Finding]:
+    """A cascading foreign key into a migrated table: its child changes are not in the binlog."""
+    wanted = set(migrated)
+    found = []
+    for cascade in cascades:
+        if cascade.child not in wanted:
+            continue
+        actions = [f"ON {k} {a}" for k, a in (("DELETE", cascade.on_delete), ("UPDATE", cascade.on_update))]
+        found.append(
+            Finding(
+                Status.WARNING,
+                "cascade",
+                f"constraint {cascade.name} ({', '.join(actions)}) changes rows of the migrated table "
+                f"{'.'.join(cascade.child)} when {'.'.join(cascade.parent)} changes; those changes are not in the "
+                'binlog, and DMS does not capture them ("Limitations on using a MySQL database as a source for AWS '
+                'DMS"). cdc records each such parent change as an apply exception, verify --since names it',
+                "delete or update child rows explicitly before the parent (and drop the cascade), or verify the child "
+                "table in full after parent deletes",
+            )
+        )
+    return found
+
+
 def preflight(connection: Any, *, task: StackTask | None, database: str) -> list[Finding]:
     """All checks; ``task`` (from ``--stack``) narrows them to what the task migrates."""
-    from dms_dynamodb.binlog.advice import cascade_findings, row_metadata_finding, session_override_finding
     from dms_dynamodb.source.cascades import read_cascades
 
     managed = _rds_retention(connection) is not None

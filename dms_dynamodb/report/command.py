@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,11 +36,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.rehearsal:
         if not args.ddl:
             raise UsageError("--rehearsal needs --ddl FILE: the schema the throwaway source is made from")
-        from dms_dynamodb.cli import main
-
+        # The rehearsal is a command of its own (servers, signals, exit codes): run it as one, not through cli.
         argv = ["rehearse", "--stack", args.stack, "--ddl", args.ddl, "--rows", str(args.rows), "--quiet"]
         argv += ["--report-html", args.out] + (["--task", args.task] if args.task else [])
-        return main(argv + (["--design", args.design] if args.design else []))
+        argv += ["--design", args.design] if args.design else []
+        sys.stdout.flush()
+        return subprocess.run([sys.executable, "-m", "dms_dynamodb", *argv], check=False).returncode
     from dms_dynamodb.commands import connect_source, dynamodb, single_schema
     from dms_dynamodb.documents import load_design
     from dms_dynamodb.source.schema_reader import read_schema

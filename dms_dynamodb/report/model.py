@@ -16,8 +16,8 @@ from typing import Any
 
 from dms_dynamodb.rehearsal.patterns import plain_item, plain_value
 from mappings.design import TableDesign
-from mappings.document import TableMappings
 from mappings.document.rules import ObjectMappingRule
+from mappings.document.table_mappings import TableMappings
 
 #: Partitions shown per entity and per GSI, items per partition and per pattern: a page a reviewer reads.
 PARTITIONS = 3

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mappings.design.draft_columns import is_secret
-from mappings.document import TableMappings
 from mappings.document.enums import ObjectMappingAction
+from mappings.document.table_mappings import TableMappings
 from mappings.document.templates import placeholders
 from mappings.errors import Issue, Severity
 from mappings.items.values import UNSUPPORTED_TYPES

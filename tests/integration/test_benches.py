@@ -8,6 +8,7 @@ import sys
 
 from tests import timing
 from tests.conftest import ROOT
+from tests.timing import seconds
 
 
 def test_bench_verify_runs_as_the_readme_says() -> None:
@@ -41,7 +42,7 @@ def test_bench_resync_runs_as_the_readme_says() -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=seconds(300),
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert re.search(r"2,000 rows, 50 findings: .* resync --report \d+\.\d s", result.stdout), result.stdout

@@ -26,6 +26,7 @@ from dms_dynamodb.source.connection import connect
 from tests.integration import test_cutover
 from tests.integration.live import wait_for
 from tests.integration.test_cutover import STACK, _caught_up, _clean_report, _cutover, _lines
+from tests.timing import seconds
 
 rehearsal = test_cutover.rehearsal  # the fixture: a loaded shop source, dynalite, a continuous follower
 
@@ -126,7 +127,7 @@ def test_since_takes_a_clean_complete_full_verify_report_and_refuses_anything_el
             path.write_text(report_text)
         started = time.monotonic()
         status = _cutover(url, ddb, checkpoint, "--since", str(path) if report_text is not None else position)
-        assert status == 2 and time.monotonic() - started < 2  # before the quiet wait (2 s)
+        assert status == 2 and time.monotonic() - started < seconds(2)  # before the quiet wait (2 s)
         captured = capsys.readouterr()
         assert "PASS" not in captured.out and "FAIL" not in captured.out
         return captured.err
@@ -156,7 +157,7 @@ def test_since_takes_a_clean_complete_full_verify_report_and_refuses_anything_el
             cursor.execute("SHOW BINARY LOGS")
             return [row[0] for row in cursor.fetchall()] == [newest]
 
-    assert wait_for(purged, 10) != float("inf")
+    assert wait_for(purged, seconds(10)) != float("inf")
     message = refused(lines, "purged.jsonl")
     assert f"the report verified at {position} is in a binlog the server has purged" in message
     assert f"The server keeps the binlogs {newest} to {newest}" in message and "run a full verify" in message
@@ -170,7 +171,7 @@ def test_a_malformed_task_arn_is_a_usage_error_before_anything_runs(
         started = time.monotonic()
         status = main(["cutover", "--stack", str(STACK), "--mysql-url", url, "--endpoint-url", ddb.meta.endpoint_url,
                        "--task-arn", arn, "--quiet-seconds", "5"])  # fmt: skip
-        assert status == 2 and time.monotonic() - started < 3
+        assert status == 2 and time.monotonic() - started < seconds(3)
         captured = capsys.readouterr()
         assert (
             f"--task-arn {arn!r} is not a DMS task ARN: its form is arn:aws:dms:REGION:ACCOUNT:task:ID" in captured.err
@@ -194,7 +195,7 @@ def test_aws_without_credentials_or_unreachable_is_no_verdict_naming_the_service
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     started = time.monotonic()
     assert main(command) == 3
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < seconds(5)
     captured = capsys.readouterr()
     assert "no verdict: no AWS credentials found for the DMS and CloudWatch APIs in eu-west-1" in captured.err
     assert "AWS_ACCESS_KEY_ID" in captured.err and "PASS" not in captured.out

@@ -17,6 +17,7 @@ from typing import Any
 from dms_dynamodb.source.connection import connect
 from tests.conftest import ROOT, stack_file
 from tests.integration.live import loaded_shop, wait_for
+from tests.timing import seconds
 
 PROGRESS = 5.0  # seconds between progress lines (the default)
 SLACK = 2.0  # the event's own way to the follower (heartbeats, a shared machine)
@@ -35,15 +36,15 @@ def test_an_apply_exception_is_in_the_redirected_output_within_one_progress_inte
     with out.open("w") as stdout, err.open("w") as stderr:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout, stderr=stderr)
     try:
-        assert wait_for(status.exists, 30) < 30, err.read_text()
+        assert wait_for(status.exists, seconds(30)) < seconds(30), err.read_text()
         with connect(url).cursor() as cursor:
             cursor.execute("SELECT order_id, customer_id FROM orders WHERE placed_at >= '2024-07-01' LIMIT 1")
             order, owner = cursor.fetchone()
             cursor.execute("SELECT customer_id FROM customer WHERE customer_id <> %s LIMIT 1", (owner,))
             (other,) = cursor.fetchone()
             cursor.execute("UPDATE orders SET customer_id = %s WHERE order_id = %s", (other, order))
-        seconds = wait_for(lambda: "apply exception shop.orders" in out.read_text(), 20)
-        assert seconds <= PROGRESS, (seconds, out.read_text(), err.read_text())  # within one interval (a poller: ~1 s)
+        took = wait_for(lambda: "apply exception shop.orders" in out.read_text(), seconds(20))
+        assert took <= seconds(PROGRESS), (took, out.read_text(), err.read_text())  # within one interval (a poller: ~1 s)
         (line,) = [line for line in out.read_text().splitlines() if line.startswith("apply exception")]
         assert f"UPDATE shop.orders SET customer_id = {other} WHERE order_id = {order}" in line
         assert "base-table key column(s) customer_id" in line
@@ -62,10 +63,10 @@ def test_an_apply_exception_is_in_the_redirected_output_within_one_progress_inte
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=seconds(15))
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait(timeout=5)
+            process.wait(timeout=seconds(5))
             raise
     assert process.returncode == 130, err.read_text()
     assert out.read_text().endswith("\n")  # whole lines only

@@ -21,6 +21,7 @@ import pytest
 from dms_dynamodb.cli import main
 from stacks.sakila_design import SAKILA_DESIGN
 from tests.conftest import ROOT, SAKILA_DDL, stack_file
+from tests.timing import seconds
 
 ARTIFACTS = Path(os.environ.get("DMS_TEST_ARTIFACTS", ROOT / ".artifacts"))
 
@@ -80,7 +81,7 @@ def _chromium() -> str:
 
 def _browse(page: Path, *options: str) -> subprocess.CompletedProcess[str]:
     command = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *options]
-    return subprocess.run([*command, page.as_uri()], capture_output=True, text=True, timeout=120)
+    return subprocess.run([*command, page.as_uri()], capture_output=True, text=True, timeout=seconds(120))
 
 
 @pytest.fixture(scope="module")

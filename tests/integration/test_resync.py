@@ -31,6 +31,7 @@ from dms_dynamodb.stack import read_stack
 from mappings.schema import SourceSchema
 from tests.conftest import SHOP_DDL, stack_file
 from tests.integration.live import plan_of, wait_for
+from tests.timing import seconds
 
 STACK = stack_file("shop")
 TABLE = "shop-table"
@@ -64,14 +65,14 @@ def shop(tmp_path: Path) -> Iterator[tuple[str, Any, Path, Callable[[], None]]]:
         def stop_follower() -> None:
             stop.set()
             assert thread is not None
-            thread.join(timeout=15)
+            thread.join(timeout=seconds(15))
             assert not thread.is_alive(), "the follower did not stop within 15 s"
 
         yield url, ddb, checkpoint, stop_follower
     finally:
         stop.set()
         if thread is not None:
-            thread.join(timeout=15)
+            thread.join(timeout=seconds(15))
         dynalite.stop()
         mariadb.stop()
 
@@ -123,7 +124,7 @@ def test_resync_repairs_planted_differences_until_a_full_verify_is_clean(
     )
     with connect(url).cursor() as cursor:
         cursor.execute("UPDATE orders SET customer_id = %s WHERE order_id = %s", (other, order))
-    assert wait_for(lambda: Checkpoint.load(checkpoint) == binlog_head(connect(url)), 15) < 15
+    assert wait_for(lambda: Checkpoint.load(checkpoint) == binlog_head(connect(url)), seconds(15)) < seconds(15)
     exceptions = ddb.scan(TableName="awsdms_apply_exceptions", ConsistentRead=True)["Items"]
     assert [e["TABLE_NAME"]["S"] for e in exceptions] == ["orders"]
 

@@ -42,12 +42,16 @@ TOOL_TOP_LEVEL = {
     "hcl_repair",
     "load",
     "preflight",
+    "table_choice",
     # one package per feature
+    "binlog/",
     "cdc/",
     "cutover/",
     "dynamodb/",
     "init/",
     "rehearsal/",
+    "report/",
+    "resync/",
     "source/",
     "verify/",
 }
