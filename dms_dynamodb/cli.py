@@ -39,10 +39,13 @@ from dms_dynamodb.commands import (
 )
 from dms_dynamodb.cutover.command import add_cutover_arguments
 from dms_dynamodb.documents import add_commands
+from dms_dynamodb.export.command import EXAMPLE as EXPORT_EXAMPLE
+from dms_dynamodb.export.command import add_export_arguments
 from dms_dynamodb.init.arguments import EXAMPLE as INIT_EXAMPLE
 from dms_dynamodb.init.arguments import add_init_arguments
 from dms_dynamodb.source.url import SourceUrlError, redact, scrub, settings, with_defaults_file
 from dms_dynamodb.stack import StackError, read_stack
+from dms_dynamodb.verify.export_command import add_export_verify_arguments
 from mappings.errors import MappingError
 
 if TYPE_CHECKING:
@@ -130,7 +133,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"cannot write the report {args.report}: {exc.strerror}") from None
         try:
-            if since is not None:
+            if args.export:
+                from dms_dynamodb.verify.export_command import verify_exports
+
+                result = verify_exports(args, plan, ddb, report)
+            elif since is not None:
                 result, changes = verify_since(
                     args.mysql_url, ddb, plan, since, settle_seconds=args.settle, report=report
                 )
@@ -162,6 +169,12 @@ def _cdc(args: argparse.Namespace) -> int:
     from dms_dynamodb.cdc.command import cmd_cdc
 
     return cmd_cdc(args)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from dms_dynamodb.export.command import cmd_export
+
+    return cmd_export(args)
 
 
 def _cutover(args: argparse.Namespace) -> int:
@@ -345,6 +358,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE:POS",
         help="incremental: only the rows changed since this binlog position (verify prints the position it verified at)",
     )
+
+    add_export_verify_arguments(verify)
+
+    export = command(
+        "export",
+        "write each target table of the task as a DynamoDB full export (local files), or start one on AWS (--s3-bucket)",
+        EXPORT_EXAMPLE,
+        _export,
+    )
+    stack_arguments(export)
+    add_export_arguments(export)
 
     cdc = command(
         "cdc",

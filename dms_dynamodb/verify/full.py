@@ -189,6 +189,7 @@ def verify(
     report: TextIO | None = None,
     workers: int | None = None,
     settle_seconds: float | None = None,
+    target_pages: Callable[[str], Iterator[list[dict[str, Any]]]] | None = None,
 ) -> Result:
     """Compare every target table of the task with the items its source rows map to.
 
@@ -197,6 +198,7 @@ def verify(
     into SQLite, and the comparison is a join there: memory stays bounded on tables of any size.
     ``settle_seconds``: differences are read again until they resolve or persist (``settle``).
     Raises :class:`VerifyIncomplete` when a server fails mid-run (the report says so in its last line).
+    ``target_pages``: read each target table from elsewhere than a Scan (an export's files).
     """
     make_private(report)
     result = Result()
@@ -212,7 +214,7 @@ def verify(
             def counted(items: int) -> None:
                 result.actual += items
 
-            databases = read_both_sides(ddb, plan, work, db, key_names, segments, workers, counted)
+            databases = read_both_sides(ddb, plan, work, db, key_names, segments, workers, counted, target_pages)
             _compare_sides(url, ddb, plan, db, databases, key_names, settle_seconds, result, report)
         finally:
             db.close()

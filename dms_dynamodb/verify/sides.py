@@ -15,7 +15,7 @@ import multiprocessing
 import signal
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +26,7 @@ from dms_dynamodb.plan import Plan
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.source.rows import KeyRange, key_ranges, source_rows
 from dms_dynamodb.verify.recheck import SourceRef, key_text, ref_json, row_key
-from mappings.items import Rejection, canonical
+from mappings.items import Item, Rejection, canonical
 
 #: Safe in a process that runs threads (see above).
 START_METHOD = "spawn"
@@ -111,9 +111,11 @@ def read_both_sides(
     segments: int,
     workers: int,
     on_page: Callable[[int], None],
+    target_pages: Callable[[str], Iterator[list[Item]]] | None = None,
 ) -> list[str]:
     """The source slices in worker processes while this process scans the target into ``db``'s ``actual``
-    (``on_page`` hears each page's size): the slices' SQLite files.
+    (``on_page`` hears each page's size): the slices' SQLite files. ``target_pages`` reads a target table
+    from elsewhere than a Scan (an export's files).
 
     A failed worker ends the run at the next page; any way out but the end stops the workers at once.
     """
@@ -128,7 +130,8 @@ def read_both_sides(
     try:
         futures = [pool.submit(build_slice, slice_) for slice_ in work]
         for target, names in key_names.items():  # the target, while the workers read the source
-            with contextlib.closing(scan(ddb, target, segments)) as pages:
+            pages_of = target_pages or (lambda table: scan(ddb, table, segments))
+            with contextlib.closing(pages_of(target)) as pages:  # type: ignore[type-var]
                 for page in pages:
                     on_page(len(page))
                     db.executemany(

@@ -1,0 +1,119 @@
+"""``verify --export PATH ...``: the source against DynamoDB exports instead of the live table.
+
+The same verify (records, ``--report``, exit codes); the target side is each export's items. Each
+export names its table by its manifest's ``tableArn``; every target table of the task needs exactly
+one, checked against its manifests before anything is read (a missing or partial export: exit 2).
+``--engine local`` streams the files into the local verify's SQLite side; ``--engine spark`` runs
+the comparison in Spark (``verify.spark``). ``--settle`` re-reads each finding on the source and
+the live table (``--endpoint-url``, else AWS), so a change made after the export is ``IN_FLIGHT``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from dms_dynamodb.commands import UsageError
+
+if TYPE_CHECKING:
+    from dms_dynamodb.export.layout import Export
+    from dms_dynamodb.plan import Plan
+    from dms_dynamodb.verify.full import Result
+
+
+def add_export_verify_arguments(verify: argparse.ArgumentParser) -> None:
+    verify.add_argument(
+        "--export",
+        action="append",
+        metavar="PATH",
+        help="compare with this DynamoDB export folder (the one holding manifest-summary.json) instead of the "
+        "live table; once per target table",
+    )
+    verify.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="with --export: local (one process, streams the files) or spark (Apache Spark; default local)",
+    )
+    verify.add_argument("--spark-master", default="local[*]", help="with --engine spark: the master (default local[*])")
+    verify.add_argument("--jdbc-jar", help="with --engine spark: the MariaDB/MySQL JDBC driver jar (default: Debian's)")
+
+
+def read_exports(paths: list[str], plan: Plan) -> dict[str, Export]:
+    """The exports by table name, one per target table of the plan, each checked against its manifests."""
+    from dms_dynamodb.export.layout import ExportError, read_export
+
+    exports: dict[str, Export] = {}
+    for path in paths:
+        if path.startswith("s3://"):
+            raise UsageError(
+                f"--export {path}: s3:// is not read directly; copy the export folder first "
+                "(aws s3 sync s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/ DIR) and pass DIR"
+            )
+        try:
+            export = read_export(Path(path))
+        except ExportError as exc:
+            raise UsageError(f"--export: {exc}") from None
+        name = export.table_name
+        if name not in plan.targets:
+            raise UsageError(
+                f"--export {path} is an export of {name!r} ({export.table_arn}); the task writes "
+                f"{', '.join(sorted(plan.targets))}"
+            )
+        if name in exports:
+            raise UsageError(f"--export {path}: a second export of {name!r} (the first: {exports[name].folder})")
+        exports[name] = export
+    missing = sorted(set(plan.targets) - set(exports))
+    if missing:
+        raise UsageError(f"no --export for the target table(s) {', '.join(missing)}: pass one export folder per table")
+    return exports
+
+
+def verify_exports(args: argparse.Namespace, plan: Plan, ddb: Any, report: TextIO | None) -> Result:
+    """Run the chosen engine on the exports (raises VerifyIncomplete like the live verify)."""
+    from dms_dynamodb.export.layout import ExportError, pages
+
+    if args.since is not None:
+        raise UsageError("--since reads the binlog against the live table; it does not combine with --export")
+    exports = read_exports(args.export, plan)
+    for name, export in exports.items():
+        print(f"export of {name}: {export.item_count} items at {export.export_time} ({export.folder})")
+    try:
+        if args.engine == "spark":
+            return _spark(args, plan, exports, report)
+        from dms_dynamodb.verify.full import verify
+
+        result = verify(
+            args.mysql_url,
+            ddb,
+            plan,
+            report=report,
+            settle_seconds=args.settle,
+            target_pages=lambda table: pages(exports[table]),
+        )
+        result.position = None  # the target is an export of an earlier time: no starting point for --since
+        return result
+    except ExportError as exc:
+        raise UsageError(f"--export: {exc}") from None
+
+
+def _spark(args: argparse.Namespace, plan: Plan, exports: dict[str, Export], report: TextIO | None) -> Result:
+    try:
+        from dms_dynamodb.verify.spark.jdbc import UnreadableColumn, jdbc_url
+        from dms_dynamodb.verify.spark.session import spark_session
+    except ImportError as exc:  # pragma: no cover - pyspark is an extra
+        raise UsageError(f"--engine spark needs pyspark (pip install 'dms-dynamodb-cdktf[spark]'): {exc}") from None
+    if args.settle is not None:
+        raise UsageError("--settle re-reads findings with --engine local only; run the spark findings again with it")
+    try:
+        jdbc_url(args.mysql_url)
+        spark = spark_session(args.spark_master, args.jdbc_jar)
+    except (ValueError, FileNotFoundError) as exc:
+        raise UsageError(f"--engine spark: {exc}") from None
+    from dms_dynamodb.verify.spark.engine import verify_spark
+
+    try:
+        return verify_spark(spark, args.mysql_url, plan, exports, report=report)
+    except UnreadableColumn as exc:
+        raise UsageError(str(exc)) from None

@@ -1,0 +1,134 @@
+"""``verify --export``: on real servers (MariaDB over TCP, dynalite, local Spark), planted differences give
+exactly the planted records with the live verify, ``--engine local`` and ``--engine spark``, the three
+reports equal after sorting; a missing export is exit 2 naming it.
+
+The planted records are written by hand from the shop design (``stacks/shop_design.py``: a customer is
+``CUSTOMER#id``/``#METADATA``, a product ``PRODUCT#id``/``#METADATA``, an order line
+``ORDER#order``/``LINE#n``, GSI1 of a customer ``EMAIL#email``) and DynamoDB's 2048-byte partition-key limit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dms_dynamodb.cli import main
+from dms_dynamodb.dynamodb.client import client
+from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
+from dms_dynamodb.rehearsal.synthetic import fill
+from dms_dynamodb.source.connection import connect
+from mappings.schema import SourceSchema
+from tests.conftest import SHOP_DDL, stack_file
+from tests.integration.live import loaded_shop
+
+STACK = str(stack_file("shop"))
+TABLE = "shop-table"
+pyspark = pytest.importorskip("pyspark", reason="the spark extra is not installed")
+
+
+def _key(pk: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, set[tuple[str, str]]]]:
+    """The shop on MariaDB (over TCP) and dynalite, loaded, then five differences planted: the URL, the
+    endpoint, and the records they must give, as (type, key JSON)."""
+    mariadb = MariaDB.start(tmp_path_factory.mktemp("export-shop") / "mariadb", tcp=True)
+    dynalite = Dynalite.start()
+    try:
+        mariadb.execute_file("shop", SHOP_DDL)
+        url = mariadb.tcp_url("shop")
+        fill(connect(url), SourceSchema.from_ddl(SHOP_DDL.read_text(), name="shop"), 100)
+        ddb = client(dynalite.endpoint_url)
+        loaded_shop(url, ddb)
+        source = connect(url)
+        with source.cursor() as cursor:
+            cursor.execute("SELECT MIN(customer_id) FROM customer")
+            (customer,) = cursor.fetchone()
+            cursor.execute("SELECT MIN(product_id) FROM product")
+            (product,) = cursor.fetchone()
+        lines = [i for i in ddb.scan(TableName=TABLE)["Items"] if i["sk"]["S"].startswith("LINE#")]
+        order, line = lines[0]["pk"]["S"].split("#")[1], lines[0]["sk"]["S"].split("#")[1]
+        ddb.delete_item(TableName=TABLE, Key=_key(f"CUSTOMER#{customer}", "#METADATA"))  # missing
+        ddb.put_item(TableName=TABLE, Item={**_key("CUSTOMER#999999", "#METADATA"), "email": {"S": "x@y"}})  # extra
+        ddb.update_item(  # changed
+            TableName=TABLE,
+            Key=_key(f"PRODUCT#{product}", "#METADATA"),
+            UpdateExpression="SET #n = :v",
+            ExpressionAttributeNames={"#n": "name"},
+            ExpressionAttributeValues={":v": {"S": "changed behind DMS"}},
+        )
+        with source.cursor() as cursor:  # a key change DMS never saw: the old item is an orphan
+            cursor.execute("UPDATE order_line SET line_no = 999 WHERE order_id = %s AND line_no = %s", (order, line))
+            cursor.execute("ALTER TABLE customer MODIFY email VARCHAR(3000) NOT NULL")  # a row DMS rejects
+            cursor.execute(
+                "INSERT INTO customer (customer_id, email, full_name, country, marketing_opt_in, vip, created_at) "
+                "VALUES (888888, %s, 'Long Mail', 'DE', b'1', 0, '2024-01-01 00:00:00')",
+                ("x" * 2100,),
+            )
+        source.close()
+        expected = {
+            ("MISSING_TARGET", json.dumps(_key(f"CUSTOMER#{customer}", "#METADATA"), sort_keys=True)),
+            ("MISSING_SOURCE", json.dumps(_key("CUSTOMER#999999", "#METADATA"), sort_keys=True)),
+            ("RECORD_DIFF", json.dumps(_key(f"PRODUCT#{product}", "#METADATA"), sort_keys=True)),
+            ("MISSING_SOURCE", json.dumps(_key(f"ORDER#{order}", f"LINE#{line}"), sort_keys=True)),
+            ("MISSING_TARGET", json.dumps(_key(f"ORDER#{order}", "LINE#999"), sort_keys=True)),
+            ("REJECTED", "{}"),
+        }
+        yield url, dynalite.endpoint_url, expected
+    finally:
+        dynalite.stop()
+        mariadb.stop()
+
+
+def _run(url: str, report: Path, *extra: str) -> tuple[int, list[dict[str, Any]]]:
+    status = main(["verify", "--stack", STACK, "--mysql-url", url, "--report", str(report), "--skip-checks", *extra])
+    return status, [json.loads(line) for line in report.read_text().splitlines()]
+
+
+def _sorted(records: list[dict[str, Any]]) -> list[str]:
+    return sorted(json.dumps(r, sort_keys=True) for r in records)
+
+
+def test_planted_differences_are_the_same_records_live_from_an_export_locally_and_in_spark(
+    planted: tuple[str, str, set[tuple[str, str]]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, endpoint, expected = planted
+    assert main(["export", "--stack", STACK, "--endpoint-url", endpoint, "--out", str(tmp_path / "exports")]) == 0
+    folder = tmp_path / "exports" / TABLE
+    assert "exported shop-table:" in capsys.readouterr().out
+    assert oct((folder / "manifest-summary.json").stat().st_mode)[-3:] == "600"
+    live = _run(url, tmp_path / "live.jsonl", "--endpoint-url", endpoint)
+    local = _run(url, tmp_path / "local.jsonl", "--export", str(folder), "--engine", "local")
+    spark = _run(
+        url, tmp_path / "spark.jsonl", "--export", str(folder), "--engine", "spark", "--spark-master", "local[2]"
+    )
+    out = capsys.readouterr().out
+    for status, records in (live, local, spark):
+        assert status == 1, out
+        assert {(r["type"], json.dumps(r["key"], sort_keys=True)) for r in records} == expected
+        rejected = next(r for r in records if r["type"] == "REJECTED")
+        assert rejected["error"].startswith("index-key-too-long") and rejected["source_table"] == "shop.customer"
+        diff = next(r for r in records if r["type"] == "RECORD_DIFF")
+        assert [d["attribute"] for d in diff["details"]] == ["name"]
+        assert diff["details"][0]["actual"] == {"S": "changed behind DMS"}
+    assert _sorted(live[1]) == _sorted(local[1]) == _sorted(spark[1])
+    assert out.count("verify: expected") == 3
+    summaries = [line for line in out.splitlines() if line.startswith("verify: expected")]
+    assert summaries[0] == summaries[1] == summaries[2], summaries
+
+
+def test_a_missing_or_foreign_export_is_a_usage_error_naming_it(
+    planted: tuple[str, str, set[tuple[str, str]]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = planted[0]
+    base = ["verify", "--stack", STACK, "--mysql-url", url, "--skip-checks"]
+    assert main([*base, "--export", str(tmp_path)]) == 2
+    assert f"{tmp_path}: no manifest-summary.json" in capsys.readouterr().err
+    assert main([*base, "--export", "s3://bucket/AWSDynamoDB/x/"]) == 2
+    assert "s3:// is not read directly" in capsys.readouterr().err
