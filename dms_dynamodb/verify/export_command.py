@@ -81,7 +81,7 @@ def verify_exports(args: argparse.Namespace, plan: Plan, ddb: Any, report: TextI
         print(f"export of {name}: {export.item_count} items at {export.export_time} ({export.folder})")
     try:
         if args.engine == "spark":
-            return _spark(args, plan, exports, report)
+            return _spark(args, plan, exports, ddb, report)
         from dms_dynamodb.verify.full import verify
 
         result = verify(
@@ -98,14 +98,12 @@ def verify_exports(args: argparse.Namespace, plan: Plan, ddb: Any, report: TextI
         raise UsageError(f"--export: {exc}") from None
 
 
-def _spark(args: argparse.Namespace, plan: Plan, exports: dict[str, Export], report: TextIO | None) -> Result:
+def _spark(args: argparse.Namespace, plan: Plan, exports: dict[str, Export], ddb: Any, report: TextIO | None) -> Result:
     try:
         from dms_dynamodb.verify.spark.jdbc import UnreadableColumn, jdbc_url
         from dms_dynamodb.verify.spark.session import spark_session
     except ImportError as exc:  # pragma: no cover - pyspark is an extra
         raise UsageError(f"--engine spark needs pyspark (pip install 'dms-dynamodb-cdktf[spark]'): {exc}") from None
-    if args.settle is not None:
-        raise UsageError("--settle re-reads findings with --engine local only; run the spark findings again with it")
     try:
         jdbc_url(args.mysql_url)
         spark = spark_session(args.spark_master, args.jdbc_jar)
@@ -114,6 +112,6 @@ def _spark(args: argparse.Namespace, plan: Plan, exports: dict[str, Export], rep
     from dms_dynamodb.verify.spark.engine import verify_spark
 
     try:
-        return verify_spark(spark, args.mysql_url, plan, exports, report=report)
+        return verify_spark(spark, args.mysql_url, plan, exports, report=report, ddb=ddb, settle_seconds=args.settle)
     except UnreadableColumn as exc:
         raise UsageError(str(exc)) from None

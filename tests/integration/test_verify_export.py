@@ -55,7 +55,8 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
         lines = [i for i in ddb.scan(TableName=TABLE)["Items"] if i["sk"]["S"].startswith("LINE#")]
         order, line = lines[0]["pk"]["S"].split("#")[1], lines[0]["sk"]["S"].split("#")[1]
         ddb.delete_item(TableName=TABLE, Key=_key(f"CUSTOMER#{customer}", "#METADATA"))  # missing
-        ddb.put_item(TableName=TABLE, Item={**_key("CUSTOMER#999999", "#METADATA"), "email": {"S": "x@y"}})  # extra
+        extra = {**_key("CUSTOMER#999999", "#METADATA"), "customer_id": {"N": "999999"}, "email": {"S": "x@y"}}
+        ddb.put_item(TableName=TABLE, Item=extra)  # an item whose row is gone
         ddb.update_item(  # changed
             TableName=TABLE,
             Key=_key(f"PRODUCT#{product}", "#METADATA"),
@@ -132,3 +133,32 @@ def test_a_missing_or_foreign_export_is_a_usage_error_naming_it(
     assert f"{tmp_path}: no manifest-summary.json" in capsys.readouterr().err
     assert main([*base, "--export", "s3://bucket/AWSDynamoDB/x/"]) == 2
     assert "s3:// is not read directly" in capsys.readouterr().err
+
+
+def test_a_change_made_after_the_export_is_in_flight_when_the_findings_are_read_again(
+    planted: tuple[str, str, set[tuple[str, str]]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, endpoint, expected = planted
+    assert main(["export", "--stack", STACK, "--endpoint-url", endpoint, "--out", str(tmp_path / "exports")]) == 0
+    folder = str(tmp_path / "exports" / TABLE)
+    source = connect(url)
+    with source.cursor() as cursor:  # after the export: the source changes and CDC applies it to the live table
+        cursor.execute("SELECT MAX(customer_id) FROM customer WHERE customer_id < 888888")
+        (customer,) = cursor.fetchone()
+        cursor.execute("UPDATE customer SET full_name = 'Renamed Later' WHERE customer_id = %s", (customer,))
+    source.close()
+    client(endpoint).update_item(
+        TableName=TABLE,
+        Key=_key(f"CUSTOMER#{customer}", "#METADATA"),
+        UpdateExpression="SET full_name = :v",
+        ExpressionAttributeValues={":v": {"S": "Renamed Later"}},
+    )
+    moved = json.dumps(_key(f"CUSTOMER#{customer}", "#METADATA"), sort_keys=True)
+    for engine in ("local", "spark"):
+        settled = ("--endpoint-url", endpoint, "--settle", "1", "--engine", engine, "--spark-master", "local[2]")
+        status, records = _run(url, tmp_path / f"{engine}.jsonl", "--export", folder, *settled)
+        assert status == 1, capsys.readouterr().out
+        in_flight = [r for r in records if r["type"] == "IN_FLIGHT"]
+        assert [(r["was"], json.dumps(r["key"], sort_keys=True)) for r in in_flight] == [("RECORD_DIFF", moved)]
+        findings = {(r["type"], json.dumps(r["key"], sort_keys=True)) for r in records if r["type"] != "IN_FLIGHT"}
+        assert findings == expected, engine

@@ -22,11 +22,22 @@ from dms_dynamodb.source.connection import connect
 from dms_dynamodb.source.filter_sql import where_clause
 from dms_dynamodb.source.rows import key_ranges
 from dms_dynamodb.verify.full import Result, incomplete_on_failure
-from dms_dynamodb.verify.recheck import MISSING_SOURCE, MISSING_TARGET, RECORD_DIFF, differences, key_values
+from dms_dynamodb.verify.recheck import (
+    MISSING_SOURCE,
+    MISSING_TARGET,
+    RECORD_DIFF,
+    KeyReader,
+    differences,
+    key_values,
+    ref_from_json,
+)
+from dms_dynamodb.verify.settle import Unsettled, settle
 from dms_dynamodb.verify.spark.jdbc import KEY, SourceQuery, inline_filter, jdbc_url, source_query
 
 ROWS = "kind string, key string, item string, source string, row string, ref string, ord long"
 ITEMS = "key string, item string"
+#: A finding: its record, its key text, the source rows (refs) that map to it, the item (MISSING_SOURCE).
+Finding = tuple[dict[str, Any], str, list[str], dict[str, Any] | None]
 ROWS_COLUMNS = ("kind", "key", "item", "source", "row", "ref", "ord")
 
 
@@ -136,9 +147,20 @@ def _actual_frame(spark: Any, exports: dict[str, Export], key_names: dict[str, l
 
 
 def verify_spark(
-    spark: Any, url: str, plan: Plan, exports: dict[str, Export], *, report: TextIO | None = None, parts: int = 0
+    spark: Any,
+    url: str,
+    plan: Plan,
+    exports: dict[str, Export],
+    *,
+    report: TextIO | None = None,
+    parts: int = 0,
+    ddb: Any = None,
+    settle_seconds: float | None = None,
 ) -> Result:
-    """Compare the source with the exports in Spark: the same :class:`Result` and records as the local verify."""
+    """Compare the source with the exports in Spark: the same :class:`Result` and records as the local verify.
+
+    ``settle_seconds``: every finding is read again on the source and the live table (``ddb``) until it settles.
+    """
     from pyspark.sql import functions as F
 
     result = Result()
@@ -158,6 +180,7 @@ def verify_spark(
                 F.count("*").alias("n"),
                 F.max_by(F.struct("item", "source"), "ord").alias("last"),
                 F.min_by("row", "ord").alias("first_row"),
+                F.collect_list("ref").alias("refs"),
                 F.max_by("row", "ord").alias("last_row"),
                 F.array_join(
                     F.transform(F.array_sort(F.collect_list(F.struct("ord", "source"))), lambda s: s["source"]), " and "
@@ -166,9 +189,16 @@ def verify_spark(
             .cache()
         )
         _overwrites(by_key, key_names, result, report)
-        expected = by_key.select("key", F.col("last.item").alias("item"), F.col("last.source").alias("source"), "n")
+        expected = by_key.select(
+            "key", F.col("last.item").alias("item"), F.col("last.source").alias("source"), "n", "refs"
+        )
         result.expected = expected.count()
-        _differences(expected, actual, key_names, result, report)
+        found = _differences(expected, actual, key_names)
+        if settle_seconds is None:
+            for record, *_ in found:
+                result.note(record, report)
+        else:
+            _settle(url, ddb, plan, found, settle_seconds, result, report)
         rows.unpersist()
         by_key.unpersist()
     return result
@@ -184,23 +214,43 @@ def _overwrites(by_key: Any, key_names: dict[str, list[str]], result: Result, re
         result.note({**record, "source_table": sources, "rows": [json.loads(first), json.loads(last)]}, report)
 
 
-def _differences(
-    expected: Any, actual: Any, key_names: dict[str, list[str]], result: Result, report: TextIO | None
-) -> None:
-    """MISSING_SOURCE, MISSING_TARGET and RECORD_DIFF, as the local verify's join finds them."""
+def _differences(expected: Any, actual: Any, key_names: dict[str, list[str]]) -> Iterator[Finding]:
+    """MISSING_SOURCE, MISSING_TARGET and RECORD_DIFF, as the local verify's join finds them: each record with
+    its key text, the source rows that map to it (to read again) and, for MISSING_SOURCE, the item."""
     e, a = expected.alias("e"), actual.alias("a")
     for key, item in a.join(e, "key", "left_anti").select("key", "item").toLocalIterator():
         table = key.split("\x1f", 1)[0]
-        result.note(
-            {"type": MISSING_SOURCE, "table": table, "key": key_values(json.loads(item), key_names[table])}, report
-        )
-    for key, item, source in e.join(a, "key", "left_anti").select("key", "item", "source").toLocalIterator():
+        found = json.loads(item)
+        yield {"type": MISSING_SOURCE, "table": table, "key": key_values(found, key_names[table])}, key, [], found
+    query = e.join(a, "key", "left_anti").select("key", "item", "source", "refs")
+    for key, item, source, refs in query.toLocalIterator():
         table = key.split("\x1f", 1)[0]
         record = {"type": MISSING_TARGET, "table": table, "key": key_values(json.loads(item), key_names[table])}
-        result.note({**record, "source_table": source}, report)
-    joined = e.join(a, "key").where("e.item <> a.item AND e.n = 1").select("key", "e.item", "a.item")
-    for key, expected_text, actual_text in joined.toLocalIterator():
+        yield {**record, "source_table": source}, key, list(refs), None
+    joined = e.join(a, "key").where("e.item <> a.item AND e.n = 1").select("key", "e.item", "a.item", "e.refs")
+    for key, expected_text, actual_text, refs in joined.toLocalIterator():
         table = key.split("\x1f", 1)[0]
         want, got = json.loads(expected_text), json.loads(actual_text)
         record = {"type": RECORD_DIFF, "table": table, "key": key_values(got, key_names[table])}
-        result.note({**record, "details": differences(want, got)}, report)
+        yield {**record, "details": differences(want, got)}, key, list(refs), None
+
+
+def _settle(
+    url: str, ddb: Any, plan: Plan, found: Iterator[Finding], seconds: float, result: Result, report: TextIO | None
+) -> None:
+    """Read every finding again on the source and the live table until it settles (``verify --settle``):
+    a change made after the export resolves, and is ``IN_FLIGHT``."""
+    reader = KeyReader(url, ddb, plan)
+    try:
+        pending = [
+            Unsettled(
+                record,
+                key,
+                reader.refs_from_item(record["table"], item) if item is not None else [ref_from_json(r) for r in refs],
+            )
+            for record, key, refs, item in found
+        ]
+        for record in settle(reader, pending, seconds):
+            result.note(record, report)
+    finally:
+        reader.close()
