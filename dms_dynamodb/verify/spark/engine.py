@@ -215,24 +215,25 @@ def _overwrites(by_key: Any, key_names: dict[str, list[str]], result: Result, re
 
 
 def _differences(expected: Any, actual: Any, key_names: dict[str, list[str]]) -> Iterator[Finding]:
-    """MISSING_SOURCE, MISSING_TARGET and RECORD_DIFF, as the local verify's join finds them: each record with
-    its key text, the source rows that map to it (to read again) and, for MISSING_SOURCE, the item."""
+    """MISSING_SOURCE, MISSING_TARGET and RECORD_DIFF, as the local verify's join finds them (one outer join,
+    one pass): each record with its key text, the source rows that map to it (to read again) and, for
+    MISSING_SOURCE, the item."""
     e, a = expected.alias("e"), actual.alias("a")
-    for key, item in a.join(e, "key", "left_anti").select("key", "item").toLocalIterator():
+    joined = e.join(a, "key", "full_outer").where("e.item IS NULL OR a.item IS NULL OR (e.item <> a.item AND e.n = 1)")
+    query = joined.select("key", "e.item", "e.source", "e.refs", "a.item")
+    for key, expected_text, source, refs, actual_text in query.toLocalIterator():
         table = key.split("\x1f", 1)[0]
-        found = json.loads(item)
-        yield {"type": MISSING_SOURCE, "table": table, "key": key_values(found, key_names[table])}, key, [], found
-    query = e.join(a, "key", "left_anti").select("key", "item", "source", "refs")
-    for key, item, source, refs in query.toLocalIterator():
-        table = key.split("\x1f", 1)[0]
-        record = {"type": MISSING_TARGET, "table": table, "key": key_values(json.loads(item), key_names[table])}
-        yield {**record, "source_table": source}, key, list(refs), None
-    joined = e.join(a, "key").where("e.item <> a.item AND e.n = 1").select("key", "e.item", "a.item", "e.refs")
-    for key, expected_text, actual_text, refs in joined.toLocalIterator():
-        table = key.split("\x1f", 1)[0]
-        want, got = json.loads(expected_text), json.loads(actual_text)
-        record = {"type": RECORD_DIFF, "table": table, "key": key_values(got, key_names[table])}
-        yield {**record, "details": differences(want, got)}, key, list(refs), None
+        names = key_names[table]
+        if expected_text is None:
+            found = json.loads(actual_text)
+            yield {"type": MISSING_SOURCE, "table": table, "key": key_values(found, names)}, key, [], found
+        elif actual_text is None:
+            record = {"type": MISSING_TARGET, "table": table, "key": key_values(json.loads(expected_text), names)}
+            yield {**record, "source_table": source}, key, list(refs), None
+        else:
+            want, got = json.loads(expected_text), json.loads(actual_text)
+            record = {"type": RECORD_DIFF, "table": table, "key": key_values(got, names)}
+            yield {**record, "details": differences(want, got)}, key, list(refs), None
 
 
 def _settle(
