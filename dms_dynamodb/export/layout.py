@@ -36,6 +36,8 @@ class DataFile:
     path: Path
     item_count: int
     md5: str
+    #: Where Spark reads it when it is not a local file (``s3://bucket/key`` of an export on S3).
+    uri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,13 +78,40 @@ def _json(path: Path) -> Any:
         raise ExportError(f"{path}: not JSON ({exc}): the export is partial or not a DynamoDB export") from None
 
 
-def _data_path(folder: Path, key: str) -> Path:
+def data_path(folder: Path, key: str) -> Path:
     """A data file's path from its S3 key: the ``data/...`` part below the manifests' folder."""
     if key.startswith("data/"):
         return folder / key
     if "/data/" in key:
         return folder / "data" / key.rsplit("/data/", 1)[1]
     raise ExportError(f"{folder / FILES}: dataFileS3Key {key!r} names no data/ file")
+
+
+def parse_summary(summary: Any, where: str) -> tuple[str, str, int]:
+    """``tableArn``, ``exportTime`` and ``itemCount`` of a summary manifest, checked (ExportError naming ``where``)."""
+    if not isinstance(summary, dict):
+        raise ExportError(f"{where}: not a summary manifest (a JSON object)")
+    missing = [name for name in ("tableArn", "exportTime", "itemCount", "outputFormat") if name not in summary]
+    if missing:
+        raise ExportError(f"{where}: no {', '.join(missing)}: the export is partial")
+    if summary["outputFormat"] != FORMAT:
+        raise ExportError(f"{where}: outputFormat {summary['outputFormat']!r}; verify reads {FORMAT} only")
+    if ":table/" not in str(summary["tableArn"]):
+        raise ExportError(f"{where}: tableArn {summary['tableArn']!r} is no DynamoDB table ARN")
+    return str(summary["tableArn"]), str(summary["exportTime"]), int(summary["itemCount"])
+
+
+def parse_files(text: str, where: str) -> list[dict[str, Any]]:
+    """The entries of a files manifest (one JSON object a line), each with its key, item count and MD5."""
+    entries = []
+    for number, line in enumerate((line for line in text.splitlines() if line.strip()), 1):
+        try:
+            entry = json.loads(line)
+            entries.append({**entry, "itemCount": int(entry["itemCount"])})
+            _ = entry["dataFileS3Key"], entry["md5Checksum"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ExportError(f"{where} line {number}: not a data file entry ({exc!r})") from None
+    return entries
 
 
 def read_export(folder: Path, *, check: bool = True) -> Export:
@@ -96,42 +125,32 @@ def read_export(folder: Path, *, check: bool = True) -> Export:
         raise ExportError(
             f"{folder}: no {SUMMARY}: pass the export folder that holds it (AWSDynamoDB/<ExportId>/ of an export)"
         )
-    summary = _json(summary_path)
-    missing = [name for name in ("tableArn", "exportTime", "itemCount", "outputFormat") if name not in summary]
-    if missing:
-        raise ExportError(f"{summary_path}: no {', '.join(missing)}: the export is partial")
-    if summary["outputFormat"] != FORMAT:
-        raise ExportError(f"{summary_path}: outputFormat {summary['outputFormat']!r}; verify reads {FORMAT} only")
-    if ":table/" not in str(summary["tableArn"]):
-        raise ExportError(f"{summary_path}: tableArn {summary['tableArn']!r} is no DynamoDB table ARN")
+    table_arn, export_time, item_count = parse_summary(_json(summary_path), str(summary_path))
     files_path = folder / FILES
     try:
-        lines = files_path.read_text(encoding="utf-8").splitlines()
+        text = files_path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ExportError(f"{files_path}: cannot read it ({exc.strerror}): the export is partial") from None
-    files = []
-    for number, line in enumerate((line for line in lines if line.strip()), 1):
-        try:
-            entry = json.loads(line)
-            files.append(
-                DataFile(_data_path(folder, entry["dataFileS3Key"]), int(entry["itemCount"]), entry["md5Checksum"])
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ExportError(f"{files_path} line {number}: not a data file entry ({exc!r})") from None
-    found = Export(
-        folder, str(summary["tableArn"]), str(summary["exportTime"]), int(summary["itemCount"]), tuple(files)
+    files = tuple(
+        DataFile(data_path(folder, e["dataFileS3Key"]), e["itemCount"], e["md5Checksum"])
+        for e in parse_files(text, str(files_path))
     )
+    found = Export(folder, table_arn, export_time, item_count, files)
     if check:
         _check(found, files_path)
     return found
 
 
-def _check(export: Export, files_path: Path) -> None:
+def check_counts(export: Export, where: str) -> None:
     total = sum(f.item_count for f in export.files)
     if total != export.item_count:
         raise ExportError(
-            f"{files_path}: its data files hold {total} items, {SUMMARY} says {export.item_count}: the export is partial"
+            f"{where}: its data files hold {total} items, {SUMMARY} says {export.item_count}: the export is partial"
         )
+
+
+def _check(export: Export, files_path: Path) -> None:
+    check_counts(export, str(files_path))
     for data in export.files:
         try:
             digest = _file_md5(data.path)

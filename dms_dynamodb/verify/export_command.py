@@ -4,8 +4,9 @@ The same verify (records, ``--report``, exit codes); the target side is each exp
 export names its table by its manifest's ``tableArn``; every target table of the task needs exactly
 one, checked against its manifests before anything is read (a missing or partial export: exit 2).
 ``--engine local`` streams the files into the local verify's SQLite side; ``--engine spark`` runs
-the comparison in Spark (``verify.spark``). ``--settle`` re-reads each finding on the source and
-the live table (``--endpoint-url``, else AWS), so a change made after the export is ``IN_FLIGHT``.
+the comparison in Spark (``verify.spark``) and also reads ``s3://`` exports where they are.
+``--settle`` re-reads each finding on the source and the live table (``--endpoint-url``, else AWS),
+so a change made after the export is ``IN_FLIGHT``.
 """
 
 from __future__ import annotations
@@ -40,19 +41,29 @@ def add_export_verify_arguments(verify: argparse.ArgumentParser) -> None:
     verify.add_argument("--jdbc-jar", help="with --engine spark: the MariaDB/MySQL JDBC driver jar (default: Debian's)")
 
 
-def read_exports(paths: list[str], plan: Plan) -> dict[str, Export]:
-    """The exports by table name, one per target table of the plan, each checked against its manifests."""
+def read_exports(paths: list[str], plan: Plan, *, engine: str = "local", s3: Any = None) -> dict[str, Export]:
+    """The exports by table name, one per target table of the plan, each checked against its manifests.
+
+    ``s3://`` folders are read where they are by the Spark engine (``s3``: a boto3 S3 client); the local
+    engine reads local files only.
+    """
     from dms_dynamodb.export.layout import ExportError, read_export
+    from dms_dynamodb.export.s3 import read_s3_export
 
     exports: dict[str, Export] = {}
     for path in paths:
-        if path.startswith("s3://"):
+        if path.startswith("s3://") and engine != "spark":
             raise UsageError(
-                f"--export {path}: s3:// is not read directly; copy the export folder first "
-                "(aws s3 sync s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/ DIR) and pass DIR"
+                f"--export {path}: --engine local reads local files; copy the export folder first "
+                "(aws s3 sync s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/ DIR) and pass DIR, or use --engine spark"
             )
         try:
-            export = read_export(Path(path))
+            if path.startswith("s3://"):
+                import boto3
+
+                export = read_s3_export(path, s3 or boto3.client("s3"))
+            else:
+                export = read_export(Path(path))
         except ExportError as exc:
             raise UsageError(f"--export: {exc}") from None
         name = export.table_name
@@ -76,7 +87,7 @@ def verify_exports(args: argparse.Namespace, plan: Plan, ddb: Any, report: TextI
 
     if args.since is not None:
         raise UsageError("--since reads the binlog against the live table; it does not combine with --export")
-    exports = read_exports(args.export, plan)
+    exports = read_exports(args.export, plan, engine=args.engine)
     for name, export in exports.items():
         print(f"export of {name}: {export.item_count} items at {export.export_time} ({export.folder})")
     try:

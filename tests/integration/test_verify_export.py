@@ -132,7 +132,7 @@ def test_a_missing_or_foreign_export_is_a_usage_error_naming_it(
     assert main([*base, "--export", str(tmp_path)]) == 2
     assert f"{tmp_path}: no manifest-summary.json" in capsys.readouterr().err
     assert main([*base, "--export", "s3://bucket/AWSDynamoDB/x/"]) == 2
-    assert "s3:// is not read directly" in capsys.readouterr().err
+    assert "--engine local reads local files; copy the export folder first" in capsys.readouterr().err
 
 
 def test_a_change_made_after_the_export_is_in_flight_when_the_findings_are_read_again(

@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from botocore.stub import Stubber
@@ -15,6 +17,7 @@ from botocore.stub import Stubber
 from dms_dynamodb.dynamodb.client import client
 from dms_dynamodb.export.aws import ExportFailed, start_export, wait_for_export
 from dms_dynamodb.export.layout import ExportError, pages, read_export
+from dms_dynamodb.export.s3 import read_s3_export
 
 ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/ProductCatalog"
 KEY = "2020-Nov/AWSDynamoDB/01234567890123-a1b2c3d4/data/asdl123dasas.json.gz"
@@ -106,3 +109,46 @@ def test_the_aws_export_is_started_and_waited_for_until_it_completes_or_fails() 
         )  # fmt: skip
         with pytest.raises(ExportFailed, match="FAILED: S3NoSuchBucket: no bucket"):
             wait_for_export(ddb, export_arn, sleep=naps.append)
+
+
+def _body(text: str) -> Any:
+    from botocore.response import StreamingBody
+
+    return StreamingBody(io.BytesIO(text.encode()), len(text.encode()))
+
+
+def test_an_export_on_s3_is_checked_by_its_manifests_and_etags_without_downloading_its_data() -> None:
+    import boto3
+
+    s3 = boto3.client("s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    folder = "2020-Nov/AWSDynamoDB/01234567890123-a1b2c3d4"
+    summary = {
+        "tableArn": ARN,
+        "exportTime": "2020-11-04T07:28:34.028Z",
+        "itemCount": 8,
+        "outputFormat": "DYNAMODB_JSON",
+    }
+    entry = {"itemCount": 8, "md5Checksum": "sQMSpEILNgoQmarvDFonGQ==", "etag": "af83d6f217c19b8b0fff8023d8ca4716-1",
+             "dataFileS3Key": KEY}  # fmt: skip
+    data_key = f"{folder}/data/asdl123dasas.json.gz"
+    with Stubber(s3) as stub:
+        for etag in ('"af83d6f217c19b8b0fff8023d8ca4716-1"', '"0000"'):
+            stub.add_response(
+                "get_object",
+                {"Body": _body(json.dumps(summary))},
+                {"Bucket": "b", "Key": f"{folder}/manifest-summary.json"},
+            )
+            stub.add_response(
+                "get_object",
+                {"Body": _body(json.dumps(entry) + "\n")},
+                {"Bucket": "b", "Key": f"{folder}/manifest-files.json"},
+            )
+            stub.add_response("head_object", {"ETag": etag}, {"Bucket": "b", "Key": data_key})  # fmt: skip
+        export = read_s3_export(f"s3://b/{folder}/", s3)
+        assert (export.table_name, export.item_count) == ("ProductCatalog", 8)
+        assert [(f.uri, f.item_count) for f in export.files] == [(f"s3://b/{data_key}", 8)]
+        with pytest.raises(ExportError, match=r"its ETag is \"0000\", manifest-files\.json says af83"):
+            read_s3_export(f"s3://b/{folder}", s3)
+        stub.add_client_error("get_object", "NoSuchKey", http_status_code=404)
+        with pytest.raises(ExportError, match=r"manifest-summary\.json: cannot read it \(NoSuchKey\)"):
+            read_s3_export(f"s3://b/{folder}", s3)

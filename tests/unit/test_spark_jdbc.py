@@ -30,7 +30,7 @@ def test_each_column_is_selected_as_hex_text_and_decoded_as_pymysql_decodes_it()
         "SELECT HEX(CAST(`id` AS BINARY)) AS c0, HEX(CAST(CONVERT(`name` USING utf8mb4) AS BINARY)) AS c1"
     )
     assert query.sql.endswith("`id` AS __dms_key FROM `s`.`t` WHERE `price` > 1") and query.keyed
-    texts = [
+    texts: list[str | bytes] = [
         "7",
         "Zoë",
         "2.50",

@@ -138,7 +138,7 @@ def _source_frame(
 def _actual_frame(spark: Any, exports: dict[str, Export], key_names: dict[str, list[str]]) -> Any:
     frames = []
     for table, export in exports.items():
-        lines = spark.read.text([str(f.path) for f in export.files])
+        lines = spark.read.text([f.uri or str(f.path) for f in export.files])
         frames.append(lines.mapInArrow(_actual_batches(table, key_names[table]), ITEMS))
     frame = frames[0]
     for other in frames[1:]:
