@@ -45,7 +45,7 @@ from dms_dynamodb.init.arguments import EXAMPLE as INIT_EXAMPLE
 from dms_dynamodb.init.arguments import add_init_arguments
 from dms_dynamodb.source.url import SourceUrlError, redact, scrub, settings, with_defaults_file
 from dms_dynamodb.stack import StackError, read_stack
-from dms_dynamodb.verify.export_command import add_export_verify_arguments
+from dms_dynamodb.verify.export_command import add_export_verify_arguments, refuse_engine_without_export
 from mappings.errors import MappingError
 
 if TYPE_CHECKING:
@@ -123,6 +123,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.settle is not None and args.settle <= 0:
         raise UsageError(f"--settle takes a number of seconds above 0; got {args.settle}")
     since = binlog_position(args.since, "--since")
+    refuse_engine_without_export(args)
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")

@@ -26,6 +26,8 @@ def add_export_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.s3_bucket and args.out is not None:
+        raise UsageError("--s3-bucket starts an AWS export to S3; --out writes local files: give one of them")
     task = open_task(args.stack, args.task)[1]
     tables = task.target_table_names
     if not tables:

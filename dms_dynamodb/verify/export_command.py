@@ -41,6 +41,23 @@ def add_export_verify_arguments(verify: argparse.ArgumentParser) -> None:
     verify.add_argument("--jdbc-jar", help="with --engine spark: the MariaDB/MySQL JDBC driver jar (default: Debian's)")
 
 
+def refuse_engine_without_export(args: argparse.Namespace) -> None:
+    """``--engine``, ``--spark-master`` and ``--jdbc-jar`` mean nothing without ``--export``: a usage error, not ignored."""
+    if args.export:
+        return
+    given = [
+        flag
+        for flag, value, default in (
+            ("--engine", args.engine, "local"),
+            ("--spark-master", args.spark_master, "local[*]"),
+            ("--jdbc-jar", args.jdbc_jar, None),
+        )
+        if value != default
+    ]
+    if given:
+        raise UsageError(f"{', '.join(given)} choose how an export is compared: add --export DIR (one per table)")
+
+
 def read_exports(paths: list[str], plan: Plan, *, engine: str = "local", s3: Any = None) -> dict[str, Export]:
     """The exports by table name, one per target table of the plan, each checked against its manifests.
 

@@ -152,3 +152,15 @@ def test_an_export_on_s3_is_checked_by_its_manifests_and_etags_without_downloadi
         stub.add_client_error("get_object", "NoSuchKey", http_status_code=404)
         with pytest.raises(ExportError, match=r"manifest-summary\.json: cannot read it \(NoSuchKey\)"):
             read_s3_export(f"s3://b/{folder}", s3)
+
+
+def test_an_engine_without_an_export_and_an_export_both_local_and_on_s3_are_usage_errors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from dms_dynamodb.cli import main
+
+    verify = ["verify", "--stack", "shop", "--mysql-url", "mysql://u@db/shop"]
+    assert main([*verify, "--engine", "spark", "--spark-master", "yarn"]) == 2
+    assert "--engine, --spark-master choose how an export is compared: add --export" in capsys.readouterr().err
+    assert main(["export", "--stack", "shop", "--s3-bucket", "b", "--out", "x"]) == 2
+    assert "give one of them" in capsys.readouterr().err
