@@ -10,6 +10,7 @@ A column type outside this table stops the Spark engine with its name (use ``--e
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -72,9 +73,14 @@ class SourceQuery:
     sql: str
     keyed: bool
 
+    @functools.cached_property
+    def decoders(self) -> tuple[Callable[[bytes], Any], ...]:
+        """One decoder per column, made once per query (not per row)."""
+        return tuple(_decoder(t) for t in self.types)
+
     def decode(self, values: list[str | None]) -> dict[str, Any]:
         """A row as PyMySQL's DictCursor gives it, from the hex texts of its columns."""
-        decoders = [_decoder(t) for t in self.types]
+        decoders = self.decoders
         return {
             name: None if value is None else decode(bytes.fromhex(value))
             for name, decode, value in zip(self.columns, decoders, values, strict=True)
