@@ -132,6 +132,7 @@ def jdbc_url(url: str) -> tuple[str, dict[str, str]]:
         "password": str(found.get("password", "")),
         "driver": "org.mariadb.jdbc.Driver",
         "sessionInitStatement": SESSION_INIT,
+        "fetchsize": "10000",  # stream each partition in batches, not the whole range at once
     }
     # jdbc:mysql: so that Spark quotes names MySQL's way (its MySQL dialect); MariaDB Connector/J takes it
     # (2.x as is, 3.x with permitMysqlScheme), and so does MySQL's own driver on a cluster.
