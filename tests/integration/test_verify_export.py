@@ -172,3 +172,27 @@ def test_a_change_made_after_the_export_is_in_flight_when_the_findings_are_read_
         assert [(r["was"], json.dumps(r["key"], sort_keys=True)) for r in in_flight] == [("RECORD_DIFF", moved)]
         findings = {(r["type"], json.dumps(r["key"], sort_keys=True)) for r in records if r["type"] != "IN_FLIGHT"}
         assert findings == expected, engine
+
+
+def test_the_source_lost_over_jdbc_mid_run_is_an_incomplete_verify(
+    planted: tuple[str, str, set[tuple[str, str]]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import re
+
+    from dms_dynamodb.verify.spark import engine
+    from dms_dynamodb.verify.spark.jdbc import jdbc_url
+
+    url, endpoint, _ = planted
+    assert main(["export", "--stack", STACK, "--endpoint-url", endpoint, "--out", str(tmp_path / "exports")]) == 0
+    closed = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:1", url)  # nothing listens on port 1: every JDBC read fails
+    monkeypatch.setattr(engine, "jdbc_url", lambda _url: jdbc_url(closed))
+    status, records = _run(
+        url, tmp_path / "lost.jsonl", "--export", str(tmp_path / "exports" / TABLE), "--engine", "spark"
+    )
+    err = capsys.readouterr().err
+    assert status == 3, err
+    assert "verify is incomplete: the source failed" in err and "over JDBC" in err
+    assert records[-1]["type"] == "INCOMPLETE" and records[-1]["server"] == "source"

@@ -12,6 +12,7 @@ then the order the source returns a range's rows, as the local verify reads them
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from typing import Any, TextIO
@@ -146,6 +147,22 @@ def _actual_frame(spark: Any, exports: dict[str, Export], key_names: dict[str, l
     return frame
 
 
+@contextlib.contextmanager
+def _source_lost_over_jdbc() -> Iterator[None]:
+    """A JDBC failure in a Spark job (the source lost or refusing mid-run) is the source's, as a PyMySQL
+    error is in the local verify: the run is incomplete (exit 3), not a crash."""
+    try:
+        yield
+    except Exception as error:
+        text = str(error)
+        if not any(mark in text for mark in ("FAILED_JDBC", "java.sql.", "SQLException")):
+            raise
+        from pymysql.err import OperationalError
+
+        cause = next((line.strip() for line in text.splitlines() if "JDBC" in line or "SQL" in line), text[:300])
+        raise OperationalError(2013, f"over JDBC: {cause[:300]}") from error
+
+
 def verify_spark(
     spark: Any,
     url: str,
@@ -166,7 +183,7 @@ def verify_spark(
     result = Result()
     key_names = {n: [k.name for k in d.key_attributes[: 2 if d.sort_key else 1]] for n, d in plan.targets.items()}
     parts = parts or max(2, spark.sparkContext.defaultParallelism * 2)
-    with incomplete_on_failure(result, report):
+    with incomplete_on_failure(result, report), _source_lost_over_jdbc():
         plan_value = spark.sparkContext.broadcast(plan)
         rows = _source_frame(spark, url, plan, plan_value, key_names, parts).cache()
         actual = _actual_frame(spark, exports, key_names)
