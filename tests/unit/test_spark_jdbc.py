@@ -13,7 +13,7 @@ from mappings.schema import SourceSchema
 DDL = """
 CREATE TABLE t (
   id INT UNSIGNED NOT NULL, name VARCHAR(20), price DECIMAL(10,2), flag BIT(1), at DATETIME(3),
-  day DATE, took TIME, raw VARBINARY(4), ratio DOUBLE, tags SET('a','b'), PRIMARY KEY (id)
+  day DATE, took TIME, raw VARBINARY(4), ratio DOUBLE, tags SET('a','b'), weight FLOAT, PRIMARY KEY (id)
 );
 CREATE TABLE g (id INT NOT NULL PRIMARY KEY, spot POINT);
 """
@@ -30,6 +30,7 @@ def test_each_column_is_selected_as_hex_text_and_decoded_as_pymysql_decodes_it()
         "SELECT HEX(CAST(`id` AS BINARY)) AS c0, HEX(CAST(CONVERT(`name` USING utf8mb4) AS BINARY)) AS c1"
     )
     assert query.sql.endswith("`id` AS __dms_key FROM `s`.`t` WHERE `price` > 1") and query.keyed
+    assert "HEX(CAST(`weight` * 1e0 AS BINARY)) AS c10" in query.sql  # a FLOAT's exact value, as the local verify
     texts: list[str | bytes] = [
         "7",
         "Zoë",
@@ -41,14 +42,16 @@ def test_each_column_is_selected_as_hex_text_and_decoded_as_pymysql_decodes_it()
         b"\x00\xff",
         "1.5",
         "a,b",
+        "123456.703125",
     ]
     row = query.decode([_hex(t) for t in texts])
     assert row == {
         "id": 7, "name": "Zoë", "price": Decimal("2.50"), "flag": b"\x01",
         "at": datetime.datetime(2024, 1, 2, 3, 4, 5, 600000), "day": datetime.date(2024, 1, 2),
         "took": datetime.timedelta(hours=25, seconds=1), "raw": b"\x00\xff", "ratio": 1.5, "tags": "a,b",
+        "weight": 123456.703125,
     }  # fmt: skip
-    assert query.decode([None] * 10) == dict.fromkeys(query.columns)
+    assert query.decode([None] * 11) == dict.fromkeys(query.columns)
 
 
 def test_a_type_the_engine_does_not_decode_stops_it_naming_the_column() -> None:

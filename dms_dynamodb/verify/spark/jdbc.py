@@ -100,6 +100,8 @@ def source_query(schema: str, table: Table, where: str) -> SourceQuery:
                 "JDBC; verify this table with --engine local"
             ) from None
         text = f"CONVERT({_quote(column.name)} USING utf8mb4)" if kind in _TEXT else _quote(column.name)
+        if kind == "float":  # its exact single-precision value, as the local verify reads it (source.rows.select_list)
+            text = f"{_quote(column.name)} * 1e0"
         selected.append(f"HEX(CAST({text} AS BINARY)) AS c{number}")
         types.append(kind)
     key = table.column(table.primary_key[0]) if len(table.primary_key) == 1 else None
