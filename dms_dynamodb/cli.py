@@ -116,6 +116,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from dms_dynamodb.cutover.evidence import write_verified_at
     from dms_dynamodb.private_files import private_file
     from dms_dynamodb.verify.full import INCOMPLETE_EXIT, VerifyIncomplete, verify
     from dms_dynamodb.verify.incremental import verify_since
@@ -127,6 +128,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")
+    if since is not None:
+        _readable_since(args.mysql_url, since)
     ddb = dynamodb(args.endpoint_url)
     with ExitStack() as files:
         try:
@@ -152,6 +155,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         except VerifyIncomplete as exc:
             print(scrub(f"dms-dynamodb verify: {exc}", args.mysql_url), file=sys.stderr)
             return INCOMPLETE_EXIT
+        evidence = report is not None and write_verified_at(  # a clean report ends with its position: cutover's
+            report, clean=result.clean, position=result.position, task=task.task_id, plan=plan, since=since
+        )
     print(result.render())
     if result.position is not None and result.clean:
         print(f"verified at binlog position {result.position} (the next incremental verify: --since {result.position})")
@@ -161,9 +167,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
             "are older than it); fix them and verify in full again"
         )
     if args.report:
-        print(f"report: {args.report} (one JSON line per finding)")
+        ends = f"; it ends with VERIFIED_AT {result.position}" if evidence else ""
+        usable = f", the evidence for cutover --since {args.report}" if evidence and since is None else ""
+        print(f"report: {args.report} (one JSON line per finding{ends}{usable})")
     print(checked)
     return 0 if result.clean else 1
+
+
+def _readable_since(url: str, since: Any) -> None:
+    from dms_dynamodb.cdc.positions import REVERIFY, PositionError, check_source_position
+
+    try:
+        check_source_position(url, since, "--since", REVERIFY)
+    except PositionError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _cdc(args: argparse.Namespace) -> int:
@@ -383,9 +400,10 @@ def _parser() -> argparse.ArgumentParser:
 
     cutover = command(
         "cutover",
-        "the gate before a switchover: source quiet, caught up, no apply exceptions, an incremental verify clean",
+        "the gate before a switchover: source quiet, caught up, no apply exceptions, an incremental verify clean, "
+        "the source head held to the end",
         f"dms-dynamodb cutover --stack {EXAMPLE_STACK} --mysql-url mysql://... --checkpoint cdc.json "
-        "--since binlog.000003:4 --settle 5",
+        "--since verify.jsonl --settle 5",
         _cutover,
     )
     stack_arguments(cutover)

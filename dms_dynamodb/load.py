@@ -245,7 +245,8 @@ def _read_table(
     parts: dict[int, list[Write]] = {}
     held = 0
     connection = connect(url)
-    rows = source_rows(connection, origin.schema, origin.table, builder.filter_for(origin.schema, origin.table))
+    table_filter, model = builder.filter_for(origin.schema, origin.table), builder.table(origin.schema, origin.table)
+    rows = source_rows(connection, origin.schema, origin.table, table_filter, model=model)
     try:
         for row in rows:
             if pool.stop.is_set():

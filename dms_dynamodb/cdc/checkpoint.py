@@ -4,14 +4,21 @@ The checkpoint is written (durably: temporary file, fsync, rename) before the fi
 so a follower stopped at any moment leaves a file to resume from, and it only ever moves to a
 transaction boundary whose changes DynamoDB acknowledged. One follower at a time uses a checkpoint
 file: a second one on the same file is refused, naming the holder.
+
+The checkpoint, its lock and its temporary file are never opened through a symlink (``O_NOFOLLOW``):
+a link planted at ``<checkpoint>.lock`` or ``.tmp`` would make the follower truncate or overwrite the
+file it points to, and a link *to* a checkpoint would give it a second lock. A symlinked directory
+on the way is fine: the lock is taken next to the resolved file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
+import re
 import socket
 import zlib
 from dataclasses import asdict, dataclass
@@ -21,7 +28,31 @@ from typing import Any
 
 
 class CheckpointError(Exception):
-    """A checkpoint file that cannot be used (corrupt, or held by another follower): a usage error."""
+    """A checkpoint file that cannot be used (corrupt, a symlink, or held by another follower): a usage error."""
+
+
+#: A binlog file name as the server shows it (``SHOW BINARY LOGS``): a base name, a dot, a sequence number.
+_LOG_FILE = re.compile(r"[A-Za-z0-9_.-]+\.[0-9]{6,}")
+#: The first event of every binlog file starts after its 4-byte magic number; positions are 32-bit.
+FIRST_POSITION, LAST_POSITION = 4, 2**32 - 1
+
+
+def resolved(path: Path) -> Path:
+    """``path`` with its directories resolved and its last part as given (a symlink there stays visible)."""
+    return path.parent.resolve() / path.name
+
+
+def open_no_follow(path: Path, flags: int, what: str) -> int:
+    """``os.open`` that refuses a symlink at ``path`` with a :class:`CheckpointError` naming it."""
+    try:
+        return os.open(path, flags | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise CheckpointError(
+            f"{what} {path} is a symlink (to {os.readlink(path)}); the follower never writes through one. Remove "
+            f"the link, or pass the file it points to as --checkpoint"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -35,15 +66,36 @@ class Checkpoint:
     @classmethod
     def parse(cls, text: str) -> Checkpoint:
         """``FILE:POS`` as printed by ``SHOW MASTER STATUS`` / ``SHOW BINARY LOG STATUS``."""
-        name, _, position = text.rpartition(":")
+        name, _, position = text.strip().rpartition(":")
         if not name or not position.isdigit():
             raise ValueError(f"binlog position {text!r} is not FILE:POSITION (e.g. binlog.000003:4)")
-        return cls(name, int(position))
+        return cls.checked(name, int(position))
+
+    @classmethod
+    def checked(cls, name: str, position: int) -> Checkpoint:
+        """A position whose form a server could have written: a binlog file name, 4 to 2^32-1."""
+        if not _LOG_FILE.fullmatch(name):
+            raise ValueError(
+                f"binlog position {name}:{position}: {name!r} is not a binlog file name (a base name, a dot and "
+                "a sequence number, as SHOW BINARY LOGS lists them: binlog.000003)"
+            )
+        if not FIRST_POSITION <= position <= LAST_POSITION:
+            raise ValueError(
+                f"binlog position {name}:{position}: the position is out of range ({FIRST_POSITION} to "
+                f"{LAST_POSITION}: a binlog's first event starts at 4, and positions are 32-bit)"
+            )
+        return cls(name, position)
 
     def save(self, path: Path) -> None:
-        """Durably: write a temporary file (0600: it says where the source is), fsync it, rename it over."""
+        """Durably: write a temporary file (0600: it says where the source is), fsync it, rename it over.
+
+        Neither the temporary file nor the checkpoint may be a symlink (:func:`open_no_follow`).
+        """
+        path = resolved(path)
+        if path.is_symlink():
+            open_no_follow(path, os.O_RDONLY, "the checkpoint")  # raises, naming the link
         temporary = path.with_suffix(path.suffix + ".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        descriptor = open_no_follow(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, "the checkpoint's temporary file")
         with os.fdopen(descriptor, "w") as handle:
             json.dump(asdict(self), handle)
             handle.flush()
@@ -52,12 +104,16 @@ class Checkpoint:
 
     @classmethod
     def load(cls, path: Path) -> Checkpoint | None:
-        """The saved position, or None when there is no file; a file that is not one is an error naming it."""
-        if not path.exists():
+        """The saved position, or None when there is no file; a file that is not one (or a symlink) is an
+        error naming it."""
+        try:
+            descriptor = open_no_follow(resolved(path), os.O_RDONLY, "the checkpoint")
+        except FileNotFoundError:
             return None
         try:
-            data = json.loads(path.read_text())
-            return cls(str(data["log_file"]), int(data["log_pos"]))
+            with os.fdopen(descriptor) as handle:
+                data = json.loads(handle.read())
+            return cls.checked(str(data["log_file"]), int(data["log_pos"]))
         except (ValueError, KeyError, TypeError) as exc:
             raise CheckpointError(
                 f"the checkpoint file {path} is not a checkpoint ({type(exc).__name__}: {exc}); it should hold "
@@ -73,11 +129,14 @@ class CheckpointLock:
     """
 
     def __init__(self, checkpoint: Path) -> None:
-        self.path = checkpoint.with_suffix(checkpoint.suffix + ".lock")
+        self.checkpoint = resolved(checkpoint)
+        self.path = self.checkpoint.with_suffix(self.checkpoint.suffix + ".lock")
         self._descriptor: int | None = None
 
     def __enter__(self) -> CheckpointLock:
-        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        if self.checkpoint.is_symlink():  # a second name for a checkpoint would be a second lock
+            open_no_follow(self.checkpoint, os.O_RDONLY, "the checkpoint")  # raises, naming the link
+        descriptor = open_no_follow(self.path, os.O_RDWR | os.O_CREAT, "the checkpoint's lock file")
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -64,7 +64,9 @@ def cmd_cdc(args: argparse.Namespace) -> int:
     try:
         start = Checkpoint.parse(args.start) if args.start else None
         saved = Checkpoint.load(args.checkpoint)
-    except (ValueError, CheckpointError) as exc:
+    except ValueError as exc:
+        raise UsageError(f"--start: {exc}") from None
+    except CheckpointError as exc:
         raise UsageError(str(exc)) from None
     if saved is None and start is None and not args.from_head:
         raise UsageError(
@@ -76,6 +78,7 @@ def cmd_cdc(args: argparse.Namespace) -> int:
         print(f"the checkpoint {args.checkpoint} holds {saved}: resuming there (--start {start} is not used)")
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
+    _readable(args, saved, start)
     if start is None and saved is None:
         try:
             start = source_head(args.mysql_url)
@@ -141,6 +144,23 @@ def cmd_cdc(args: argparse.Namespace) -> int:
         )
         return INTERRUPTED
     return 1 if stats.exceptions else 0
+
+
+def _readable(args: argparse.Namespace, saved: Any, start: Any) -> None:
+    """Before anything is saved: the position to follow from is one the source can still be read from.
+
+    A purged, future or mid-event ``--start`` (a typo) would otherwise be written into a new checkpoint,
+    and a corrected ``--start`` then ignored in favour of it.
+    """
+    from dms_dynamodb.cdc.positions import RELOAD, PositionError, check_source_position
+
+    position, what = (saved, f"the checkpoint {args.checkpoint} holds") if saved is not None else (start, "--start")
+    if position is None:
+        return
+    try:
+        check_source_position(args.mysql_url, position, what, RELOAD)
+    except PositionError as exc:
+        raise UsageError(str(exc)) from None
 
 
 @contextlib.contextmanager

@@ -10,7 +10,8 @@ the application. The gate checks exactly that, for a follower of this tool or a 
 (b) the follower's checkpoint is the source head, or the DMS task runs with ``CDCLatencySource``
     and ``CDCLatencyTarget`` at most ``--max-latency-seconds`` (CloudWatch, through boto3);
 (c) ``awsdms_apply_exceptions`` in the target holds no row for the task's tables since a time;
-(d) an incremental verify since the last clean verify, settled, is clean.
+(d) an incremental verify since the last clean verify, settled, is clean;
+(e) read after all of them: the source head is still the one (a) saw, and the follower's checkpoint.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from typing import Any
 
 from dms_dynamodb.cdc.apply_exceptions import EXCEPTIONS_TABLE, read_exceptions
 from dms_dynamodb.cdc.checkpoint import Checkpoint, source_head
+from dms_dynamodb.cutover.aws import asking
 from dms_dynamodb.plan import Plan
 
 QUIET, CAUGHT_UP, EXCEPTIONS, VERIFIED = "source quiet", "caught up", "apply exceptions", "verify"
+HELD = "held to the end"
 METRIC_WINDOW = dt.timedelta(minutes=10)
 
 
@@ -38,6 +41,8 @@ class GateCheck:
     passed: bool
     figure: str
     next_step: str = ""
+    #: The source's binlog head this check saw (the quiet check's, for the gate's last check).
+    head: Checkpoint | None = None
 
     def render(self) -> str:
         return f"{'PASS' if self.passed else 'FAIL'}  {self.name}: {self.figure}"
@@ -47,17 +52,42 @@ def source_quiet(
     url: str, seconds: float, *, writes_stopped: bool, sleep: Callable[[float], None] = time.sleep
 ) -> GateCheck:
     if writes_stopped:
-        return GateCheck(QUIET, True, "stated by the user (--writes-stopped); not measured")
+        head = source_head(url)
+        return GateCheck(QUIET, True, f"stated by the user (--writes-stopped); the binlog head is {head}", head=head)
     before = source_head(url)
     sleep(seconds)
     after = source_head(url)
     if before == after:
-        return GateCheck(QUIET, True, f"the binlog head stayed at {after} for {seconds:g} s")
+        return GateCheck(QUIET, True, f"the binlog head stayed at {after} for {seconds:g} s", head=after)
     return GateCheck(
         QUIET,
         False,
         f"the binlog head moved from {before} to {after} in {seconds:g} s: something still writes to the source",
         "stop the application's writes to the source (and anything else writing to it), then run cutover again",
+        head=after,
+    )
+
+
+def held_to_the_end(url: str, quiet: Checkpoint | None, checkpoint: Path | None) -> GateCheck:
+    """Read after every other check: the source head is still the one the quiet check saw, and the follower's
+    checkpoint is that head. Writes that began during the checks (the verify takes a while) close the gate."""
+    end = source_head(url)
+    saved = Checkpoint.load(checkpoint) if checkpoint is not None else None
+    follower = "" if checkpoint is None else f"; the follower's checkpoint is {saved or 'missing'}"
+    if end == quiet and (checkpoint is None or saved == end):
+        where = "" if checkpoint is None else " and the follower's checkpoint"
+        figure = f"after the last check the source head{where} is still {end}, where the quiet check saw it"
+        if checkpoint is None:
+            figure += " (the DMS task's own position is not comparable: its CDC latencies stand for it)"
+        return GateCheck(HELD, True, figure, head=end)
+    return GateCheck(
+        HELD,
+        False,
+        f"the source head moved during the checks: {quiet} when the quiet check read it, {end} after the last "
+        f"check{follower}: what the checks passed is not what the source holds now",
+        "something wrote to the source while the gate ran: stop it, let the follower (or the task) catch up, and run "
+        "cutover again",
+        head=end,
     )
 
 
@@ -76,7 +106,15 @@ def follower_caught_up(url: str, checkpoint: Path) -> GateCheck:
 
 def dms_task_caught_up(dms: Any, cloudwatch: Any, task_arn: str, max_latency: float, now: dt.datetime) -> GateCheck:
     """A real DMS task: running, and both CDC latencies (CloudWatch, AWS/DMS) at most ``max_latency`` s."""
-    tasks = dms.describe_replication_tasks(Filters=[{"Name": "replication-task-arn", "Values": [task_arn]}])
+    with asking("DMS (DescribeReplicationTasks)"):
+        tasks = dms.describe_replication_tasks(Filters=[{"Name": "replication-task-arn", "Values": [task_arn]}])
+    if len(tasks["ReplicationTasks"]) != 1:
+        return GateCheck(
+            CAUGHT_UP,
+            False,
+            f"DMS lists {len(tasks['ReplicationTasks'])} tasks with the ARN {task_arn}",
+            "check --task-arn (terraform output replication_task_arn) and the region and account it names",
+        )
     (task,) = tasks["ReplicationTasks"]
     if task.get("Status") != "running":
         return GateCheck(
@@ -85,9 +123,10 @@ def dms_task_caught_up(dms: Any, cloudwatch: Any, task_arn: str, max_latency: fl
             f"the DMS task {task['ReplicationTaskIdentifier']} is {task.get('Status')}, not running",
             "start or resume the task and let it catch up, then run cutover again",
         )
-    instances = dms.describe_replication_instances(
-        Filters=[{"Name": "replication-instance-arn", "Values": [task["ReplicationInstanceArn"]]}]
-    )
+    with asking("DMS (DescribeReplicationInstances)"):
+        instances = dms.describe_replication_instances(
+            Filters=[{"Name": "replication-instance-arn", "Values": [task["ReplicationInstanceArn"]]}]
+        )
     instance = instances["ReplicationInstances"][0]["ReplicationInstanceIdentifier"]
     dimensions = [
         {"Name": "ReplicationInstanceIdentifier", "Value": instance},
@@ -95,15 +134,16 @@ def dms_task_caught_up(dms: Any, cloudwatch: Any, task_arn: str, max_latency: fl
     ]
     latencies: dict[str, float | None] = {}
     for metric in ("CDCLatencySource", "CDCLatencyTarget"):
-        points = cloudwatch.get_metric_statistics(
-            Namespace="AWS/DMS",
-            MetricName=metric,
-            Dimensions=dimensions,
-            StartTime=now - METRIC_WINDOW,
-            EndTime=now,
-            Period=60,
-            Statistics=["Maximum"],
-        )["Datapoints"]
+        with asking("CloudWatch (GetMetricStatistics)"):
+            points = cloudwatch.get_metric_statistics(
+                Namespace="AWS/DMS",
+                MetricName=metric,
+                Dimensions=dimensions,
+                StartTime=now - METRIC_WINDOW,
+                EndTime=now,
+                Period=60,
+                Statistics=["Maximum"],
+            )["Datapoints"]
         latest = max(points, key=lambda p: p["Timestamp"]) if points else None
         latencies[metric] = None if latest is None else float(latest["Maximum"])
     figure = ", ".join(f"{m} {'no datapoint in 10 min' if v is None else f'{v:g} s'}" for m, v in latencies.items())
@@ -159,6 +199,6 @@ def verified(url: str, ddb: Any, plan: Plan, since: Checkpoint | None, settle_se
         False,
         figure,
         f"run dms-dynamodb verify --settle {settle_seconds:g} --report FILE (in full: findings older than "
-        f"{since or 'the verify'} are not in a --since check), fix what it names, then cutover --since the position "
-        "of that clean verify",
+        f"{since or 'the verify'} are not in a --since check), fix what it names, then cutover --since FILE, the "
+        "report of that clean verify",
     )

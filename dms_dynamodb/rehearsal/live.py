@@ -17,7 +17,13 @@ from typing import Any
 from dms_dynamodb.cdc.apply_exceptions import TIME_FORMAT, exceptions_table_design
 from dms_dynamodb.cdc.checkpoint import Checkpoint
 from dms_dynamodb.cdc.follower import CdcStats, ChangeApplier, FollowOptions, follow
-from dms_dynamodb.cutover.checks import follower_caught_up, no_apply_exceptions, source_quiet, verified
+from dms_dynamodb.cutover.checks import (
+    follower_caught_up,
+    held_to_the_end,
+    no_apply_exceptions,
+    source_quiet,
+    verified,
+)
 from dms_dynamodb.dynamodb.client import create_table
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.rehearsal.synthetic import Generator, run_workload
@@ -139,6 +145,7 @@ def rehearse_live(
         no_apply_exceptions(ddb, plan.task.task_id, set(plan.tables), began),
         verified(url, ddb, plan, during.position, run.settle_seconds),
     ]
+    checks.append(held_to_the_end(url, checks[0].head, checkpoint))  # read after the last check, as cutover does
     for check in checks:
         print(check.render())
     stop.set()

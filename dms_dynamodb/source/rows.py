@@ -38,6 +38,22 @@ def _where(table_filter: TableFilter | None, key_range: KeyRange | None = None) 
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), values
 
 
+def select_list(table: Table | None) -> str:
+    """The columns of a row read: ``*``, with each FLOAT column read as a DOUBLE (``col * 1e0``).
+
+    A FLOAT read as itself comes as the server's 6-digit text (123456.7 is sent as 123457), which is not
+    the stored single-precision value; as a DOUBLE it is that exact value (123456.703125), as the binlog
+    carries it, so the load, CDC and verify render it alike (the shortest text of the same single).
+    ``col * 1e0`` rather than ``CAST(col AS DOUBLE)``: MySQL casts to DOUBLE from 8.0.17 on only.
+    """
+    if table is None or not any(c.data_type == "float" for c in table.columns):
+        return "*"
+    return ", ".join(
+        f"{identifier(c.name)} * 1e0 AS {identifier(c.name)}" if c.data_type == "float" else identifier(c.name)
+        for c in table.columns
+    )
+
+
 def key_ranges(connection: Any, schema: str, table: Table | None, parts: int) -> list[KeyRange | None]:
     """``parts`` slices of a table by its integer primary key; ``[None]`` (the whole table) otherwise."""
     if table is None or len(table.primary_key) != 1 or parts < 2:
@@ -63,8 +79,11 @@ def source_rows(
     table: str,
     table_filter: TableFilter | None = None,
     key_range: KeyRange | None = None,
+    model: Table | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Stream the rows DMS would migrate (unbuffered cursor: bounded memory on any table size).
+
+    ``model``: the table's columns, so FLOAT columns are read as their exact value (:func:`select_list`).
 
     Closing the generator before the end (a stop, Ctrl-C) closes ``connection``: an unbuffered result
     cannot be cut short on an open connection (PyMySQL reads the rest of the table to get past it).
@@ -75,7 +94,7 @@ def source_rows(
     cursor = connection.cursor(pymysql.cursors.SSDictCursor)
     finished = False
     try:
-        cursor.execute(f"SELECT * FROM {quoted(schema, table)}{where}", parameters)
+        cursor.execute(f"SELECT {select_list(model)} FROM {quoted(schema, table)}{where}", parameters)
         while batch := cursor.fetchmany(FETCH):
             yield from batch
         finished = True

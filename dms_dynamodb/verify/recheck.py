@@ -14,6 +14,7 @@ from typing import Any
 
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.source.connection import connect, identifier, quoted
+from dms_dynamodb.source.rows import select_list
 from mappings.items import Item, Rejection, canonical, normalized
 from mappings.schema import Table
 
@@ -105,7 +106,10 @@ class KeyReader:
             return None
         where = " AND ".join(f"{identifier(c)} <=> %s" for c in table.primary_key)
         with self.connection.cursor(pymysql.cursors.DictCursor) as cursor:
-            cursor.execute(f"SELECT * FROM {quoted(ref.schema, ref.table)} WHERE {where} LIMIT 1", list(ref.key))
+            columns = select_list(table)
+            cursor.execute(
+                f"SELECT {columns} FROM {quoted(ref.schema, ref.table)} WHERE {where} LIMIT 1", list(ref.key)
+            )
             row = cursor.fetchone()
         return dict(row) if row is not None else None
 

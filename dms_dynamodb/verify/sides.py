@@ -67,7 +67,7 @@ def build_slice(work: Slice) -> str:
     source = f"{work.schema}.{work.table}"
     table_filter = builder.filter_for(work.schema, work.table)
     source_table = builder.table(work.schema, work.table)
-    for row in source_rows(connection, work.schema, work.table, table_filter, work.key_range):
+    for row in source_rows(connection, work.schema, work.table, table_filter, work.key_range, source_table):
         item = builder.build(work.schema, work.table, row)
         if isinstance(item, Rejection):
             record = {"type": "REJECTED", "table": target.table_name, "key": {}, "source_table": source}

@@ -168,9 +168,9 @@ def text(value: Any, assumptions: Assumptions = DEFAULTS) -> str:
         return f"{rendered}.{value.microsecond:06d}" if value.microsecond else rendered
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        seconds = int(value.total_seconds())
-        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    if isinstance(value, dt.timedelta):  # MySQL manual, "The TIME Type": '-838:59:59' to '838:59:59'
+        sign, seconds = ("-" if value < dt.timedelta(0) else ""), abs(int(value.total_seconds()))
+        return f"{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).hex()
     if isinstance(value, (int, float, decimal.Decimal)):

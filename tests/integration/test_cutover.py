@@ -87,13 +87,26 @@ def _lines(out: str) -> dict[str, str]:
     return found
 
 
+def _clean_report(url: str, ddb: Any, checkpoint: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    """A clean full verify's report (the gate's starting evidence) and the position it verified at."""
+    assert _caught_up(url, checkpoint)
+    report = checkpoint.with_name("verify.jsonl")
+    verify = ["verify", "--stack", str(STACK), "--mysql-url", url, "--endpoint-url", ddb.meta.endpoint_url]
+    assert main([*verify, "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    position = out.split("verified at binlog position ", 1)[1].split()[0]
+    assert (
+        f"report: {report} (one JSON line per finding; it ends with VERIFIED_AT {position}, the evidence for "
+        f"cutover --since {report})"
+    ) in out
+    return str(report), position
+
+
 def test_the_gate_opens_only_when_quiet_caught_up_without_exceptions_and_verified(
     rehearsal: tuple[str, Any, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     url, ddb, checkpoint = rehearsal
-    assert _caught_up(url, checkpoint)
-    assert main(["verify", "--stack", str(STACK), "--mysql-url", url, "--endpoint-url", ddb.meta.endpoint_url]) == 0
-    since = capsys.readouterr().out.split("verified at binlog position ", 1)[1].split()[0]
+    since, position = _clean_report(url, ddb, checkpoint, capsys)
     with connect(url).cursor() as cursor:
         cursor.execute("SELECT customer_id FROM customer ORDER BY customer_id")
         ids = [int(r[0]) for r in cursor.fetchall()]
@@ -113,9 +126,10 @@ def test_the_gate_opens_only_when_quiet_caught_up_without_exceptions_and_verifie
     assert _cutover(url, ddb, checkpoint, "--since", since) == 0
     out = capsys.readouterr().out
     lines = _lines(out)
-    assert set(lines) == {"source quiet", "caught up", "apply exceptions", "verify"}
+    assert set(lines) == {"source quiet", "caught up", "apply exceptions", "verify", "held to the end"}
     assert all(line.startswith("PASS") for line in lines.values()), out
     assert "READY: every check passed" in out
+    assert f"evidence: a clean full verify at {position} ({since}, " in out
 
     # An apply exception (an update of a base-table key column, which DMS cannot apply): the gate says so.
     with connect(url).cursor() as cursor:
@@ -132,7 +146,7 @@ def test_a_planted_difference_closes_the_gate_on_verify(
     rehearsal: tuple[str, Any, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     url, ddb, checkpoint = rehearsal
-    since = str(binlog_head(connect(url)))
+    since, position = _clean_report(url, ddb, checkpoint, capsys)
     with connect(url).cursor() as cursor:
         cursor.execute("SELECT customer_id FROM customer ORDER BY customer_id LIMIT 1")
         (number,) = cursor.fetchone()
@@ -143,7 +157,7 @@ def test_a_planted_difference_closes_the_gate_on_verify(
     out = capsys.readouterr().out
     lines = _lines(out)
     assert lines["verify"] == (
-        f"FAIL  verify: 1 rows changed since {since}: 1 items expected, 0 found; 1 MISSING_TARGET"
+        f"FAIL  verify: 1 rows changed since {position}: 1 items expected, 0 found; 1 MISSING_TARGET"
     )
     assert [name for name, line in lines.items() if line.startswith("FAIL")] == ["verify"]
 
@@ -162,5 +176,5 @@ def test_rehearse_live_follows_while_writing_verifies_during_the_writes_and_ends
     made = int(during.split("(the workload had made ", 1)[1].split()[0])
     assert 0 < made < 600, during
     assert "settled: " in during and "\nclean" in during
-    assert [line[:4] for line in after.splitlines() if line.startswith(("PASS", "FAIL"))] == ["PASS"] * 4
+    assert [line[:4] for line in after.splitlines() if line.startswith(("PASS", "FAIL"))] == ["PASS"] * 5
     assert "cutover: READY" in after and "rehearsal finished" in after and out.rstrip().endswith(": clean")

@@ -80,7 +80,8 @@ def test_settle_during_the_writes_reports_exactly_the_real_difference_and_counts
         status, records = _verify(url, target, tmp_path / "clean.jsonl", "--settle", "20")
         out = capsys.readouterr().out
         assert status == 0, out
-        assert {r["type"] for r in records} == {"IN_FLIGHT"}, records
+        assert {r["type"] for r in records} == {"IN_FLIGHT", "VERIFIED_AT"}, records
+        assert records[-1]["type"] == "VERIFIED_AT"  # a clean report ends with its position (cutover's evidence)
         assert "differences were changes in flight" in out and "\nclean" in out
 
         target.delete_item(TableName=TABLE, Key={"pk": {"S": f"CUSTOMER#{quiet}"}, "sk": {"S": "#METADATA"}})

@@ -101,3 +101,47 @@ def test_a_stopped_task_fails_before_any_metric_is_read(aws: tuple[Any, Any, Stu
     _task(dms_stub, "stopped")
     check = dms_task_caught_up(dms, cloudwatch, TASK_ARN, 0.0, NOW)
     assert not check.passed and check.figure == "the DMS task sakila-task is stopped, not running"
+
+
+@pytest.mark.parametrize(
+    ("arn", "region"),
+    [
+        (TASK_ARN, "eu-west-1"),
+        ("arn:aws-us-gov:dms:us-gov-west-1:123456789012:task:ABC-1", "us-gov-west-1"),
+        ("arn:aws-cn:dms:cn-north-1:123456789012:task:ABC", "cn-north-1"),
+    ],
+)
+def test_a_task_arn_gives_its_region(arn: str, region: str) -> None:
+    from dms_dynamodb.cutover.aws import task_region
+
+    assert task_region(arn) == region
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:dms:eu-west-1:123456789012:rep:ABC",  # an instance, not a task
+        "arn:aws:dms:eu-west-1:1234:task:ABC",  # the account is 12 digits
+        "arn:aws:s3:eu-west-1:123456789012:task:ABC",
+        "arn:aws:dms:eu-west-1:123456789012:task:",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    ],
+)
+def test_a_malformed_task_arn_names_the_form(arn: str) -> None:
+    from dms_dynamodb.cutover.aws import task_region
+
+    with pytest.raises(ValueError, match=r"its form is arn:aws:dms:REGION:ACCOUNT:task:ID"):
+        task_region(arn)
+
+
+def test_no_credentials_while_asking_is_no_verdict_naming_the_service() -> None:
+    from botocore.exceptions import EndpointConnectionError, NoCredentialsError
+
+    from dms_dynamodb.cutover.aws import AwsUnavailable, asking
+
+    no_credentials = r"^no usable AWS credentials to ask DMS \(DescribeReplicationTasks\)"
+    with pytest.raises(AwsUnavailable, match=no_credentials), asking("DMS (DescribeReplicationTasks)"):
+        raise NoCredentialsError()
+    unreachable = r"^cannot reach CloudWatch \(GetMetricStatistics\) \(Could not connect"
+    with pytest.raises(AwsUnavailable, match=unreachable), asking("CloudWatch (GetMetricStatistics)"):
+        raise EndpointConnectionError(endpoint_url="https://monitoring.eu-west-1.amazonaws.com/")
