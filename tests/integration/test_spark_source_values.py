@@ -14,7 +14,7 @@ from mappings.schema import SourceSchema
 DDL = (
     "CREATE TABLE v (id INT PRIMARY KEY, f FLOAT, d DOUBLE, n DECIMAL(12,3), at DATETIME(3), ts TIMESTAMP(6) NULL, "
     "day DATE, t TIME(2), y YEAR, b BIT(3), vb VARBINARY(8), s VARCHAR(20), e ENUM('x','y'), st SET('a','b'), "
-    "j JSON, tx TEXT CHARACTER SET latin1, big BIGINT UNSIGNED)"
+    "j JSON, tx TEXT CHARACTER SET latin1, big BIGINT UNSIGNED) DEFAULT CHARSET=utf8mb4"
 )
 ROWS = [
     "(1, 123456.7, 0.1, 1.5, '2024-01-01 10:00:00.120', '2024-06-30 23:59:59.999999', '2024-02-29', '-838:59:59', "
