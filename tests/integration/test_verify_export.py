@@ -143,6 +143,15 @@ def test_a_missing_or_foreign_export_is_a_usage_error_naming_it(
     assert f"{tmp_path}: no manifest-summary.json" in capsys.readouterr().err
     assert main([*base, "--export", "s3://bucket/AWSDynamoDB/x/"]) == 2
     assert "--engine local reads local files; copy the export folder first" in capsys.readouterr().err
+    from tests.unit.test_export_layout import LINES, _hand_written
+
+    foreign = _hand_written(tmp_path / "other", lines=LINES)  # AWS's own example: table ProductCatalog
+    assert main([*base, "--export", str(foreign)]) == 2
+    assert "is an export of 'ProductCatalog'" in capsys.readouterr().err
+    assert main(["export", "--stack", STACK, "--endpoint-url", planted[1], "--out", str(tmp_path / "x")]) == 0
+    ours = str(tmp_path / "x" / TABLE)
+    assert main([*base, "--export", ours, "--export", ours]) == 2
+    assert "a second export of 'shop-table'" in capsys.readouterr().err
 
 
 def test_a_change_made_after_the_export_is_in_flight_when_the_findings_are_read_again(
