@@ -205,3 +205,50 @@ def test_the_source_lost_over_jdbc_mid_run_is_an_incomplete_verify(
     assert status == 3, err
     assert "verify is incomplete: the source failed" in err and "over JDBC" in err
     assert records[-1]["type"] == "INCOMPLETE" and records[-1]["server"] == "source"
+
+
+def test_two_rows_writing_one_key_are_the_same_overwrite_in_spark_and_locally(
+    planted: tuple[str, str, set[tuple[str, str]]], tmp_path: Path, spark: Any
+) -> None:
+    import dataclasses
+
+    from dms_dynamodb.dynamodb.client import create_table
+    from dms_dynamodb.export.layout import pages, read_export
+    from dms_dynamodb.export.writer import write_export
+    from dms_dynamodb.load import full_load
+    from dms_dynamodb.plan import make_plan
+    from dms_dynamodb.stack import Stack
+    from dms_dynamodb.verify.full import verify
+    from dms_dynamodb.verify.spark.engine import verify_spark
+    from mappings import TableMappings
+    from tests.integration.test_filters import _stack
+
+    url, endpoint, _ = planted
+    with connect(url).cursor() as cursor:
+        cursor.execute("CREATE DATABASE clash")
+        cursor.execute("CREATE TABLE clash.f (id INT PRIMARY KEY, twin VARCHAR(30) NOT NULL, n INT)")
+        cursor.execute("INSERT INTO clash.f VALUES (1, '7', 1), (2, '7', 2), (3, '8', 3), (4, '9', 4)")
+    base = _stack("clash", [])
+    document = json.loads(json.dumps(base.tasks[0].table_mappings.to_dict()))
+    document["rules"][1]["mapping-parameters"]["attribute-mappings"][0]["value"] = "F#${twin}"  # 1 and 2: F#7
+    task = dataclasses.replace(base.tasks[0], table_mappings=TableMappings.from_dict(document))
+    stack = Stack(base.path, base.tables, (task,))
+    clash = url.rsplit("/", 1)[0] + "/clash"
+    plan = make_plan(stack, task, connect(clash))
+    ddb = client(endpoint)
+    create_table(ddb, stack.tables["clash"])
+    full_load(clash, ddb, plan)
+    export = read_export(write_export(ddb, "clash", tmp_path)[0])
+    reports = {}
+    for engine in ("local", "spark"):
+        with (tmp_path / f"{engine}.jsonl").open("w") as handle:
+            if engine == "local":
+                result = verify(clash, ddb, plan, report=handle, target_pages=lambda _: pages(export))
+            else:
+                result = verify_spark(spark, clash, plan, {"clash": export}, report=handle)
+        assert {k: v for k, v in result.counts.items() if v} == {"OVERWRITE": 1}, engine
+        reports[engine] = [json.loads(line) for line in (tmp_path / f"{engine}.jsonl").read_text().splitlines()]
+    (overwrite,) = reports["spark"]
+    assert overwrite["key"] == {"pk": {"S": "F#7"}} and overwrite["source_table"] == "clash.f and clash.f"
+    assert [r["id"] for r in overwrite["rows"]] == ["1", "2"]
+    assert _sorted(reports["local"]) == _sorted(reports["spark"])

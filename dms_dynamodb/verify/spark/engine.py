@@ -191,21 +191,18 @@ def verify_spark(
         for (text,) in rows.where("kind = 'rejected'").select("item").toLocalIterator():
             result.note(json.loads(text), report)
         items = rows.where("kind = 'item'")
+        # One shuffle of what every key needs (the last item, the count, the rows to read again); the row
+        # texts only travel for the keys written more than once (OVERWRITE), a second, small pass.
         by_key = (
             items.groupBy("key")
             .agg(
                 F.count("*").alias("n"),
                 F.max_by(F.struct("item", "source"), "ord").alias("last"),
-                F.min_by("row", "ord").alias("first_row"),
                 F.collect_list("ref").alias("refs"),
-                F.max_by("row", "ord").alias("last_row"),
-                F.array_join(
-                    F.transform(F.array_sort(F.collect_list(F.struct("ord", "source"))), lambda s: s["source"]), " and "
-                ).alias("sources"),
             )
             .cache()
         )
-        _overwrites(by_key, key_names, result, report)
+        _overwrites(items, by_key, key_names, result, report)
         expected = by_key.select(
             "key", F.col("last.item").alias("item"), F.col("last.source").alias("source"), "n", "refs"
         )
@@ -221,10 +218,26 @@ def verify_spark(
     return result
 
 
-def _overwrites(by_key: Any, key_names: dict[str, list[str]], result: Result, report: TextIO | None) -> None:
+def _overwrites(
+    items: Any, by_key: Any, key_names: dict[str, list[str]], result: Result, report: TextIO | None
+) -> None:
+    """Keys written by more than one source row: their first and last rows, and every source, in read order."""
     from pyspark.sql import functions as F
 
-    found = by_key.where("n > 1").select("key", F.col("last.item").alias("item"), "sources", "first_row", "last_row")
+    twice = by_key.where("n > 1").select("key")
+    found = (
+        items.join(twice, "key")
+        .groupBy("key")
+        .agg(
+            F.max_by("item", "ord").alias("item"),
+            F.min_by("row", "ord").alias("first_row"),
+            F.max_by("row", "ord").alias("last_row"),
+            F.array_join(
+                F.transform(F.array_sort(F.collect_list(F.struct("ord", "source"))), lambda s: s["source"]), " and "
+            ).alias("sources"),
+        )
+        .select("key", "item", "sources", "first_row", "last_row")
+    )
     for key, item, sources, first, last in found.toLocalIterator():
         table = key.split("\x1f", 1)[0]
         record = {"type": "OVERWRITE", "table": table, "key": key_values(json.loads(item), key_names[table])}
