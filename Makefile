@@ -23,7 +23,7 @@ export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 TF_CLI_CONFIG := $(CURDIR)/.terraform-cli.tfrc
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
 
-.PHONY: help bootstrap mariadb chromium synth test check rehearse rehearse-cdc lint docs bench clean
+.PHONY: help bootstrap mariadb chromium spark-java synth test check rehearse rehearse-cdc lint docs bench clean
 
 ## help: list the targets
 help:
@@ -32,7 +32,7 @@ help:
 $(PY_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==25.3
-	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,spark]'
 	touch $@
 
 # checkov lives in its own virtualenv: it pins many packages of its own.
@@ -56,6 +56,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing chromium (Debian)"; SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# verify --engine spark runs Spark on Java 17 and reads the source with MariaDB Connector/J: both from Debian.
+spark-java:
+	@{ command -v java >/dev/null 2>&1 && [ -f /usr/share/java/mariadb-java-client.jar ]; } || { \
+	  echo "installing openjdk-17-jre-headless and libmariadb-java (Debian)"; SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless libmariadb-java >/dev/null; }
 
 $(TF_CLI_CONFIG): Makefile
 	echo '# Terraform CLI configuration for make (cdktf synth runs only `terraform version`): empty on purpose.' > $@
@@ -86,7 +92,7 @@ $(SYNTH_STAMP): $(CDKTF_SOURCES) | bootstrap
 	touch $@
 
 ## test: the whole suite, with its wall time
-test: bootstrap mariadb chromium $(CHECKOV_STAMP)
+test: bootstrap mariadb spark-java chromium $(CHECKOV_STAMP)
 	@start=$$(date +%s); rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s wall time"; exit $$rc
 

@@ -14,7 +14,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +22,6 @@ from dms_dynamodb.check_stack import ChecksFailed, require_clean_stack
 from dms_dynamodb.commands import (
     EXAMPLE_STACK,
     UsageError,
-    binlog_position,
     bounded_int,
     connect_source,
     create_targets,
@@ -39,6 +37,8 @@ from dms_dynamodb.commands import (
 )
 from dms_dynamodb.cutover.command import add_cutover_arguments
 from dms_dynamodb.documents import add_commands
+from dms_dynamodb.export.command import EXAMPLE as EXPORT_EXAMPLE
+from dms_dynamodb.export.command import add_export_arguments
 from dms_dynamodb.init.arguments import EXAMPLE as INIT_EXAMPLE
 from dms_dynamodb.init.arguments import add_init_arguments
 from dms_dynamodb.report.arguments import EXAMPLE as REPORT_EXAMPLE
@@ -47,11 +47,12 @@ from dms_dynamodb.resync.command import EXAMPLE as RESYNC_EXAMPLE
 from dms_dynamodb.resync.command import add_resync_arguments
 from dms_dynamodb.source.url import SourceUrlError, redact, scrub, settings, with_defaults_file
 from dms_dynamodb.stack import StackError, read_stack
-from dms_dynamodb.table_choice import TableChoice, tables_argument
+from dms_dynamodb.table_choice import choose_for_argument, tables_argument
+from dms_dynamodb.verify.export_command import add_export_verify_arguments
 from mappings.errors import MappingError
 
 if TYPE_CHECKING:
-    from dms_dynamodb.plan import Plan
+    pass
 
 # --------------------------------------------------------------------------------- commands
 
@@ -101,7 +102,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="loaded")
-    choice = _choice(plan, args.tables)
+    choice = choose_for_argument(plan, args.tables)
     plan = choice.plan if choice else plan
     ddb = dynamodb(args.endpoint_url)
     create_targets(ddb, plan, sys.stdout)
@@ -122,93 +123,9 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from dms_dynamodb.cutover.evidence import write_verified_at
-    from dms_dynamodb.private_files import private_file
-    from dms_dynamodb.verify.full import INCOMPLETE_EXIT, VerifyIncomplete, verify
-    from dms_dynamodb.verify.incremental import verify_since
+    from dms_dynamodb.verify.command import cmd_verify as verify_command
 
-    if args.settle is not None and args.settle <= 0:
-        raise UsageError(f"--settle takes a number of seconds above 0; got {args.settle}")
-    since = binlog_position(args.since, "--since")
-    stack, task = open_task(args.stack, args.task)
-    plan = plan_task(args.mysql_url, stack, task, sys.stdout)
-    checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")
-    if args.tables and since is not None:
-        raise UsageError("--tables and --since: an incremental verify covers every table; give one of them")
-    if since is not None:
-        _readable_since(args.mysql_url, since)
-    choice = _choice(plan, args.tables)
-    plan = choice.plan if choice else plan
-    ddb = dynamodb(args.endpoint_url)
-    with ExitStack() as files:
-        try:
-            report = files.enter_context(private_file(Path(args.report))) if args.report else None
-        except OSError as exc:
-            raise UsageError(f"cannot write the report {args.report}: {exc.strerror}") from None
-        try:
-            if since is not None:
-                result, changes = verify_since(
-                    args.mysql_url, ddb, plan, since, settle_seconds=args.settle, report=report
-                )
-                print(
-                    f"incremental: {changes.events} row images of {len(changes.rows)} rows changed from {since} to {changes.until}"
-                )
-                if changes.in_full:  # the binlog reader found DDL of a migrated table in the window
-                    touched = ", ".join(sorted(".".join(t) for t in changes.in_full))
-                    print(f"the window truncates, drops, renames or alters {touched}: verified in full")
-            else:
-                result = verify(
-                    args.mysql_url,
-                    ddb,
-                    plan,
-                    segments=args.segments,
-                    report=report,
-                    settle_seconds=args.settle,
-                    keep=choice.keeps if choice else None,
-                )
-        except VerifyIncomplete as exc:
-            print(scrub(f"dms-dynamodb verify: {exc}", args.mysql_url), file=sys.stderr)
-            return INCOMPLETE_EXIT
-        evidence = report is not None and write_verified_at(  # a clean report ends with its position: cutover's
-            report, clean=result.clean, position=result.position, task=task.task_id, plan=plan, since=since
-        )
-    print(result.render())
-    if result.position is not None and result.clean:
-        print(f"verified at binlog position {result.position} (the next incremental verify: --since {result.position})")
-    elif result.position is not None:
-        print(
-            f"verified at binlog position {result.position}: NOT a starting point for --since (the findings above "
-            "are older than it); fix them and verify in full again"
-        )
-    if args.report:
-        ends = f"; it ends with VERIFIED_AT {result.position}" if evidence else ""
-        usable = f", the evidence for cutover --since {args.report}" if evidence and since is None else ""
-        print(f"report: {args.report} (one JSON line per finding{ends}{usable})")
-    if choice:
-        print(choice.summary())
-    print(checked)
-    return 0 if result.clean else 1
-
-
-def _readable_since(url: str, since: Any) -> None:
-    from dms_dynamodb.cdc.positions import REVERIFY, PositionError, check_source_position
-
-    try:
-        check_source_position(url, since, "--since", REVERIFY)
-    except PositionError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _choice(plan: Plan, tables: str | None) -> TableChoice | None:
-    """``--tables``: the plan of those tables only (None without it); an unknown name is a usage error."""
-    from dms_dynamodb.table_choice import UnknownTable, choose_tables
-
-    if tables is None:
-        return None
-    try:
-        return choose_tables(plan, tables)
-    except UnknownTable as exc:
-        raise UsageError(str(exc)) from None
+    return verify_command(args)
 
 
 def _cdc(args: argparse.Namespace) -> int:
@@ -217,6 +134,12 @@ def _cdc(args: argparse.Namespace) -> int:
 
     with whole_lines():  # on a non-terminal: whole lines only, stdout and stderr never cut each other's
         return cmd_cdc(args)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from dms_dynamodb.export.command import cmd_export
+
+    return cmd_export(args)
 
 
 def _cutover(args: argparse.Namespace) -> int:
@@ -426,6 +349,17 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE:POS",
         help="incremental: only the rows changed since this binlog position (verify prints the position it verified at)",
     )
+
+    add_export_verify_arguments(verify)
+
+    export = command(
+        "export",
+        "write each target table of the task as a DynamoDB full export (local files), or start one on AWS (--s3-bucket)",
+        EXPORT_EXAMPLE,
+        _export,
+    )
+    stack_arguments(export)
+    add_export_arguments(export)
 
     cdc = command(
         "cdc",

@@ -102,3 +102,15 @@ def key_patterns(plan: Plan, schema: str, table: str) -> tuple[re.Pattern[str], 
         literal = [re.escape(part) for part in PLACEHOLDER.split(template)]
         found.append(re.compile(".*".join(literal), re.DOTALL))
     return tuple(found)
+
+
+def choose_for_argument(plan: Plan, tables: str | None) -> TableChoice | None:
+    """``--tables``: the plan of those tables only (None without it); an unknown name is a usage error."""
+    if tables is None:
+        return None
+    try:
+        return choose_tables(plan, tables)
+    except UnknownTable as exc:
+        from dms_dynamodb.commands import UsageError
+
+        raise UsageError(str(exc)) from None

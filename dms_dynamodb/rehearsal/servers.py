@@ -58,6 +58,8 @@ class MariaDB:
 
     directory: Path
     process: subprocess.Popen[bytes]
+    #: A loopback TCP port as well as the socket (for JDBC clients: the Spark engine), or None.
+    port: int | None = None
 
     @property
     def socket(self) -> str:
@@ -67,6 +69,11 @@ class MariaDB:
         """The throwaway server's URL: root with an explicitly empty password (``root:@``), so a ``MYSQL_PWD``
         in the user's environment is not sent to it."""
         return f"mysql://root:@localhost/{database}?unix_socket={self.socket}"
+
+    def tcp_url(self, database: str) -> str:
+        """The same server over loopback TCP (started with ``tcp=True``)."""
+        assert self.port is not None, "started without tcp=True"
+        return f"mysql://root:@127.0.0.1:{self.port}/{database}"
 
     def execute_file(self, database: str, sql: Path) -> None:
         client = _binary("mariadb")
@@ -96,8 +103,11 @@ class MariaDB:
     BINLOG = ("--binlog-format=ROW", "--binlog-row-image=FULL", "--binlog-row-metadata=FULL")
 
     @classmethod
-    def start(cls, directory: Path, *, binlog: tuple[str, ...] = BINLOG) -> MariaDB:
-        """A private server; ``binlog`` replaces the binlog options (e.g. to rehearse a misconfigured source)."""
+    def start(cls, directory: Path, *, binlog: tuple[str, ...] = BINLOG, tcp: bool = False) -> MariaDB:
+        """A private server; ``binlog`` replaces the binlog options (e.g. to rehearse a misconfigured source);
+        ``tcp``: it listens on a free loopback port too (JDBC clients need TCP)."""
+        port = _free_port() if tcp else None
+        network = [f"--port={port}", "--bind-address=127.0.0.1"] if port else ["--skip-networking"]
         data = directory / "data"
         subprocess.run(
             [
@@ -117,7 +127,7 @@ class MariaDB:
                 "--no-defaults",
                 "--user=root",
                 f"--datadir={data}",
-                "--skip-networking",
+                *network,
                 f"--socket={directory / 'mysqld.sock'}",
                 f"--pid-file={directory / 'mysqld.pid'}",
                 f"--log-error={directory / 'error.log'}",
@@ -128,7 +138,7 @@ class MariaDB:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        server = cls(directory, process)
+        server = cls(directory, process, port)
         log = directory / "error.log"
         _wait_until_ready(
             server._ready,

@@ -192,6 +192,7 @@ def verify(
     workers: int | None = None,
     settle_seconds: float | None = None,
     keep: Callable[[str, Item], bool] | None = None,
+    target_pages: Callable[[str], Iterator[list[dict[str, Any]]]] | None = None,
 ) -> Result:
     """Compare every target table of the task with the items its source rows map to.
 
@@ -201,6 +202,7 @@ def verify(
     ``settle_seconds``: differences are read again until they resolve or persist (``settle``).
     ``keep``: which target items to compare (``--tables``: the chosen tables'); default every item.
     Raises :class:`VerifyIncomplete` when a server fails mid-run (the report says so in its last line).
+    ``target_pages``: read each target table from elsewhere than a Scan (an export's files).
     """
     make_private(report)
     result = Result()
@@ -216,7 +218,7 @@ def verify(
             def counted(items: int) -> None:
                 result.actual += items
 
-            databases = read_both_sides(ddb, plan, work, db, key_names, segments, workers, counted, keep)
+            databases = read_both_sides(ddb, plan, work, db, key_names, segments, workers, counted, keep, target_pages)
             _compare_sides(url, ddb, plan, db, databases, key_names, settle_seconds, result, report)
         finally:
             db.close()

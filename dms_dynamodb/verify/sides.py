@@ -15,7 +15,7 @@ import multiprocessing
 import signal
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,9 +112,11 @@ def read_both_sides(
     workers: int,
     on_page: Callable[[int], None],
     keep: Callable[[str, Item], bool] | None = None,
+    target_pages: Callable[[str], Iterator[list[Item]]] | None = None,
 ) -> list[str]:
     """The source slices in worker processes while this process scans the target into ``db``'s ``actual``
-    (``on_page`` hears each page's size): the slices' SQLite files.
+    (``on_page`` hears each page's size): the slices' SQLite files. ``target_pages`` reads a target table
+    from elsewhere than a Scan (an export's files).
 
     A failed worker ends the run at the next page; any way out but the end stops the workers at once.
     """
@@ -129,7 +131,8 @@ def read_both_sides(
     try:
         futures = [pool.submit(build_slice, slice_) for slice_ in work]
         for target, names in key_names.items():  # the target, while the workers read the source
-            with contextlib.closing(scan(ddb, target, segments)) as pages:
+            pages_of = target_pages or (lambda table: scan(ddb, table, segments))
+            with contextlib.closing(pages_of(target)) as pages:  # type: ignore[type-var]
                 for page in pages:
                     if keep is not None:  # verify --tables: only the chosen tables' items
                         page = [i for i in page if keep(target, i)]

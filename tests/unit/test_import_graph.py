@@ -48,6 +48,7 @@ TOOL_TOP_LEVEL = {
     "cdc/",
     "cutover/",
     "dynamodb/",
+    "export/",
     "init/",
     "rehearsal/",
     "report/",

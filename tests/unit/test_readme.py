@@ -71,7 +71,7 @@ def test_every_flag_the_readme_shows_with_a_command_exists() -> None:
     for line in README.splitlines():
         for match in re.finditer(r"dms-dynamodb ([a-z-]+)([^`#\n]*)", line):
             command, rest = match.groups()
-            shown += [(command, flag) for flag in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", rest)]
+            shown += [(command, flag) for flag in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", rest)]
     assert len(shown) > 30
     unknown = sorted({(c, f) for c, f in shown if c in options and f not in options[c]})
     assert unknown == []

@@ -1,0 +1,155 @@
+"""``verify`` three ways on one table, in one run: live (Scan), ``--export --engine local``, ``--engine spark``.
+
+    python bench/verify_export.py [--rows 1000000] [--masters 'local[*]' 'local[1]' 'local[2]']
+
+A throwaway MariaDB (over TCP, for JDBC) holds one table of ``--rows`` rows, loaded into dynalite by
+the tool's full load, then exported (``dms-dynamodb export``'s writer). Each verify compares the whole
+table; each must be clean. Prints items/s of each and the peak resident memory of the process tree it
+ran in (this process, its worker processes, Spark's JVM and Python workers), above the tree's memory
+before it started. Spark runs once per master (the first is the engines' comparison; the others show
+how it scales with executor cores); its session start (the JVM) is timed apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.verify import _stack, events_table
+from dms_dynamodb.dynamodb.client import client, create_table
+from dms_dynamodb.export.layout import pages, read_export
+from dms_dynamodb.export.writer import write_export
+from dms_dynamodb.load import full_load
+from dms_dynamodb.plan import make_plan
+from dms_dynamodb.rehearsal.servers import Dynalite, MariaDB
+from dms_dynamodb.source.connection import connect
+from dms_dynamodb.verify.full import Result, verify
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    total = 0
+    for pid in tree:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def _measured(run: Any) -> tuple[Any, float, int]:
+    """Result, seconds, and the peak growth of this process tree's resident memory (sampled every 50 ms)."""
+    baseline, peak, done = _tree_rss(os.getpid()), [0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], _tree_rss(os.getpid()))
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    start = time.perf_counter()
+    try:
+        value = run()
+    finally:
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+    return value, seconds, max(peak[0], _tree_rss(os.getpid())) - baseline
+
+
+def _line(name: str, result: Result, seconds: float, peak: int) -> float:
+    assert result.clean, result.render()
+    rate = result.actual / seconds
+    print(
+        f"{name}: {result.actual} items in {seconds:.1f} s = {rate:,.0f} items/s, peak memory +{peak / 2**20:,.0f} MiB"
+    )
+    return rate
+
+
+def _spark_child(master: str, url: str, folder: str) -> None:
+    """One master in a process of its own (one Spark session a process): its session start and its verify."""
+    from dms_dynamodb.verify.spark.engine import verify_spark
+    from dms_dynamodb.verify.spark.session import spark_session
+
+    stack = _stack()
+    plan = make_plan(stack, stack.task(None), connect(url))
+    export = read_export(Path(folder))
+    session, start_seconds, _ = _measured(lambda: spark_session(master))
+    print(f"spark session {master}: started in {start_seconds:.1f} s")
+    rate = _line(
+        f"verify --export --engine spark ({master})",
+        *_measured(lambda: verify_spark(session, url, plan, {"bench-events": export})),
+    )
+    print(f"spark rate {rate:.0f}")
+    session.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--masters", nargs="+", default=["local[*]", "local[1]", "local[2]"])
+    parser.add_argument("--spark-child", nargs=3, metavar=("MASTER", "URL", "EXPORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.spark_child:
+        _spark_child(*args.spark_child)
+        return
+    with tempfile.TemporaryDirectory() as directory:
+        mariadb, dynalite = MariaDB.start(Path(directory) / "mariadb", tcp=True), Dynalite.start()
+        try:
+            events_table(mariadb, args.rows)
+            url = mariadb.tcp_url("bench")
+            stack = _stack()
+            plan = make_plan(stack, stack.task(None), connect(url))
+            ddb = client(dynalite.endpoint_url)
+            create_table(ddb, stack.tables["bench-events"])
+            started = time.perf_counter()
+            full_load(url, ddb, plan, threads=8)
+            print(
+                f"loaded {args.rows} rows in {time.perf_counter() - started:.1f} s; {os.cpu_count()} cores", flush=True
+            )
+            folder, _ = write_export(ddb, "bench-events", Path(directory) / "exports")
+            export = read_export(folder)
+            live = _line("live verify (Scan, 4 segments)", *_measured(lambda: verify(url, ddb, plan, segments=4)))
+            local = _line(
+                "verify --export --engine local",
+                *_measured(lambda: verify(url, ddb, plan, target_pages=lambda _: pages(export))),
+            )
+            print(f"ratio local / live: {local / live:.2f}", flush=True)
+            for master in args.masters:
+                child = [sys.executable, __file__, "--spark-child", master, url, str(folder)]
+                done = subprocess.run(
+                    child, capture_output=True, text=True, check=False, cwd=Path(__file__).parent.parent
+                )
+                lines = [line for line in done.stdout.splitlines() if not line.startswith("spark rate")]
+                print("\n".join(lines) if done.returncode == 0 else f"spark {master} failed: {done.stderr[-2000:]}")
+                rate = next((float(x.split()[-1]) for x in done.stdout.splitlines() if x.startswith("spark rate")), 0.0)
+                print(f"ratio spark ({master}) / live verify: {rate / live:.2f}", flush=True)
+        finally:
+            dynalite.stop()
+            mariadb.stop()
+
+
+if __name__ == "__main__":
+    main()

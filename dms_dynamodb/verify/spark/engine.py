@@ -1,0 +1,287 @@
+"""The comparison in Spark: the source over JDBC by key ranges, the export's files, a join; findings streamed back.
+
+The expected items are built on the executors by the same pure item model the local verify runs
+(``ItemBuilder``, broadcast with the plan), Arrow-batched (``mapInArrow``), one batch at a time.
+The driver receives only findings, through ``toLocalIterator`` (one partition at a time), and a few
+counts: nothing proportional to the table is collected. The records are built by the same functions
+as the local verify's (``key_values``, ``differences``), so the reports are equal record for record.
+
+Order of rows for OVERWRITE (two rows, one item key: the last wins): table order, then key range,
+then the order the source returns a range's rows, as the local verify reads them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from dms_dynamodb.export.layout import Export
+from dms_dynamodb.plan import Plan
+from dms_dynamodb.source.connection import connect
+from dms_dynamodb.source.filter_sql import where_clause
+from dms_dynamodb.source.rows import key_ranges
+from dms_dynamodb.verify.full import Result, incomplete_on_failure
+from dms_dynamodb.verify.recheck import (
+    MISSING_SOURCE,
+    MISSING_TARGET,
+    RECORD_DIFF,
+    KeyReader,
+    differences,
+    key_values,
+    ref_from_json,
+)
+from dms_dynamodb.verify.settle import Unsettled, settle
+from dms_dynamodb.verify.spark.jdbc import KEY, SourceQuery, inline_filter, jdbc_url, source_query
+
+ROWS = "kind string, key string, item string, source string, row string, ref string, ord long"
+ITEMS = "key string, item string"
+#: A finding: its record, its key text, the source rows (refs) that map to it, the item (MISSING_SOURCE).
+Finding = tuple[dict[str, Any], str, list[str], dict[str, Any] | None]
+ROWS_COLUMNS = ("kind", "key", "item", "source", "row", "ref", "ord")
+
+
+def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, target: str, names: list[str]) -> Any:
+    """The executors' function: source rows (hex texts) in, expected items (or rejections) out, batch by batch."""
+
+    def build(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa  # type: ignore[import-untyped]
+        from pyspark import TaskContext
+
+        from dms_dynamodb.verify.recheck import SourceRef, key_text, ref_json, row_key
+        from mappings.items import Rejection, canonical
+
+        schema = pa.schema([(n, pa.int64() if n == "ord" else pa.string()) for n in ROWS_COLUMNS])
+        plan: Plan = plan_value.value
+        builder = plan.builder
+        table = builder.table(query.schema, query.table)
+        source = f"{query.schema}.{query.table}"
+        context = TaskContext.get()
+        base = (table_index << 48) | ((context.partitionId() if context else 0) << 32)
+        position = 0
+        columns = [f"c{n}" for n in range(len(query.columns))]
+        for batch in batches:
+            out: dict[str, list[Any]] = {name: [] for name in ROWS_COLUMNS}
+            data = [batch.column(name).to_pylist() for name in columns]
+            for values in zip(*data, strict=True) if data else []:
+                row = query.decode(list(values))
+                position += 1
+                item = builder.build(query.schema, query.table, row)
+                if isinstance(item, Rejection):
+                    record = {"type": "REJECTED", "table": target, "key": {}, "source_table": source}
+                    record |= {"error": f"{item.reason}: {item.error}", "statement": item.statement}
+                    kind, key, text, shown, ref = "rejected", None, json.dumps(record, default=str), None, None
+                else:
+                    shown = json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()})
+                    found = row_key(table, row)
+                    ref = ref_json(SourceRef(query.schema, query.table, found)) if found is not None else None
+                    kind, key, text = "item", key_text(target, item, names), canonical(item)
+                for name, value in zip(out, (kind, key, text, source, shown, ref, base + position), strict=True):
+                    out[name].append(value)
+            yield pa.RecordBatch.from_pydict(out, schema=schema)
+
+    return build
+
+
+def _actual_batches(target: str, names: list[str]) -> Any:
+    """The executors' function: export lines (DynamoDB JSON) in, key texts and canonical items out."""
+
+    def parse(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        from dms_dynamodb.export.layout import from_dynamodb_json
+        from dms_dynamodb.verify.recheck import key_text
+        from mappings.items import canonical
+
+        schema = pa.schema([("key", pa.string()), ("item", pa.string())])
+        for batch in batches:
+            keys, items = [], []
+            for line in batch.column("value").to_pylist():
+                if not line or not line.strip():
+                    continue
+                item = {k: from_dynamodb_json(v) for k, v in json.loads(line)["Item"].items()}
+                keys.append(key_text(target, item, names))
+                items.append(canonical(item))
+            yield pa.RecordBatch.from_pydict({"key": keys, "item": items}, schema=schema)
+
+    return parse
+
+
+def _source_frame(
+    spark: Any, url: str, plan: Plan, plan_value: Any, key_names: dict[str, list[str]], parts: int
+) -> Any:
+    """Every migrated table's rows as expected items (or rejections), over JDBC by key ranges."""
+    address, properties = jdbc_url(url)
+    frames = []
+    connection = connect(url)
+    try:
+        for index, (schema, name) in enumerate(plan.tables):
+            table = plan.builder.table(schema, name)
+            assert table is not None, "a planned table is in the schema"
+            clause, parameters = where_clause(plan.builder.filter_for(schema, name))
+            query = source_query(schema, table, inline_filter(clause, parameters))
+            ranges = key_ranges(connection, schema, table, parts) if query.keyed else [None]
+            predicates = [f"{KEY} BETWEEN {r.low} AND {r.high}" if r else "1 = 1" for r in ranges]
+            rows = spark.read.jdbc(
+                address, f"({query.sql}) AS source_rows", predicates=predicates, properties=properties
+            )
+            target = plan.target_of(schema, name).table_name
+            frames.append(rows.mapInArrow(_expected_batches(plan_value, query, index, target, key_names[target]), ROWS))
+    finally:
+        connection.close()
+    frame = frames[0]
+    for other in frames[1:]:
+        frame = frame.unionByName(other)
+    return frame
+
+
+def _actual_frame(spark: Any, exports: dict[str, Export], key_names: dict[str, list[str]]) -> Any:
+    frames = []
+    for table, export in exports.items():
+        lines = spark.read.text([f.uri or str(f.path) for f in export.files])
+        frames.append(lines.mapInArrow(_actual_batches(table, key_names[table]), ITEMS))
+    frame = frames[0]
+    for other in frames[1:]:
+        frame = frame.unionByName(other)
+    return frame
+
+
+@contextlib.contextmanager
+def _source_lost_over_jdbc() -> Iterator[None]:
+    """A JDBC failure in a Spark job (the source lost or refusing mid-run) is the source's, as a PyMySQL
+    error is in the local verify: the run is incomplete (exit 3), not a crash."""
+    try:
+        yield
+    except Exception as error:
+        text = str(error)
+        if not any(mark in text for mark in ("FAILED_JDBC", "java.sql.", "SQLException")):
+            raise
+        from pymysql.err import OperationalError
+
+        cause = next((line.strip() for line in text.splitlines() if "JDBC" in line or "SQL" in line), text[:300])
+        raise OperationalError(2013, f"over JDBC: {cause[:300]}") from error
+
+
+def verify_spark(
+    spark: Any,
+    url: str,
+    plan: Plan,
+    exports: dict[str, Export],
+    *,
+    report: TextIO | None = None,
+    parts: int = 0,
+    ddb: Any = None,
+    settle_seconds: float | None = None,
+) -> Result:
+    """Compare the source with the exports in Spark: the same :class:`Result` and records as the local verify.
+
+    ``settle_seconds``: every finding is read again on the source and the live table (``ddb``) until it settles.
+    """
+    from pyspark.sql import functions as F
+
+    result = Result()
+    key_names = {n: [k.name for k in d.key_attributes[: 2 if d.sort_key else 1]] for n, d in plan.targets.items()}
+    parts = parts or max(2, spark.sparkContext.defaultParallelism * 2)
+    with incomplete_on_failure(result, report), _source_lost_over_jdbc():
+        plan_value = spark.sparkContext.broadcast(plan)
+        rows = _source_frame(spark, url, plan, plan_value, key_names, parts).cache()
+        actual = _actual_frame(spark, exports, key_names)
+        result.actual = sum(e.item_count for e in exports.values())
+        for (text,) in rows.where("kind = 'rejected'").select("item").toLocalIterator():
+            result.note(json.loads(text), report)
+        items = rows.where("kind = 'item'")
+        # One shuffle of what every key needs (the last item, the count, the rows to read again); the row
+        # texts only travel for the keys written more than once (OVERWRITE), a second, small pass.
+        by_key = (
+            items.groupBy("key")
+            .agg(
+                F.count("*").alias("n"),
+                F.max_by(F.struct("item", "source"), "ord").alias("last"),
+                F.collect_list("ref").alias("refs"),
+            )
+            .cache()
+        )
+        _overwrites(items, by_key, key_names, result, report)
+        expected = by_key.select(
+            "key", F.col("last.item").alias("item"), F.col("last.source").alias("source"), "n", "refs"
+        )
+        result.expected = expected.count()
+        found = _differences(expected, actual, key_names)
+        if settle_seconds is None:
+            for record, *_ in found:
+                result.note(record, report)
+        else:
+            _settle(url, ddb, plan, found, settle_seconds, result, report)
+        rows.unpersist()
+        by_key.unpersist()
+    return result
+
+
+def _overwrites(
+    items: Any, by_key: Any, key_names: dict[str, list[str]], result: Result, report: TextIO | None
+) -> None:
+    """Keys written by more than one source row: their first and last rows, and every source, in read order."""
+    from pyspark.sql import functions as F
+
+    twice = by_key.where("n > 1").select("key")
+    found = (
+        items.join(twice, "key")
+        .groupBy("key")
+        .agg(
+            F.max_by("item", "ord").alias("item"),
+            F.min_by("row", "ord").alias("first_row"),
+            F.max_by("row", "ord").alias("last_row"),
+            F.array_join(
+                F.transform(F.array_sort(F.collect_list(F.struct("ord", "source"))), lambda s: s["source"]), " and "
+            ).alias("sources"),
+        )
+        .select("key", "item", "sources", "first_row", "last_row")
+    )
+    for key, item, sources, first, last in found.toLocalIterator():
+        table = key.split("\x1f", 1)[0]
+        record = {"type": "OVERWRITE", "table": table, "key": key_values(json.loads(item), key_names[table])}
+        result.note({**record, "source_table": sources, "rows": [json.loads(first), json.loads(last)]}, report)
+
+
+def _differences(expected: Any, actual: Any, key_names: dict[str, list[str]]) -> Iterator[Finding]:
+    """MISSING_SOURCE, MISSING_TARGET and RECORD_DIFF, as the local verify's join finds them (one outer join,
+    one pass): each record with its key text, the source rows that map to it (to read again) and, for
+    MISSING_SOURCE, the item."""
+    e, a = expected.alias("e"), actual.alias("a")
+    joined = e.join(a, "key", "full_outer").where("e.item IS NULL OR a.item IS NULL OR (e.item <> a.item AND e.n = 1)")
+    query = joined.select("key", "e.item", "e.source", "e.refs", "a.item")
+    for key, expected_text, source, refs, actual_text in query.toLocalIterator():
+        table = key.split("\x1f", 1)[0]
+        names = key_names[table]
+        if expected_text is None:
+            found = json.loads(actual_text)
+            yield {"type": MISSING_SOURCE, "table": table, "key": key_values(found, names)}, key, [], found
+        elif actual_text is None:
+            record = {"type": MISSING_TARGET, "table": table, "key": key_values(json.loads(expected_text), names)}
+            yield {**record, "source_table": source}, key, list(refs), None
+        else:
+            want, got = json.loads(expected_text), json.loads(actual_text)
+            record = {"type": RECORD_DIFF, "table": table, "key": key_values(got, names)}
+            yield {**record, "details": differences(want, got)}, key, list(refs), None
+
+
+def _settle(
+    url: str, ddb: Any, plan: Plan, found: Iterator[Finding], seconds: float, result: Result, report: TextIO | None
+) -> None:
+    """Read every finding again on the source and the live table until it settles (``verify --settle``):
+    a change made after the export resolves, and is ``IN_FLIGHT``."""
+    reader = KeyReader(url, ddb, plan)
+    try:
+        pending = [
+            Unsettled(
+                record,
+                key,
+                reader.refs_from_item(record["table"], item) if item is not None else [ref_from_json(r) for r in refs],
+            )
+            for record, key, refs, item in found
+        ]
+        for record in settle(reader, pending, seconds):
+            result.note(record, report)
+    finally:
+        reader.close()
