@@ -29,6 +29,7 @@ from dms_dynamodb.verify.recheck import (
     RECORD_DIFF,
     KeyReader,
     differences,
+    expected_item,
     key_values,
     ref_from_json,
 )
@@ -258,12 +259,13 @@ def _differences(expected: Any, actual: Any, key_names: dict[str, list[str]]) ->
             found = json.loads(actual_text)
             yield {"type": MISSING_SOURCE, "table": table, "key": key_values(found, names)}, key, [], found
         elif actual_text is None:
-            record = {"type": MISSING_TARGET, "table": table, "key": key_values(json.loads(expected_text), names)}
+            want = json.loads(expected_text)
+            record = {"type": MISSING_TARGET, "table": table, "key": key_values(want, names), **expected_item(want)}
             yield {**record, "source_table": source}, key, list(refs), None
         else:
             want, got = json.loads(expected_text), json.loads(actual_text)
             record = {"type": RECORD_DIFF, "table": table, "key": key_values(got, names)}
-            yield {**record, "details": differences(want, got)}, key, list(refs), None
+            yield {**record, "details": differences(want, got), **expected_item(want)}, key, list(refs), None
 
 
 def _settle(
