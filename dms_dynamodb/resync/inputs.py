@@ -192,7 +192,7 @@ def exception_refs(row: dict[str, str], plan: Plan) -> tuple[list[SourceRef], st
 
 #: The table a STATEMENT acts on (``UPDATE FROM`` is how a cascade's UPDATE is written).
 _STATEMENT_TABLE = re.compile(
-    r"^\s*(?:INSERT\s+INTO|REPLACE\s+INTO|DELETE\s+FROM|UPDATE\s+FROM|UPDATE)\s+([^\s(]+)", re.I
+    r"^\s*(?:(?:INSERT|REPLACE)(?:\s+INTO)?|DELETE\s+FROM|UPDATE(?:\s+FROM)?)\s+([^\s(]+)", re.I
 )
 
 
