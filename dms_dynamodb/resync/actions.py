@@ -253,3 +253,12 @@ def _copies_of(reader: KeyReader, named: list[SourceRef], segments: int) -> dict
                     if any(ref_id(ref) in wanted and _fits(reader, ref, table, item) for ref in refs):
                         found[key_text(table, item, names)] = (table, key_values(item, names), item)
     return found
+
+
+def replan(reader: KeyReader, action: Action) -> Action:
+    """One key decided again from both sides read now (a conditional write found the item changed under it)."""
+    text = _text(reader, action.table, action.key)
+    held = reader.actual(action.table, [action.key]).get(text)
+    refs = unique([*action.refs, *(reader.refs_from_item(action.table, held) if held is not None else [])])
+    current = {ref_id(ref): read_current(reader, ref) for ref in refs}
+    return _decide(reader, text, action.table, action.key, held, current, None)
