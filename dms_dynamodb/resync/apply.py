@@ -93,7 +93,12 @@ def log_plan(log: TextIO | None, actions: list[Action]) -> None:
 
 
 def apply_actions(
-    ddb: Any, actions: list[Action], log: TextIO | None, out: TextIO, reader: KeyReader | None = None
+    ddb: Any,
+    actions: list[Action],
+    log: TextIO | None,
+    out: TextIO,
+    reader: KeyReader | None = None,
+    documents: bool = True,
 ) -> Applied:
     """Send every put and delete on its own, conditioned on the item it read (a follower may write the same
     key); a refused one is reported, the others still go. A key found changed is read and decided again
@@ -104,7 +109,7 @@ def apply_actions(
             log_action(log, action, "left")
         if action.kind not in (PUT, DELETE):
             continue
-        outcome = _write(ddb, action, log, out, applied)
+        outcome = _write(ddb, action, log, out, applied, documents)
         if outcome != "changed":
             continue
         again = replan(reader, action) if reader is not None else None
@@ -113,16 +118,16 @@ def apply_actions(
             _leave(log, out, applied, action, why)
         elif again.kind == AGREES:
             log_action(log, again, "done", "read again after the item changed: it agrees now")
-        elif _write(ddb, again, log, out, applied) == "changed":
+        elif _write(ddb, again, log, out, applied, documents) == "changed":
             _leave(log, out, applied, again, "the item changed again while resync wrote it (a follower is writing it)")
     return applied
 
 
-def _write(ddb: Any, action: Action, log: TextIO | None, out: TextIO, applied: Applied) -> str:
+def _write(ddb: Any, action: Action, log: TextIO | None, out: TextIO, applied: Applied, documents: bool) -> str:
     """One conditional write: ``done``, ``refused`` or ``changed`` (the item is no longer ``before``)."""
     from botocore.exceptions import ClientError
 
-    condition = write_condition(action)
+    condition = write_condition(action, documents)
     note = "" if condition else "unconditional: the condition on its before image is over 4 KB"
     if not condition and action.before is not None:
         print(f"  note: {action.table} {_key(action)} written without a condition ({note.split(': ', 1)[1]})", file=out)
@@ -158,15 +163,24 @@ def _leave(log: TextIO | None, out: TextIO, applied: Applied, action: Action, wh
     print(f"  LEFT   {action.table} {_key(action)}: {why}", file=out)
 
 
-def write_condition(action: Action) -> dict[str, Any]:
+def write_condition(action: Action, documents: bool = True) -> dict[str, Any]:
     """The write's condition: the item is still ``before`` (absent when it is None), as placeholders;
-    empty (unconditional) only when the expression would pass DynamoDB's 4 KB expression limit."""
+    empty (unconditional) only when the expression would pass DynamoDB's 4 KB expression limit.
+    ``documents=False`` (a local endpoint: dynalite compares lists and maps by object identity, so an
+    equal one never matches) compares a list's or map's size instead of its value."""
     if action.before is None:
         (first, *_) = action.key  # the partition key: absent means the item is
         return {"ConditionExpression": "attribute_not_exists(#k)", "ExpressionAttributeNames": {"#k": first}}
-    names = {f"#a{n}": name for n, name in enumerate(sorted(action.before))}
-    values = {f":v{n}": action.before[name] for n, name in enumerate(sorted(action.before))}
-    expression = " AND ".join(f"#a{n} = :v{n}" for n in range(len(names)))
+    names, values, terms = {}, {}, []
+    for n, name in enumerate(sorted(action.before)):
+        value = action.before[name]
+        names[f"#a{n}"] = name
+        if documents or not ({"L", "M"} & value.keys()):
+            values[f":v{n}"], term = value, f"#a{n} = :v{n}"
+        else:  # an emulator that compares lists and maps by identity: their size is what it can compare
+            values[f":v{n}"], term = {"N": str(len(next(iter(value.values()))))}, f"size(#a{n}) = :v{n}"
+        terms.append(term)
+    expression = " AND ".join(terms)
     if len(expression.encode()) > EXPRESSION_LIMIT:
         return {}
     return {"ConditionExpression": expression, "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}

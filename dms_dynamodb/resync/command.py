@@ -200,7 +200,9 @@ def _run(
                 log_plan(log, actions)
                 print("dry run: nothing changed" + (f"; the plan is in {args.log}" if args.log else ""))
                 return 0 if not blocked and count[PUT] + count[DELETE] == 0 else 1
-            applied = apply_actions(ddb, actions, log, sys.stdout, reader)
+            if args.endpoint_url:
+                print("  (a local endpoint: conditions compare lists and maps by size, as dynalite can)")
+            applied = apply_actions(ddb, actions, log, sys.stdout, reader, documents=not args.endpoint_url)
             remaining = reverify(reader, actions, args.settle)
             bad = {ref_id(r) for a, _ in [*applied.refused, *applied.left] for r in a.refs}
             bad |= {ref_id(r) for a in actions if a.kind == LEFT for r in a.refs}

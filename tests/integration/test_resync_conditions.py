@@ -128,3 +128,24 @@ def test_the_log_holds_left_keys_and_a_dry_runs_plan(tmp_path: Path, capsys: pyt
         log.unlink()
         assert main([*base, "--report", str(report), "--skip-checks", "--settle", "0.5", "--log", str(log)]) == 1
         assert _outcomes(log) == [("left", "left")], capsys.readouterr().out
+
+
+def test_on_a_local_endpoint_lists_and_maps_are_conditioned_by_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """dynalite compares lists and maps by identity (never equal): a condition on their value would leave
+    every such key; their size is compared there instead, and the output says so."""
+    document = Action(PUT, "t", {"pk": {"S": "A"}}, {"pk": {"S": "A"}, "l": {"L": [{"N": "1"}]}}, None, "why")
+    assert write_condition(document, documents=False)["ConditionExpression"] == "size(#a0) = :v0 AND #a1 = :v1"
+    assert write_condition(document)["ConditionExpression"] == "#a0 = :v0 AND #a1 = :v1"
+    with bw.world(tmp_path) as w:
+        w.load()
+        held = w.item("PARENT#1")
+        assert held is not None
+        w.ddb.put_item(
+            TableName="shop-table", Item={**held, "tags": {"L": [{"S": "a"}]}, "m": {"M": {"k": {"N": "1"}}}}
+        )
+        base = ["resync", "--stack", str(w.stack), "--mysql-url", w.url, "--endpoint-url", w.endpoint]
+        assert main([*base, "--key", "parent:id=1", "--skip-checks", "--settle", "0.5"]) == 0, capsys.readouterr().out
+        assert "compare lists and maps by size" in capsys.readouterr().out
+        assert w.item("PARENT#1") == held
