@@ -99,7 +99,7 @@ def cmd_resync(args: argparse.Namespace) -> int:
         wanted.refs += [ref for _, refs, _ in exceptions for ref in refs]
         status = _run(args, ddb, plan, wanted, exceptions)
     except KeyboardInterrupt:
-        logged = f" (each one done is in {args.log})" if args.log else ""
+        logged = f" (each write's intent and outcome are in {args.log})" if args.log else ""
         raise KeyboardInterrupt(
             f"interrupted: some actions may have been applied{logged}; resync reads both sides again: run it again"
         ) from None
