@@ -10,7 +10,8 @@ model the load and CDC use); the target's item is read with a strongly consisten
   that names no source row, two rows that map to one key (a design finding).
 
 Which rows an item can come from: the mapped tables writing its table whose primary-key columns it
-copies (:meth:`KeyReader.refs_from_item`, the assumption ``verify --settle`` makes too). Rows named by
+copies (:meth:`KeyReader.refs_from_item`, the assumption ``verify --settle`` makes too); only those whose
+key templates fit the item's key can own it, so an item no such row owns is left, never deleted. Rows named by
 ``--key`` or an apply exception may have left items at keys no finding names (a key change): the
 target tables they write are scanned once for items that copy their primary key.
 """
@@ -164,16 +165,24 @@ def _decide(
             "resync cannot tell whether it is an orphan; delete it by hand if it is"
         )
         return Action(LEFT, table, key, held, held, why, refs)
-    states = [current[ref_id(ref)] for ref in named if ref_id(ref) in current]
-    if len(states) < len(named):
+    # Only a row whose table's key templates fit this key can have written it: an item that merely copies a
+    # column named like a primary key (another task's LEDGER#1 with id=1) is not a mapped row's orphan.
+    owners = [ref for ref in named if _fits(reader, ref, table, held)]
+    if not owners:
+        why = (
+            "no source row maps to this key, and its key fits no key template of the mapped tables whose "
+            f"primary key it copies ({', '.join(sorted({f'{r.schema}.{r.table}' for r in named}))}): "
+            "resync cannot tell whose item it is; delete it by hand if it is an orphan"
+        )
+        return Action(LEFT, table, key, held, held, why, refs)
+    states = [current[ref_id(ref)] for ref in owners if ref_id(ref) in current]
+    if len(states) < len(owners):
         why = "not every source row this item can come from was read again: run resync with its report finding"
         return Action(LEFT, table, key, held, held, why, refs)
     if any(s.state == "rejected" for s in states):
         why = "its source row is one DMS would reject (listed apart): the item is left as it is"
         return Action(LEFT, table, key, held, held, why, refs)
-    # The reason names the rows whose key templates fit this key (an order's item copies its customer's key too).
-    fitting = [s for s in states if _fits(reader, s.ref, table, held)] or states
-    fates = "; ".join(_fate(reader, s) for s in fitting)
+    fates = "; ".join(_fate(reader, s) for s in states)
     return Action(DELETE, table, key, held, None, "an orphan: " + fates, refs)
 
 
@@ -229,7 +238,9 @@ def _distinct(keys: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _copies_of(reader: KeyReader, named: list[SourceRef], segments: int) -> dict[str, tuple[str, dict[str, Any], Item]]:
-    """Items of the named rows' target tables that copy one of their primary keys: where they are now."""
+    """Items of the named rows' target tables that copy one of their primary keys and whose key fits that
+    row's table's key templates: where they are now (an item of another table that copies a like-named
+    column is not theirs)."""
     wanted = {ref_id(ref) for ref in named}
     tables = sorted({reader.plan.target_of(ref.schema, ref.table).table_name for ref in named})
     found: dict[str, tuple[str, dict[str, Any], Item]] = {}
@@ -238,6 +249,16 @@ def _copies_of(reader: KeyReader, named: list[SourceRef], segments: int) -> dict
         with contextlib.closing(scan(reader.ddb, table, segments)) as pages:
             for page in pages:
                 for item in page:
-                    if any(ref_id(ref) in wanted for ref in reader.refs_from_item(table, item)):
+                    refs = reader.refs_from_item(table, item)
+                    if any(ref_id(ref) in wanted and _fits(reader, ref, table, item) for ref in refs):
                         found[key_text(table, item, names)] = (table, key_values(item, names), item)
     return found
+
+
+def replan(reader: KeyReader, action: Action) -> Action:
+    """One key decided again from both sides read now (a conditional write found the item changed under it)."""
+    text = _text(reader, action.table, action.key)
+    held = reader.actual(action.table, [action.key]).get(text)
+    refs = unique([*action.refs, *(reader.refs_from_item(action.table, held) if held is not None else [])])
+    current = {ref_id(ref): read_current(reader, ref) for ref in refs}
+    return _decide(reader, text, action.table, action.key, held, current, None)

@@ -99,7 +99,7 @@ def cmd_resync(args: argparse.Namespace) -> int:
         wanted.refs += [ref for _, refs, _ in exceptions for ref in refs]
         status = _run(args, ddb, plan, wanted, exceptions)
     except KeyboardInterrupt:
-        logged = f" (each one done is in {args.log})" if args.log else ""
+        logged = f" (each write's intent and outcome are in {args.log})" if args.log else ""
         raise KeyboardInterrupt(
             f"interrupted: some actions may have been applied{logged}; resync reads both sides again: run it again"
         ) from None
@@ -166,7 +166,7 @@ def _run(
     exceptions: list[tuple[dict[str, str], list[SourceRef], str]],
 ) -> int:
     from dms_dynamodb.resync.actions import AGREES, DELETE, LEFT, PUT, plan_actions
-    from dms_dynamodb.resync.apply import apply_actions, log_line, open_log, reverify
+    from dms_dynamodb.resync.apply import apply_actions, log_line, log_plan, open_log, reverify
     from dms_dynamodb.resync.inputs import ref_id
     from dms_dynamodb.verify.recheck import KeyReader
 
@@ -191,17 +191,20 @@ def _run(
         for row, why in unnamed:
             print(f"  LEFT   apply exception {row.get('ERROR_TIME')} on {row.get('TABLE_NAME')}: {why}")
         blocked = count[LEFT] + len(wanted.rejected) + len(unnamed)
-        if args.dry_run:
-            print("dry run: nothing changed")
-            return 0 if not blocked and count[PUT] + count[DELETE] == 0 else 1
         with ExitStack() as files:
             try:
                 log = files.enter_context(open_log(args.log)) if args.log else None
             except OSError as exc:
                 raise UsageError(f"cannot write the log {args.log}: {exc.strerror}") from None
-            applied = apply_actions(ddb, actions, log, sys.stdout)
+            if args.dry_run:  # the plan goes to the log too, marked dry-run: a review reads one file
+                log_plan(log, actions)
+                print("dry run: nothing changed" + (f"; the plan is in {args.log}" if args.log else ""))
+                return 0 if not blocked and count[PUT] + count[DELETE] == 0 else 1
+            if args.endpoint_url:
+                print("  (a local endpoint: conditions compare lists and maps by size, as dynalite can)")
+            applied = apply_actions(ddb, actions, log, sys.stdout, reader, documents=not args.endpoint_url)
             remaining = reverify(reader, actions, args.settle)
-            bad = {ref_id(r) for a, _ in applied.refused for r in a.refs}
+            bad = {ref_id(r) for a, _ in [*applied.refused, *applied.left] for r in a.refs}
             bad |= {ref_id(r) for a in actions if a.kind == LEFT for r in a.refs}
             keys = {(r["table"], str(r["key"])) for r in remaining}
             bad |= {ref_id(r) for a in actions if (a.table, str(a.key)) in keys for r in a.refs}
@@ -218,10 +221,11 @@ def _run(
             "  (a change applied by the follower while resync wrote can leave a key stale, or the key keeps "
             "changing: run resync again, with --settle at least the CDC latency)"
         )
-    clean = not remaining and not applied.refused and not blocked
+    clean = not remaining and not applied.refused and not applied.left and not blocked
     print(
         f"resync: {sum(a.kind == PUT for a in applied.done)} put, {sum(a.kind == DELETE for a in applied.done)} "
-        f"deleted, {len(applied.refused)} refused by DynamoDB; verified again: "
+        f"deleted, {len(applied.refused)} refused by DynamoDB, {len(applied.left)} left (changed under resync); "
+        "verified again: "
         f"{'clean' if not remaining else f'{len(remaining)} keys still differ'}"
         + (f"; log: {args.log}" if args.log else "")
     )

@@ -165,6 +165,13 @@ def exception_refs(row: dict[str, str], plan: Plan) -> tuple[list[SourceRef], st
     if (schema, table) not in plan.tables or source is None or not source.primary_key:
         return [], f"{schema}.{table} is not a table the task migrates with a primary key"
     statement = row.get("STATEMENT", "")
+    named = _statement_table(statement)
+    if named is not None and named.lower() not in (f"{schema}.{table}".lower(), table.lower()):
+        # A cascade (applier.cascaded): the parent's statement on the child's record; its key is the parent's.
+        return [], (
+            f"cascade from {named}: verify {schema}.{table} in full (or resync --key each {table} row the "
+            "cascade changed)"
+        )
     primary = [c.lower() for c in source.primary_key]
     was = _values(statement.split(" WHERE ", 1)[1].split(" (was ", 1)[0]) if " WHERE " in statement else {}
     if not was:
@@ -181,6 +188,18 @@ def exception_refs(row: dict[str, str], plan: Plan) -> tuple[list[SourceRef], st
         if moved != refs[0]:
             refs.append(moved)
     return refs, ""
+
+
+#: The table a STATEMENT acts on (``UPDATE FROM`` is how a cascade's UPDATE is written).
+_STATEMENT_TABLE = re.compile(
+    r"^\s*(?:(?:INSERT|REPLACE)(?:\s+INTO)?|DELETE\s+FROM|UPDATE(?:\s+FROM)?)\s+([^\s(]+)", re.I
+)
+
+
+def _statement_table(statement: str) -> str | None:
+    """``schema.table`` a statement names (quotes dropped), or None when it names none resync can read."""
+    found = _STATEMENT_TABLE.match(statement)
+    return found.group(1).replace("`", "").replace('"', "") if found else None
 
 
 def _values(text: str) -> dict[str, Any]:

@@ -238,7 +238,7 @@ def test_a_writer_that_fails_stops_the_load_within_seconds_with_one_message(
     started = time.monotonic()
     loading = threading.Thread(target=run, daemon=True)
     loading.start()
-    loading.join(10)
+    loading.join(timing.seconds(10))
     assert not loading.is_alive(), "the load did not end within 10 s"
     (stopped,) = outcome
     assert isinstance(stopped, LoadStopped) and str(stopped).startswith(message), stopped

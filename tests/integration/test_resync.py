@@ -181,9 +181,12 @@ def test_resync_repairs_planted_differences_until_a_full_verify_is_clean(
     product_item = _item(ddb, f"PRODUCT#{product}", "#METADATA")
     assert product_item is not None and product_item["name"] == {"S": "newest"}
 
-    # Logged: 0600, one line per action with key, before, after, why; the exception marked handled.
+    # Logged: 0600, each write's intent before it and its outcome after, with key, before, after, why;
+    # the exception marked handled.
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
-    logged = [json.loads(line) for line in log.read_text().splitlines()]
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [line.get("outcome") for line in lines if line["action"] != "exception handled"] == ["intent", "done"] * 4
+    logged = [line for line in lines if line.get("outcome") in ("done", None)]
     assert [line["action"] for line in logged] == ["put", "delete", "exception handled", "put", "put"]
     deleted = logged[1]
     assert deleted["key"] == {"table": TABLE, "pk": {"S": f"CUSTOMER#{owner}"}, "sk": {"S": f"ORDER#{order}"}}

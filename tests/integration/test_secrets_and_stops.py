@@ -299,7 +299,7 @@ def test_a_verify_whose_consumer_raises_ends_within_seconds_leaving_no_thread_or
     running = threading.Thread(target=run, daemon=True)
     started = time.monotonic()
     running.start()
-    running.join(10)
+    running.join(timing.seconds(10))
     assert not running.is_alive(), "verify did not end within 10 s of its consumer failing"
     (error,) = outcome
     assert isinstance(error, sqlite3.OperationalError) and "disk is full" in str(error)  # not a server: as it is

@@ -62,8 +62,15 @@ def _duration(node: ast.AST) -> bool:
     return _reads_clock(node) or (isinstance(node, ast.Name) and node.id in DURATIONS)
 
 
+def _arithmetic(node: ast.AST) -> bool:
+    """Numbers, names and operators only: a duration, not a string's pieces."""
+    kinds = (ast.Constant, ast.Name, ast.Attribute, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop, ast.Load)
+    return all(isinstance(n, kinds) for n in ast.walk(node))
+
+
 def unscaled_bounds(source: str) -> list[tuple[int, str]]:
-    """Bare-number wall-clock bounds: ``timeout=N``, ``clock() + N``, ``elapsed < N``, ``wait_for(..., N)``."""
+    """Bare-number wall-clock bounds: ``timeout=N``, ``clock() + N``, ``elapsed < N``, ``wait_for(..., N)``,
+    ``thread.join(N)``, ``event.wait(N)``."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.keyword) and node.arg == "timeout" and _number(node.value):
@@ -87,6 +94,15 @@ def unscaled_bounds(source: str) -> list[tuple[int, str]]:
             and _number(node.args[1])
         ):
             found.append((node.lineno, "wait_for(..., <number>)"))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("join", "wait")
+            and node.args
+            and _number(node.args[0])
+            and _arithmetic(node.args[0])  # ",".join(f"c{i}" for i in range(40)) is text, not a bound
+        ):
+            found.append((node.lineno, f".{node.func.attr}(<number>)"))
     return sorted(found)
 
 
@@ -105,8 +121,13 @@ def test_the_guard_finds_each_kind_of_bare_bound() -> None:
         "assert time.monotonic() - started < timing.seconds(2)\n"
         "wait_for(f, timing.seconds(2.0) - (time.monotonic() - stopped))\n"
         "deadline = time.monotonic() + timing.seconds(GRACE + 1)\n"
+        "thread.join(10)\n"
+        "gate.wait(5)\n"
+        "thread.join(timing.seconds(10))\n"
+        "', '.join(names)\n"
+        "', '.join(f'c{i}' for i in range(40))\n"
     )
-    assert [line for line, _ in unscaled_bounds(source)] == [2, 3, 4, 5, 6, 7, 8, 9]
+    assert [line for line, _ in unscaled_bounds(source)] == [2, 3, 4, 5, 6, 7, 8, 9, 14, 15]
 
 
 def test_every_wall_clock_bound_in_the_tests_is_scaled() -> None:

@@ -117,6 +117,15 @@ def test_a_refused_write_names_its_row_through_the_key_templates() -> None:
     assert exception_refs(wrong, _plan())[0] == []
 
 
+def test_a_cascade_exception_names_no_child_row() -> None:
+    """The parent's statement on the child's record: its WHERE holds the parent's key, never the child's."""
+    row = {"TABLE_OWNER": "music", "TABLE_NAME": "Artist", "STATEMENT": "DELETE FROM music.Label WHERE ArtistId = 1"}
+    refs, why = exception_refs(row, _plan())
+    assert refs == [] and why.startswith("cascade from music.Label: verify music.Artist in full")
+    own = {**row, "STATEMENT": "DELETE FROM `music`.`Artist` WHERE ArtistId = 1"}
+    assert exception_refs(own, _plan()) == ([SourceRef("music", "Artist", ("1",))], "")
+
+
 def test_the_expected_item_in_a_record_is_capped_and_says_so() -> None:
     long = "x" * (REPORT_VALUE_CAP + 5)
     record = finding("music", ["pk", "sk"], {**KEY, "bio": {"S": long}, "n": {"N": "1"}}, None)

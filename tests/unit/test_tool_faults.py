@@ -308,3 +308,22 @@ def test_every_statement_that_pastes_a_name_is_executed_with_parameters() -> Non
             ):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_a_private_file_through_a_link_narrows_its_regular_target(tmp_path: Path) -> None:
+    """``verify --report link``: the file the link leads to holds rows, so it is 0600 before the first byte."""
+    target = tmp_path / "shared.jsonl"
+    target.write_text("old rows\n")
+    target.chmod(0o644)
+    link = tmp_path / "report.jsonl"
+    link.symlink_to(target)
+    with private_file(link) as handle:
+        assert stat.S_IMODE(os.fstat(handle.fileno()).st_mode) == 0o600
+        handle.write("{}\n")
+    assert link.is_symlink() and target.read_text() == "{}\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    dangling = tmp_path / "to-nowhere.jsonl"
+    dangling.symlink_to(tmp_path / "new.jsonl")
+    with private_file(dangling) as handle:
+        handle.write("{}\n")
+    assert stat.S_IMODE((tmp_path / "new.jsonl").stat().st_mode) == 0o600

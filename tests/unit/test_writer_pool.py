@@ -83,7 +83,7 @@ def test_after_a_failure_a_reader_stops_instead_of_waiting_on_a_full_queue() -> 
 
     class Stuck(BatchWriter):
         def put(self, *args: Any, **kwargs: Any) -> None:
-            gate.wait(5)  # the writer is behind: its queue fills up
+            gate.wait(timing.seconds(5))  # the writer is behind: its queue fills up
 
     pool = WriterPool(Table(), 1, on_refused=_refused, writer=lambda stop: Stuck(Table(), stop=stop))
     write = _write("K", 1)
