@@ -44,7 +44,11 @@ def test_an_apply_exception_is_in_the_redirected_output_within_one_progress_inte
             (other,) = cursor.fetchone()
             cursor.execute("UPDATE orders SET customer_id = %s WHERE order_id = %s", (other, order))
         took = wait_for(lambda: "apply exception shop.orders" in out.read_text(), seconds(20))
-        assert took <= seconds(PROGRESS), (took, out.read_text(), err.read_text())  # within one interval (a poller: ~1 s)
+        assert took <= seconds(PROGRESS), (
+            took,
+            out.read_text(),
+            err.read_text(),
+        )  # within one interval (a poller: ~1 s)
         (line,) = [line for line in out.read_text().splitlines() if line.startswith("apply exception")]
         assert f"UPDATE shop.orders SET customer_id = {other} WHERE order_id = {order}" in line
         assert "base-table key column(s) customer_id" in line
