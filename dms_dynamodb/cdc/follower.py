@@ -190,12 +190,14 @@ def _reader(url: str, applier: ChangeApplier) -> BinlogReader:
         finally:
             connection.close()
 
-    connection = connect(url)
-    try:
-        cascades = read_cascades(connection, [s.name for s in plan.builder.schemas])
-    finally:
-        connection.close()
-    return BinlogReader(plan, replan, cascades)
+    def reread() -> list[Any]:
+        connection = connect(url)
+        try:
+            return read_cascades(connection, [s.name for s in plan.builder.schemas])
+        finally:
+            connection.close()
+
+    return BinlogReader(plan, replan, reread(), reread)
 
 
 def _binlog_problems(url: str, checkpoint_path: Path, start: Checkpoint) -> list[str]:
