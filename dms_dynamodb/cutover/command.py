@@ -29,7 +29,7 @@ def cmd_cutover(args: argparse.Namespace) -> int:
         source_quiet,
         verified,
     )
-    from dms_dynamodb.cutover.evidence import EvidenceError, read_evidence
+    from dms_dynamodb.cutover.evidence import EvidenceError, compared_now, read_evidence
     from dms_dynamodb.source.url import scrub
     from dms_dynamodb.verify.full import INCOMPLETE_EXIT, VerifyIncomplete
 
@@ -44,9 +44,10 @@ def cmd_cutover(args: argparse.Namespace) -> int:
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     evidence = None
+    ddb = dynamodb(args.endpoint_url)
     if args.since is not None:
         try:
-            evidence = read_evidence(Path(args.since), task.task_id, plan)
+            evidence = read_evidence(Path(args.since), task.task_id, plan, compared_now(plan, ddb, args))
             check_source_position(
                 args.mysql_url, evidence.position, f"--since {args.since}: the report verified at", REVERIFY
             )
@@ -63,7 +64,6 @@ def cmd_cutover(args: argparse.Namespace) -> int:
     checked = require_clean_stack(
         stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="checked for the cutover"
     )
-    ddb = dynamodb(args.endpoint_url)
     quiet = source_quiet(args.mysql_url, args.quiet_seconds, writes_stopped=args.writes_stopped)
     checks = [quiet]
     try:
