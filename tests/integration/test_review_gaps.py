@@ -5,6 +5,7 @@ exception or a NOT_COMPARABLE, never a clean verdict over stale items."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 from dms_dynamodb.cdc.apply_exceptions import exceptions_table_design
 from dms_dynamodb.cdc.checkpoint import Checkpoint
-from dms_dynamodb.cdc.follower import CdcStats, ChangeApplier, FollowOptions, follow
+from dms_dynamodb.cdc.follower import CdcRefused, CdcStats, ChangeApplier, FollowOptions, follow
 from dms_dynamodb.cdc.positions import PositionError, check_position
 from dms_dynamodb.cli import main
 from dms_dynamodb.dynamodb.client import create_table
@@ -91,8 +92,17 @@ def test_statement_dml_a_trigger_carries_to_a_migrated_table_stops(tmp_path: Pat
         w.sql("CREATE TRIGGER ledger_upd AFTER UPDATE ON ledger FOR EACH ROW DELETE FROM child WHERE id = NEW.id")
         start = w.load()
         w.sql("SET SESSION binlog_format = 'STATEMENT'", "UPDATE ledger SET amount = 99 WHERE id = 1")
-        with pytest.raises(Exception, match="statement form"):
+        w.sql("INSERT INTO parent VALUES (30, 'after', NULL)")
+        with pytest.raises(CdcRefused, match="statement form") as refused:
             w.follow(start)
+        # the advice names a real boundary, one cdc --start accepts
+        found = re.search(r"--start (\S+:\d+), the first transaction boundary", str(refused.value))
+        assert found, refused.value
+        connection = connect(w.url)
+        try:
+            check_position(connection, Checkpoint.parse(found.group(1)), "--start", "start elsewhere")
+        finally:
+            connection.close()
         result, _ = verify_since(w.url, w.ddb, w.plan(), start)
         assert "NOT_COMPARABLE" in result.counts
 
