@@ -31,7 +31,7 @@ def cmd_cutover(args: argparse.Namespace) -> int:
     )
     from dms_dynamodb.cutover.evidence import EvidenceError, compared_now, read_evidence
     from dms_dynamodb.source.url import scrub
-    from dms_dynamodb.verify.full import INCOMPLETE_EXIT, VerifyIncomplete
+    from dms_dynamodb.verify.full import INCOMPLETE_EXIT, VerifyIncomplete, lost_server
 
     if (args.checkpoint is None) == (args.task_arn is None):
         raise UsageError("say what follows the source: --checkpoint FILE (this tool's follower) or --task-arn ARN")
@@ -79,7 +79,20 @@ def cmd_cutover(args: argparse.Namespace) -> int:
         print(f"dms-dynamodb cutover: no verdict: {exc}", file=sys.stderr)
         return INCOMPLETE_EXIT
     tables = set(plan.tables)
-    checks.append(no_apply_exceptions(ddb, args.exceptions_task or task.task_id, tables, args.exceptions_since))
+    try:
+        checks.append(no_apply_exceptions(ddb, args.exceptions_task or task.task_id, tables, args.exceptions_since))
+    except Exception as exc:  # the target could not be read: no verdict, not NOT READY
+        if lost_server(exc) is None:
+            raise
+        for check in checks:
+            print(check.render())
+        print(
+            f"dms-dynamodb cutover: no verdict: the apply exceptions could not be read from the target "
+            f"({type(exc).__name__}: {str(exc)[:200]}); check the target (--endpoint-url, credentials) and run "
+            "cutover again",
+            file=sys.stderr,
+        )
+        return INCOMPLETE_EXIT
     try:
         checks.append(verified(args.mysql_url, ddb, plan, None if evidence is None else evidence.position, args.settle))
     except VerifyIncomplete as exc:  # a server lost during the verify: the gate cannot say yes or no

@@ -203,3 +203,31 @@ def test_cutover_refuses_a_report_of_other_mappings(tmp_path: Path, capsys: pyte
         out = capsys.readouterr()
         assert rc == 2, out
         assert "mappings" in (out.out + out.err)
+
+
+def test_cutover_with_an_unreachable_target_gives_no_verdict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with bw.world(tmp_path) as w:
+        start = w.load()
+        w.follow(start)
+        capsys.readouterr()
+        rc = run(
+            "cutover",
+            "--stack",
+            str(w.stack),
+            "--mysql-url",
+            w.url,
+            "--endpoint-url",
+            "http://127.0.0.1:1",
+            "--skip-checks",
+            "--checkpoint",
+            str(w.directory / "cdc.json"),
+            "--quiet-seconds",
+            "0.5",
+            "--settle",
+            "0.5",
+        )
+        out = capsys.readouterr()
+        assert rc == 3, out  # no verdict: NOT READY (exit 1) would say the target was checked
+        assert "no verdict" in out.err and "apply exceptions" in out.err
