@@ -18,7 +18,7 @@ from typing import Any
 
 from dms_dynamodb.binlog.statements import Statement, Verb, classify_statement
 from dms_dynamodb.plan import NothingToDo, Plan, PlanError
-from dms_dynamodb.source.cascades import Cascade
+from dms_dynamodb.source.cascades import Cascade, Chain, chains
 from mappings.resolver import located, selection_of
 
 
@@ -81,8 +81,8 @@ class Reading:
     tables: tuple[tuple[str, str], ...] = ()
     statement: Statement | None = None
     why: str = ""
-    #: For row changes: the cascade constraints a parent's delete/update here acts through.
-    cascades: tuple[Cascade, ...] = ()
+    #: For row changes: the cascade chains (any number of hops) a delete/update here reaches migrated tables by.
+    cascades: tuple[Chain, ...] = ()
 
     @property
     def verb(self) -> Verb | None:
@@ -110,6 +110,8 @@ class BinlogReader:
     plan: Plan
     replan: Callable[[], Plan] | None = None
     cascades: list[Cascade] = field(default_factory=list)
+    #: Reads the cascading keys again when the plan is re-resolved (a new table may bring its own).
+    reread: Callable[[], list[Cascade]] | None = None
     discovered: set[tuple[str, str]] = field(default_factory=set)
     _tried: set[tuple[str, str]] = field(default_factory=set)
 
@@ -119,11 +121,13 @@ class BinlogReader:
 
     def _index(self) -> None:
         self.migrated = set(self.plan.tables)
-        by_parent: dict[tuple[str, str], list[Cascade]] = {}
-        for cascade in self.cascades:
-            if cascade.child in self.migrated:
-                by_parent.setdefault(cascade.parent, []).append(cascade)
-        self._by_parent = {k: tuple(v) for k, v in by_parent.items()}
+        self._chains = chains(self.cascades, self.migrated)
+        #: Tables whose changes reach a migrated table through cascading keys (any number of hops).
+        self.ancestors = {table for table, _ in self._chains}
+
+    def reaching(self, table: tuple[str, str], kind: str) -> tuple[Chain, ...]:
+        """The chains a ``kind`` ("insert", "update", "delete") change of ``table`` reaches migrated tables by."""
+        return () if kind == "insert" else self._chains.get((table, kind), ())
 
     def selects(self, schema: str, table: str) -> bool:
         """Whether the task's selection rules select ``schema.table`` by its name (known to the plan or not)."""
@@ -141,6 +145,8 @@ class BinlogReader:
             self.plan = self.replan()
         except (PlanError, NothingToDo) as exc:
             raise Unresolvable(str(exc)) from None
+        if self.reread is not None:
+            self.cascades = self.reread()
         self._index()
         self.discovered |= set(self.plan.tables) - before
 
@@ -181,8 +187,7 @@ class BinlogReader:
     def _rows(self, event: Any, kind: str) -> Reading:
         table = (str(event.schema), str(event.table))
         what = f"{kind.upper()} rows of {table[0]}.{table[1]}"
-        cascades = self._by_parent.get(table, ()) if kind != "insert" else ()
-        cascades = tuple(c for c in cascades if c.acts_on(kind))
+        cascades = self.reaching(table, kind)
         if table not in self.migrated:
             if self.plan.builder.resolution.get(*table) is not None or not self.selects(*table):
                 why = (
@@ -196,9 +201,7 @@ class BinlogReader:
                 except Unresolvable as exc:
                     why = f"the task cannot be resolved again with this table: {exc}"
                     return Reading(Kind.UNKNOWN, what, (table,), why=why)
-                cascades = (
-                    tuple(c for c in self._by_parent.get(table, ()) if c.acts_on(kind)) if kind != "insert" else ()
-                )
+                cascades = self.reaching(table, kind)
             if table not in self.migrated:
                 return Reading(
                     Kind.UNKNOWN,
@@ -229,9 +232,9 @@ class BinlogReader:
                 Kind.UNKNOWN, what, statement=statement, why="the binlog reader does not know this statement"
             )
         if verb is Verb.DML:
-            touched = [t for t in statement.tables if t in self.migrated or self.selects(*t)]
-            if statement.tables and not touched:
-                return Reading(Kind.PASSED, what, statement.tables, statement, "statement DML of a table not migrated")
+            if statement.tables and not any(self.reaches(t) for t in statement.tables):
+                why = "statement DML of a table in a schema the task does not read, reaching no migrated table by a key"
+                return Reading(Kind.PASSED, what, statement.tables, statement, why)
             return Reading(
                 Kind.STATEMENT_DML,
                 what,
@@ -249,6 +252,12 @@ class BinlogReader:
     def _ddl(self, what: str, statement: Statement) -> Reading:
         """CREATE / ALTER / DROP / RENAME / TRUNCATE TABLE: which of their tables are, or become, migrated."""
         if statement.verb is Verb.CREATE_TABLE:
+            if statement.selects_rows and any(self.selects(*t) for t in statement.tables):
+                why = (
+                    "CREATE TABLE ... SELECT of a table the selection matches, logged in statement form: the rows it "
+                    "copied are in the statement, not in the binlog as rows"
+                )
+                return Reading(Kind.STATEMENT_DML, what, statement.tables, statement, why)
             if any(self.selects(*t) for t in statement.tables):
                 if not all(t in self.migrated for t in statement.tables):
                     try:
@@ -271,6 +280,13 @@ class BinlogReader:
                 "renames a table into the task's selection: its rows were never loaded and are not in the binlog",
             )
         return Reading(Kind.PASSED, what, statement.tables, statement, "DDL of a table the task does not migrate")
+
+    def reaches(self, table: tuple[str, str]) -> bool:
+        """Whether statement DML of ``table`` may change migrated rows: a table of a schema the task reads (a
+        trigger there may write a migrated table), or one whose cascading keys reach one. A trigger in another
+        schema that writes a migrated table is not seen (README, "Every binlog event, accounted for")."""
+        read = {s.name.lower() for s in self.plan.builder.schemas}
+        return table[0].lower() in read or table in self.migrated or table in self.ancestors or self.selects(*table)
 
     def touches(self, table: tuple[str, str]) -> bool:
         """A migrated table, or one the selection matches by name that the plan does not know (gone since)."""

@@ -108,6 +108,9 @@ class Statement:
     name: str = ""
     xid: tuple[bytes, bytes, int] | None = None
     why: str = ""
+    #: For CREATE TABLE: it fills the table from a SELECT (in ROW format the server logs the rows apart and
+    #: the CREATE without its SELECT, so a logged SELECT means the rows are in the statement only).
+    selects_rows: bool = False
 
 
 def _strip(text: str) -> str:
@@ -185,6 +188,11 @@ _DML = re.compile(
 _DML_START = re.compile(r"(?:INSERT|REPLACE|UPDATE|DELETE|LOAD\s+DATA|LOAD\s+XML|WITH)\b", re.IGNORECASE)
 
 
+#: Quoted strings and names (a COMMENT 'select ...' is no SELECT); a SELECT keyword after CREATE TABLE's name.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`", re.S)
+_SELECT = re.compile(r"\bSELECT\b", re.I)
+
+
 def classify_statement(query: str, schema: str) -> Statement:
     """The statement's verb and the tables it names; ``UNKNOWN`` for any form not listed here."""
     text = _strip(query)
@@ -211,7 +219,8 @@ def classify_statement(query: str, schema: str) -> Statement:
         if ddl.group(2):
             return Statement(Verb.ROWLESS, text, why="a temporary table is not replicated")
         verb = Verb.CREATE_OR_REPLACE_TABLE if ddl.group(1) else Verb.CREATE_TABLE
-        return Statement(verb, text, (_table(ddl.group(3), schema),))
+        fills = _SELECT.search(_QUOTED.sub("''", text[ddl.end() :])) is not None
+        return Statement(verb, text, (_table(ddl.group(3), schema),), selects_rows=fills)
     ddl = re.match(
         rf"ALTER\s+(?:ONLINE\s+)?(?:IGNORE\s+)?TABLE\s+(?:IF\s+EXISTS\s+)?{_QUALIFIED}(.*)", text, re.I | re.S
     )

@@ -13,7 +13,7 @@ from dms_dynamodb.cdc.apply_exceptions import EXCEPTIONS_TABLE, ApplyException, 
 from dms_dynamodb.cdc.checkpoint import Checkpoint
 from dms_dynamodb.dynamodb.writer import BatchWriter, key_of
 from dms_dynamodb.plan import Plan
-from dms_dynamodb.source.cascades import Cascade
+from dms_dynamodb.source.cascades import Chain
 from mappings.items import Rejection
 
 UPDATE_LEAVING_FILTER = "an update that moves a row out of the source filter is not applied (the item stays)"
@@ -83,7 +83,7 @@ class ChangeApplier:
         """The binlog reader re-resolved the task (a new table the selection matches): apply with its plan."""
         self.plan, self.builder = plan, plan.builder
 
-    def cascaded(self, statement: str, cascade: Cascade, kind: str) -> None:
+    def cascaded(self, statement: str, cascade: Chain, kind: str) -> None:
         """A parent's change that ``cascade`` carries to a migrated child table, which the binlog does not show."""
         child = cascade.child
         self._exception(

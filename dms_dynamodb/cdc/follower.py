@@ -86,12 +86,17 @@ class CdcRefused(CdcStopped):
     """An event the follower cannot apply (closed world): it stops before it, naming it and what to do (exit 1)."""
 
 
-def what_to_do(reading: Reading, end: Checkpoint) -> str:
-    """The user's way on after a refusal: fix the target for what the event did, then start after it."""
+def what_to_do(reading: Reading, end: Checkpoint, boundary: Checkpoint | None = None) -> str:
+    """The user's way on after a refusal: fix the target for what the event did, then start after it
+    (at ``boundary``, the first transaction boundary after the event, when the binlog has one yet)."""
     tables = ", ".join(".".join(t) for t in reading.tables) or "the migrated tables"
     after = (
-        f"then start a new follower after it (a new --checkpoint with --start at the first transaction boundary at "
-        f"or after {end})."
+        f"then start a new follower after it (a new --checkpoint with --start {boundary}, the first transaction "
+        f"boundary after it)."
+        if boundary is not None
+        else f"then start a new follower after it (a new --checkpoint with --start at the first transaction boundary "
+        f"after {end}, once its transaction has ended: SHOW BINLOG EVENTS IN '{end.log_file}' FROM {end.log_pos}; "
+        "cdc --start refuses any other position, naming the boundaries around it)."
     )
     if reading.kind is Kind.MIGRATED_DDL:  # DDL commits on its own: its end is a transaction boundary
         after = f"then start a new follower after it (a new --checkpoint with --start {end})."
@@ -190,12 +195,14 @@ def _reader(url: str, applier: ChangeApplier) -> BinlogReader:
         finally:
             connection.close()
 
-    connection = connect(url)
-    try:
-        cascades = read_cascades(connection, [s.name for s in plan.builder.schemas])
-    finally:
-        connection.close()
-    return BinlogReader(plan, replan, cascades)
+    def reread() -> list[Any]:
+        connection = connect(url)
+        try:
+            return read_cascades(connection, [s.name for s in plan.builder.schemas])
+        finally:
+            connection.close()
+
+    return BinlogReader(plan, replan, reread(), reread)
 
 
 def _binlog_problems(url: str, checkpoint_path: Path, start: Checkpoint) -> list[str]:
@@ -377,9 +384,22 @@ class _Follower:
         start = Checkpoint(position.log_file, event_start(event, position.log_pos))
         message = (
             f"{reading.kind.value} at {start} (ends at {position}): {reading.what}; {why or reading.why}. "
-            f"{what_to_do(reading, position)}"
+            f"{what_to_do(reading, position, self._boundary_after(position))}"
         )
         return CdcRefused(message, self.saved)
+
+    def _boundary_after(self, end: Checkpoint) -> Checkpoint | None:
+        """The first transaction boundary at or after ``end``, for the refusal's advice (None: not known now)."""
+        from dms_dynamodb.cdc.positions import boundary_at_or_after
+
+        try:
+            connection = connect(self.url)
+            try:
+                return boundary_at_or_after(connection, end)
+            finally:
+                connection.close()
+        except Exception:  # the advice then says how to find it; the refusal itself must not be lost
+            return None
 
     def _apply(self, event: Any, reading: Reading) -> None:
         schema, table = str(event.schema), str(event.table)

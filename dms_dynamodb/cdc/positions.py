@@ -5,11 +5,13 @@ or kept in a checkpoint can be purged (the server no longer has its file), in th
 what the server wrote) or in the middle of an event (a typo). No rerun can read from such a
 position: it is a usage error (exit 2) naming the binlogs the server has (``SHOW BINARY LOGS``) and
 what starts a migration or a verify over (a full load, a full verify); never "the source failed,
-run again".
+run again". A position inside a transaction is refused too, naming the boundaries around it: a row
+event read without the table map before it is never decoded, so its rows would be dropped silently.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dms_dynamodb.cdc.checkpoint import Checkpoint
@@ -66,16 +68,81 @@ def check_position(connection: Any, position: Checkpoint, what: str, remedy: str
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SHOW BINLOG EVENTS IN %s FROM %s LIMIT 1", (position.log_file, position.log_pos))
-                cursor.fetchall()
+                found = cursor.fetchall()
         except MySQLError as exc:
             if not exc.args or exc.args[0] != _WRONG_OFFSET:
                 raise _denied(exc, what, position) from None
             reason = "is not the start of an event (the server answered: wrong offset)"
+        else:
+            if found and position.log_pos > 4 and not is_boundary(str(found[0][2]), str(found[0][5] or "")):
+                before, after = boundaries_around(connection, position)
+                reason = (
+                    f"is inside a transaction (the event there is {found[0][2]}): read from it, the row events "
+                    "that follow have no table map and are never applied. The transaction boundaries around it "
+                    f"are {before} and {after or 'none yet (the transaction is still open)'} (SHOW BINLOG EVENTS "
+                    f"IN '{position.log_file}')"
+                )
     if reason:
         raise PositionError(
             f"{what} {position} {reason}. The server keeps the binlogs {oldest} to {newest} (its head: "
             f"{newest}:{head}; SHOW BINARY LOGS), so no run can read the changes from {position}: {remedy}"
         )
+
+
+#: Events that start a transaction or stand alone (SHOW BINLOG EVENTS' Event_type, MySQL and MariaDB).
+_BOUNDARY_EVENTS = frozenset(
+    {"Gtid", "Anonymous_Gtid", "Format_desc", "Rotate", "Gtid_list", "Previous_gtids", "Binlog_checkpoint"}
+    | {"Start_encryption", "Stop"}
+)
+
+
+def is_boundary(event_type: str, info: str) -> bool:
+    """Whether a binlog starting at this event reads whole transactions: a GTID, a file header, a ``BEGIN`` /
+    ``XA START``, or a statement that commits on its own (DDL); never a row event, a table map, a COMMIT."""
+    from dms_dynamodb.binlog.statements import Verb, classify_statement
+
+    if event_type in _BOUNDARY_EVENTS:
+        return True
+    if event_type != "Query":
+        return False
+    text = re.sub(r"^\s*use\s+`(?:[^`]|``)*`\s*;\s*", "", info, flags=re.I)  # SHOW BINLOG EVENTS' schema prefix
+    verb = classify_statement(text, "").verb
+    inside = {Verb.DML, Verb.UNKNOWN, Verb.COMMIT, Verb.ROLLBACK, Verb.SAVEPOINT, Verb.ROLLBACK_TO, Verb.RELEASE}
+    return (verb not in inside and not verb.name.startswith("XA_")) or verb is Verb.XA_START
+
+
+def boundaries_around(connection: Any, position: Checkpoint) -> tuple[Checkpoint, Checkpoint | None]:
+    """The last transaction boundary before ``position`` in its file (at worst the file's start) and the first
+    after it (None: the transaction has not ended yet), read a page of ``SHOW BINLOG EVENTS`` at a time."""
+    before, at, page = Checkpoint(position.log_file, 4), 4, 1000
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW BINLOG EVENTS IN %s FROM %s LIMIT %s", (position.log_file, at, page))
+            events = cursor.fetchall()
+        for event in events:
+            start = int(event[1])
+            if is_boundary(str(event[2]), str(event[5] or "")):
+                if start > position.log_pos:
+                    return before, Checkpoint(position.log_file, start)
+                before = Checkpoint(position.log_file, start)
+        if len(events) < page:
+            return before, None
+        at = int(events[-1][4])
+
+
+def boundary_at_or_after(connection: Any, position: Checkpoint) -> Checkpoint | None:
+    """The first transaction boundary at or after ``position`` in its file (None: none written yet)."""
+    at, page = position.log_pos, 1000
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW BINLOG EVENTS IN %s FROM %s LIMIT %s", (position.log_file, at, page))
+            events = cursor.fetchall()
+        for event in events:
+            if is_boundary(str(event[2]), str(event[5] or "")):
+                return Checkpoint(position.log_file, int(event[1]))
+        if len(events) < page:
+            return None
+        at = int(events[-1][4])
 
 
 def _denied(error: Exception, what: str, position: Checkpoint) -> Exception:

@@ -158,9 +158,16 @@ def dms_task_caught_up(dms: Any, cloudwatch: Any, task_arn: str, max_latency: fl
 
 
 def no_apply_exceptions(ddb: Any, task: str, tables: set[tuple[str, str]], since: str) -> GateCheck:
+    """No apply exception of the task's tables (since ``since``); a target that cannot be reached is no NOT READY
+    but no verdict: its error is raised for the command to exit 3 (a missing table stays NOT READY)."""
+    from dms_dynamodb.verify.full import lost_server
+
     try:
         rows = list(read_exceptions(ddb, task=task, tables=tables, since=since))
     except Exception as exc:
+        code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+        if lost_server(exc) is not None and code != "ResourceNotFoundException":
+            raise
         return GateCheck(
             EXCEPTIONS,
             False,

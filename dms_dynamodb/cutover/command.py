@@ -29,9 +29,9 @@ def cmd_cutover(args: argparse.Namespace) -> int:
         source_quiet,
         verified,
     )
-    from dms_dynamodb.cutover.evidence import EvidenceError, read_evidence
+    from dms_dynamodb.cutover.evidence import EvidenceError, compared_now, read_evidence
     from dms_dynamodb.source.url import scrub
-    from dms_dynamodb.verify.full import INCOMPLETE_EXIT, VerifyIncomplete
+    from dms_dynamodb.verify.full import INCOMPLETE_EXIT, VerifyIncomplete, lost_server
 
     if (args.checkpoint is None) == (args.task_arn is None):
         raise UsageError("say what follows the source: --checkpoint FILE (this tool's follower) or --task-arn ARN")
@@ -44,9 +44,10 @@ def cmd_cutover(args: argparse.Namespace) -> int:
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     evidence = None
+    ddb = dynamodb(args.endpoint_url)
     if args.since is not None:
         try:
-            evidence = read_evidence(Path(args.since), task.task_id, plan)
+            evidence = read_evidence(Path(args.since), task.task_id, plan, compared_now(plan, ddb, args))
             check_source_position(
                 args.mysql_url, evidence.position, f"--since {args.since}: the report verified at", REVERIFY
             )
@@ -63,7 +64,6 @@ def cmd_cutover(args: argparse.Namespace) -> int:
     checked = require_clean_stack(
         stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="checked for the cutover"
     )
-    ddb = dynamodb(args.endpoint_url)
     quiet = source_quiet(args.mysql_url, args.quiet_seconds, writes_stopped=args.writes_stopped)
     checks = [quiet]
     try:
@@ -79,7 +79,20 @@ def cmd_cutover(args: argparse.Namespace) -> int:
         print(f"dms-dynamodb cutover: no verdict: {exc}", file=sys.stderr)
         return INCOMPLETE_EXIT
     tables = set(plan.tables)
-    checks.append(no_apply_exceptions(ddb, args.exceptions_task or task.task_id, tables, args.exceptions_since))
+    try:
+        checks.append(no_apply_exceptions(ddb, args.exceptions_task or task.task_id, tables, args.exceptions_since))
+    except Exception as exc:  # the target could not be read: no verdict, not NOT READY
+        if lost_server(exc) is None:
+            raise
+        for check in checks:
+            print(check.render())
+        print(
+            f"dms-dynamodb cutover: no verdict: the apply exceptions could not be read from the target "
+            f"({type(exc).__name__}: {str(exc)[:200]}); check the target (--endpoint-url, credentials) and run "
+            "cutover again",
+            file=sys.stderr,
+        )
+        return INCOMPLETE_EXIT
     try:
         checks.append(verified(args.mysql_url, ddb, plan, None if evidence is None else evidence.position, args.settle))
     except VerifyIncomplete as exc:  # a server lost during the verify: the gate cannot say yes or no

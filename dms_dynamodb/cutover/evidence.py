@@ -4,13 +4,16 @@
 before the source was, the task, its tables, whether it was a full verify). ``cutover --since FILE``
 reads it back and refuses, as a usage error naming why, a report that is not clean (a finding), not
 complete (an ``INCOMPLETE`` record, or no ``VERIFIED_AT`` at its end: a verify that did not finish),
-an incremental one (it covers its window only), or one of another task or another set of tables.
+an incremental one (it covers its window only), or one of another task, another set of tables, other
+table mappings, other target tables, another DynamoDB endpoint or region, or another source server
+(:func:`identity`: a report of other mappings verified other items, so it proves nothing about these).
 From P0 on, the binlog is the evidence: every change since it is checked by ``verify --since``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,8 +46,57 @@ def _table_names(plan: Plan) -> list[str]:
     return sorted(f"{schema}.{table}" for schema, table in plan.tables)
 
 
+#: What a report's verify compared, each named as a refusal names it.
+IDENTITY = {
+    "mappings": "the task's table mappings (sha256 of their JSON)",
+    "targets": "the target tables",
+    "target": "the DynamoDB endpoint (or AWS region)",
+    "source": "the source server",
+}
+
+
+def identity(plan: Plan, ddb: Any, endpoint_url: str | None, connection: Any) -> dict[str, Any]:
+    """What a verify compared: the mappings, the target tables and where they are, and which source server."""
+    mappings = json.dumps(plan.task.table_mappings.to_dict(), sort_keys=True, separators=(",", ":"))
+    region = getattr(getattr(ddb, "meta", None), "region_name", None)
+    return {
+        "mappings": hashlib.sha256(mappings.encode()).hexdigest(),
+        "targets": sorted(plan.targets),
+        "target": endpoint_url or f"AWS {region}",
+        "source": source_identity(connection),
+    }
+
+
+def compared_now(plan: Plan, ddb: Any, args: Any) -> dict[str, Any]:
+    """:func:`identity` for a command's ``--mysql-url`` and ``--endpoint-url``."""
+    from dms_dynamodb.commands import connect_source
+
+    connection = connect_source(args.mysql_url)
+    try:
+        return identity(plan, ddb, args.endpoint_url, connection)
+    finally:
+        connection.close()
+
+
+def source_identity(connection: Any) -> str:
+    """@@server_uuid where the server has one (MySQL), else @@hostname:@@port (MariaDB has no server_uuid)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('server_uuid', 'hostname', 'port')")
+        found = {str(row[0]).lower(): str(row[1]) for row in cursor.fetchall()}
+    if found.get("server_uuid"):
+        return f"server_uuid {found['server_uuid']}"
+    return f"{found.get('hostname', '?')}:{found.get('port', '?')}"
+
+
 def write_verified_at(
-    report: TextIO, *, clean: bool, position: Checkpoint | None, task: str, plan: Plan, since: Checkpoint | None
+    report: TextIO,
+    *,
+    clean: bool,
+    position: Checkpoint | None,
+    task: str,
+    plan: Plan,
+    since: Checkpoint | None,
+    compared: dict[str, Any],
 ) -> bool:
     """End a clean report with its ``VERIFIED_AT`` record (nothing for an unclean one); whether it was written."""
     if not clean or position is None:
@@ -56,14 +108,16 @@ def write_verified_at(
         "since": None if since is None else str(since),
         "task": task,
         "tables": _table_names(plan),
+        "identity": compared,
         "at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     report.write(json.dumps(record, sort_keys=True) + "\n")
     return True
 
 
-def read_evidence(path: Path, task: str, plan: Plan) -> Evidence:
-    """The clean full verify ``path`` reports, for this task and its tables; anything else is an EvidenceError."""
+def read_evidence(path: Path, task: str, plan: Plan, compared: dict[str, Any]) -> Evidence:
+    """The clean full verify ``path`` reports, for this task, its tables and ``compared`` (:func:`identity`);
+    anything else is an EvidenceError."""
     redo = "run a full verify with --report FILE until it is clean, and pass that FILE"
     try:
         lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -116,6 +170,18 @@ def read_evidence(path: Path, task: str, plan: Plan) -> Evidence:
         raise EvidenceError(
             f"--since {path}: the task's tables changed since that verify (now also: {', '.join(added) or 'none'}; "
             f"no longer: {', '.join(gone) or 'none'}); its report does not cover them: {redo}"
+        )
+    was = last.get("identity")
+    if not isinstance(was, dict):
+        raise EvidenceError(
+            f"--since {path}: the report does not say which mappings, target and source it verified (written by an "
+            f"older dms-dynamodb): {redo}"
+        )
+    differs = [f"{IDENTITY[k]}: {was.get(k)!r} then, {v!r} now" for k, v in compared.items() if was.get(k) != v]
+    if differs:
+        raise EvidenceError(
+            f"--since {path}: the report verified something else than this cutover checks ({'; '.join(differs)}), "
+            f"so it proves nothing about these items: {redo}"
         )
     try:
         position = Checkpoint.parse(str(last.get("position")))

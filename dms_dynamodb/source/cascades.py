@@ -79,6 +79,98 @@ def read_cascades(connection: Any, schemas: Sequence[str]) -> list[Cascade]:
     return found
 
 
+@dataclass(frozen=True)
+class Chain:
+    """Constraints through which one table's change reaches a migrated table, any number of hops down.
+
+    A child row a cascade deletes deletes its own children in turn; one it updates (CASCADE of a key,
+    SET NULL, SET DEFAULT) is an update of the next constraint's referenced columns. None of it is binlogged.
+    """
+
+    links: tuple[Cascade, ...]
+    #: The kind of change each link acts on ("delete" or "update"), the first being the binlogged one.
+    kinds: tuple[str, ...]
+
+    @property
+    def child(self) -> tuple[str, str]:
+        return self.links[-1].child
+
+    @property
+    def parent(self) -> tuple[str, str]:
+        return self.links[0].parent
+
+    @property
+    def referenced(self) -> tuple[str, ...]:
+        return self.links[0].referenced
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.links[-1].columns
+
+    @property
+    def name(self) -> str:
+        return " -> ".join(link.name for link in self.links)
+
+    @property
+    def on_update(self) -> str:
+        """The action of a one-hop chain; a longer one is never found by key (its rows are not named)."""
+        return self.links[0].on_update if len(self.links) == 1 else "CHAIN"
+
+    def describe(self, kind: str) -> str:
+        if len(self.links) == 1:
+            return self.links[0].describe(kind)
+        hops = " then ".join(link.describe(k) for link, k in zip(self.links, self.kinds, strict=True))
+        return f"the cascade chain of {len(self.links)} constraints {hops}"
+
+
+def chains(
+    cascades: Iterable[Cascade], migrated: Iterable[tuple[str, str]]
+) -> dict[tuple[tuple[str, str], str], tuple[Chain, ...]]:
+    """For each (table, "delete" / "update"): the chains through which such a change reaches a migrated table."""
+    wanted = set(migrated)
+    by_parent: dict[tuple[str, str], list[Cascade]] = {}
+    for cascade in cascades:
+        by_parent.setdefault(cascade.parent, []).append(cascade)
+    found: dict[tuple[tuple[str, str], str], tuple[Chain, ...]] = {}
+    for parent in by_parent:
+        for kind in ("delete", "update"):
+            reached: list[Chain] = []
+            _walk(by_parent, wanted, parent, kind, None, (), (), {parent}, reached)
+            if reached:
+                found[(parent, kind)] = tuple(reached)
+    return found
+
+
+def _walk(
+    by_parent: dict[tuple[str, str], list[Cascade]],
+    wanted: set[tuple[str, str]],
+    table: tuple[str, str],
+    kind: str,
+    changed: tuple[str, ...] | None,
+    links: tuple[Cascade, ...],
+    kinds: tuple[str, ...],
+    seen: set[tuple[str, str]],
+    reached: list[Chain],
+) -> None:
+    """Depth first from ``table``; ``changed`` names the columns an update changed (None: any)."""
+    for cascade in by_parent.get(table, ()):
+        if not cascade.acts_on(kind):
+            continue
+        if changed is not None and not {c.lower() for c in cascade.referenced} & {c.lower() for c in changed}:
+            continue
+        path, path_kinds = (*links, cascade), (*kinds, kind)
+        if cascade.child in wanted:
+            reached.append(Chain(path, path_kinds))
+        if cascade.child in seen:
+            continue
+        action = cascade.on_delete if kind == "delete" else cascade.on_update
+        if kind == "delete" and action == "CASCADE":
+            nxt, cols = "delete", None
+        else:
+            nxt, cols = "update", cascade.columns
+        _walk(by_parent, wanted, cascade.child, nxt, cols, path, path_kinds, seen | {cascade.child}, reached)
+
+
 def into(cascades: Iterable[Cascade], children: Iterable[tuple[str, str]]) -> list[Cascade]:
     """The constraints whose child is one of ``children`` (the migrated tables)."""
     wanted = set(children)

@@ -16,7 +16,7 @@ from dms_dynamodb.verify.export_command import refuse_engine_without_export
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from dms_dynamodb.cutover.evidence import write_verified_at
+    from dms_dynamodb.cutover.evidence import compared_now, write_verified_at
     from dms_dynamodb.private_files import private_file
     from dms_dynamodb.verify.full import INCOMPLETE_EXIT, VerifyIncomplete, verify
     from dms_dynamodb.verify.incremental import verify_since
@@ -69,7 +69,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(scrub(f"dms-dynamodb verify: {exc}", args.mysql_url), file=sys.stderr)
             return INCOMPLETE_EXIT
         evidence = report is not None and write_verified_at(  # a clean report ends with its position: cutover's
-            report, clean=result.clean, position=result.position, task=task.task_id, plan=plan, since=since
+            report,
+            clean=result.clean,
+            position=result.position,
+            task=task.task_id,
+            plan=plan,
+            since=since,
+            compared=compared_now(plan, ddb, args) if result.clean else {},
         )
     print(result.render())
     if result.position is not None and result.clean:

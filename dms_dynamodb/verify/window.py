@@ -13,7 +13,7 @@ from typing import Any
 from dms_dynamodb.binlog.reading import Reading
 from dms_dynamodb.cdc.checkpoint import Checkpoint
 from dms_dynamodb.plan import Plan
-from dms_dynamodb.source.cascades import Cascade
+from dms_dynamodb.source.cascades import Chain
 from dms_dynamodb.source.connection import identifier, quoted
 from dms_dynamodb.verify.recheck import KeyReader, SourceRef, row_key
 from dms_dynamodb.verify.settle import NOT_COMPARABLE
@@ -41,7 +41,7 @@ class Uncovered:
         }
 
 
-def cascade_record(cascade: Cascade, kind: str, plan: Plan, count: int) -> dict[str, Any]:
+def cascade_record(cascade: Chain, kind: str, plan: Plan, count: int) -> dict[str, Any]:
     child = cascade.child
     return {
         "type": NOT_COMPARABLE,
@@ -54,14 +54,14 @@ def cascade_record(cascade: Cascade, kind: str, plan: Plan, count: int) -> dict[
 
 
 def cascade_refs(
-    reader: KeyReader, plan: Plan, cascaded: Iterable[tuple[Cascade, str, dict[str, Any], dict[str, Any] | None]]
+    reader: KeyReader, plan: Plan, cascaded: Iterable[tuple[Chain, str, dict[str, Any], dict[str, Any] | None]]
 ) -> tuple[dict[SourceRef, list[dict[str, Any]]], list[dict[str, Any]]]:
     """Child rows an ``ON UPDATE CASCADE`` changed, found through the foreign key (with their before-images);
     a finding per constraint whose changed children cannot be found (deleted, set NULL or DEFAULT)."""
     import pymysql.cursors
 
     refs: dict[SourceRef, list[dict[str, Any]]] = {}
-    lost: dict[tuple[str, str], tuple[Cascade, str, int]] = {}
+    lost: dict[tuple[str, str], tuple[Chain, str, int]] = {}
     for cascade, kind, before, after in cascaded:
         lowered_before = {k.lower(): v for k, v in before.items()}
         if after is not None:

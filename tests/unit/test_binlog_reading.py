@@ -120,9 +120,13 @@ def test_the_reader_classifies_rows_ddl_and_statements_against_the_plan(tmp_path
     assert kind(QueryEvent("RENAME TABLE ledger TO new_ledger")) is Kind.MIGRATED_DDL  # into the selection
     assert kind(QueryEvent("ALTER TABLE parent ADD COLUMN z INT")) is Kind.MIGRATED_DDL
     assert kind(QueryEvent("UPDATE parent SET name = 'x'")) is Kind.STATEMENT_DML
-    assert kind(QueryEvent("UPDATE ledger SET amount = 0")) is Kind.PASSED
-    assert kind(QueryEvent("INSERT INTO ledger SELECT * FROM parent")) is Kind.PASSED  # its target is not migrated
+    # statement DML of a table not migrated in a schema the task reads: a trigger there may write a migrated table
+    assert kind(QueryEvent("UPDATE ledger SET amount = 0")) is Kind.STATEMENT_DML
+    assert kind(QueryEvent("INSERT INTO ledger SELECT * FROM parent")) is Kind.STATEMENT_DML
+    assert kind(QueryEvent("UPDATE elsewhere.ledger SET amount = 0")) is Kind.PASSED  # another schema
     assert kind(QueryEvent("CREATE TABLE new_t (id INT PRIMARY KEY)")) is Kind.RESOLVE
+    assert kind(QueryEvent("CREATE TABLE new_s (id INT PRIMARY KEY) SELECT id FROM ledger")) is Kind.STATEMENT_DML
+    assert kind(QueryEvent("CREATE TABLE new_c (id INT PRIMARY KEY COMMENT 'select')")) is Kind.RESOLVE
     assert kind(QueryEvent("SAVEPOINT `s1`")) is Kind.TRANSACTION
     assert kind(QueryEvent("DROP DATABASE evt")) is Kind.MIGRATED_DDL
     assert kind(QueryEvent("SET @x = 1")) is Kind.UNKNOWN
