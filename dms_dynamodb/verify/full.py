@@ -41,7 +41,7 @@ from dms_dynamodb.verify.recheck import (
     key_values,
     ref_from_json,
 )
-from dms_dynamodb.verify.settle import IN_FLIGHT, NOT_COMPARABLE, Unsettled, settle
+from dms_dynamodb.verify.settle import IN_FLIGHT, NOT_COMPARABLE, settle, unsettled
 from dms_dynamodb.verify.sides import read_both_sides, slices
 from mappings.items import Item
 
@@ -285,18 +285,15 @@ def _settle(
     try:
         pending = []
         for record, key in found:
+            item = None
+            if record["type"] == MISSING_SOURCE:
+                (item_text,) = db.execute("SELECT item FROM actual WHERE key = ?", (key,)).fetchone()
+                item = json.loads(item_text)
             refs = [
                 ref_from_json(r)
                 for (r,) in db.execute("SELECT ref FROM rows WHERE key = ? AND ref IS NOT NULL", (key,))
             ]
-            if record["type"] == MISSING_SOURCE:
-                (item_text,) = db.execute("SELECT item FROM actual WHERE key = ?", (key,)).fetchone()
-                item = json.loads(item_text)
-                refs = reader.refs_from_item(record["table"], item)
-                if not refs:
-                    pending.append(Unsettled(record, key, refs, unnamed=reader.why_unnamed(record["table"], item)))
-                    continue
-            pending.append(Unsettled(record, key, refs))
+            pending.append(unsettled(reader, record, key, refs, item))
         for record in settle(reader, pending, seconds):
             result.note(record, report)
     finally:

@@ -41,6 +41,22 @@ class Unsettled:
     unnamed: str = ""
 
 
+def unsettled(
+    reader: KeyReader, record: dict[str, Any], key: str, refs: list[SourceRef], item: Item | None
+) -> Unsettled:
+    """A finding to re-read: an item no source row maps to (``item``, MISSING_SOURCE) names its rows from its own
+    attributes and key templates, and says why when it names none; any other finding keeps the rows it came from.
+
+    One place for every engine, so the live, export and Spark verifies settle a finding the same way.
+    """
+    if item is None:
+        return Unsettled(record, key, refs)
+    named = reader.refs_from_item(record["table"], item)
+    if named:
+        return Unsettled(record, key, named)
+    return Unsettled(record, key, named, unnamed=reader.why_unnamed(record["table"], item))
+
+
 def _state(expected: Item | None, actual: Item | None) -> tuple[str | None, str | None]:
     return (None if expected is None else canonical(expected), None if actual is None else canonical(actual))
 

@@ -33,7 +33,7 @@ from dms_dynamodb.verify.recheck import (
     key_values,
     ref_from_json,
 )
-from dms_dynamodb.verify.settle import Unsettled, settle
+from dms_dynamodb.verify.settle import settle, unsettled
 from dms_dynamodb.verify.spark.jdbc import KEY, SourceQuery, inline_filter, jdbc_url, source_query
 
 ROWS = "kind string, key string, item string, source string, row string, ref string, ord long"
@@ -276,12 +276,7 @@ def _settle(
     reader = KeyReader(url, ddb, plan)
     try:
         pending = [
-            Unsettled(
-                record,
-                key,
-                reader.refs_from_item(record["table"], item) if item is not None else [ref_from_json(r) for r in refs],
-            )
-            for record, key, refs, item in found
+            unsettled(reader, record, key, [ref_from_json(r) for r in refs], item) for record, key, refs, item in found
         ]
         for record in settle(reader, pending, seconds):
             result.note(record, report)
