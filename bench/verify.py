@@ -18,6 +18,7 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -89,14 +90,15 @@ def _rss() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _measured(run: Any) -> tuple[Any, float, int]:
-    """Result, seconds, and the growth of this process's resident memory while it ran (sampled every 20 ms;
-    tracemalloc would slow the Python side several times over and distort the rate)."""
-    baseline, peak, done = _rss(), [0], threading.Event()
+def _measured(run: Any, rss: Callable[[], int] = _rss, every: float = 0.02) -> tuple[Any, float, int]:
+    """Result, seconds, and the growth of resident memory (``rss``: this process's by default) while it ran,
+    sampled every ``every`` seconds (tracemalloc would slow the Python side several times over and distort
+    the rate)."""
+    baseline, peak, done = rss(), [0], threading.Event()
 
     def sample() -> None:
-        while not done.wait(0.02):
-            peak[0] = max(peak[0], _rss())
+        while not done.wait(every):
+            peak[0] = max(peak[0], rss())
 
     sampler = threading.Thread(target=sample)
     sampler.start()
@@ -107,7 +109,7 @@ def _measured(run: Any) -> tuple[Any, float, int]:
         seconds = time.perf_counter() - start
         done.set()
         sampler.join()
-    return value, seconds, max(peak[0], _rss()) - baseline
+    return value, seconds, max(peak[0], rss()) - baseline
 
 
 def main() -> None:

@@ -17,11 +17,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from bench.verify import _measured as measured
 from bench.verify import _stack, events_table
 from dms_dynamodb.dynamodb.client import client, create_table
 from dms_dynamodb.export.layout import pages, read_export
@@ -61,22 +61,7 @@ def _tree_rss(root: int) -> int:
 
 def _measured(run: Any) -> tuple[Any, float, int]:
     """Result, seconds, and the peak growth of this process tree's resident memory (sampled every 50 ms)."""
-    baseline, peak, done = _tree_rss(os.getpid()), [0], threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.05):
-            peak[0] = max(peak[0], _tree_rss(os.getpid()))
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    start = time.perf_counter()
-    try:
-        value = run()
-    finally:
-        seconds = time.perf_counter() - start
-        done.set()
-        sampler.join()
-    return value, seconds, max(peak[0], _tree_rss(os.getpid())) - baseline
+    return measured(run, rss=lambda: _tree_rss(os.getpid()), every=0.05)
 
 
 def _line(name: str, result: Result, seconds: float, peak: int) -> float:
