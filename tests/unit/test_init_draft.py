@@ -385,3 +385,14 @@ def test_two_entities_by_one_parent_in_one_gsi_get_their_own_prefixes_and_names_
         "schedule by airport (destination)": "SCHEDULE_BY_AIRPORT#<destination>",
     }
     assert _errors(draft, AIRLINES) == []
+
+
+def test_a_dated_child_of_an_unmigrated_parent_gets_one_pattern_per_query() -> None:
+    # customer is not migrated: rental's collection is still read by customer's key, sorted by rental_date. That is
+    # one query (begins_with(sk, 'RENTAL#') in CUSTOMER#<customer_id>), so one pattern, named for its order.
+    draft = _draft(TIMES, tables=["rental"])
+    mine = [p for p in draft.access_patterns if p.index is None and p.partition_key == "CUSTOMER#<customer_id>"]
+    assert [(p.name, p.sort_key_condition) for p in mine] == [
+        ("rental of one customer by rental_date", "begins_with(sk, 'RENTAL#')")
+    ]
+    assert _errors(draft, TIMES) == []
