@@ -305,19 +305,18 @@ def test_the_export_records_the_source_position_and_its_clean_verify_starts_the_
     clean: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dms_dynamodb.cutover.evidence import EvidenceError, identity, read_evidence
-    from dms_dynamodb.export import writer
+    from dms_dynamodb.dynamodb.scan import scan
     from dms_dynamodb.plan import make_plan
     from dms_dynamodb.stack import read_stack
 
     url, endpoint = clean
     before = _head(url)
-    scan = writer.scan
 
     def written_to_while_scanned(*args: Any) -> Any:  # the source moves on once the scan has started
         _sql(url, "INSERT INTO audit_log (table_name, action, changed_at) VALUES ('x', 'insert', NOW())")
         return scan(*args)
 
-    monkeypatch.setattr(writer, "scan", written_to_while_scanned)
+    monkeypatch.setattr("dms_dynamodb.export.writer.scan", written_to_while_scanned)
     out_dir = tmp_path / "exports"
     export = ["export", "--stack", STACK, "--endpoint-url", endpoint, "--out", str(out_dir), "--mysql-url", url]
     assert main(export) == 0
