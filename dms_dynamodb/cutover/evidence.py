@@ -8,6 +8,9 @@ an incremental one (it covers its window only), or one of another task, another 
 table mappings, other target tables, another DynamoDB endpoint or region, or another source server
 (:func:`identity`: a report of other mappings verified other items, so it proves nothing about these).
 From P0 on, the binlog is the evidence: every change since it is checked by ``verify --since``.
+A clean ``verify --export`` report is evidence under the same rules: its P0 is the position read before
+the exports started (``export.position``), its identity's target the one they were taken from, and its
+record names the exports, so the gate can say its P0 came from exports.
 """
 
 from __future__ import annotations
