@@ -404,6 +404,11 @@ def test_an_export_without_a_position_or_of_another_source_is_no_starting_point(
     assert "a file copied from another export" in capsys.readouterr().err
     assert main([*base, "--mysql-url", url]) == 0
     capsys.readouterr()
+    assert main([*verify, "--settle", "1", "--endpoint-url", "http://127.0.0.1:1"]) == 2
+    assert (
+        "--settle reads the findings again on the live table at http://127.0.0.1:1, the exports were taken from "
+        f"{endpoint}: give that --endpoint-url"
+    ) in capsys.readouterr().err
     position = json.loads((folder / "dms-dynamodb-position.json").read_text())
     (folder / "dms-dynamodb-position.json").write_text(json.dumps({**position, "source": "elsewhere:3306"}))
     assert main(verify) == 2

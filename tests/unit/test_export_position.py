@@ -128,3 +128,28 @@ def test_an_aws_export_reads_the_head_before_its_request_and_writes_the_position
     out = capsys.readouterr().out
     assert "the source (db1:3306) was at binlog position binlog.000007:1234 before it" in out
     assert f"written to s3://b/{FOLDER}/{POSITION_FILE}" in out
+
+
+def test_the_gate_says_its_p0_came_from_exports() -> None:
+    import argparse
+
+    from dms_dynamodb.cutover.command import _evidence_chain
+    from dms_dynamodb.cutover.evidence import Evidence
+
+    args = argparse.Namespace(
+        task_arn=None, checkpoint=Path("cdc.json"), stack="shop", task=None, mysql_url="mysql://dms@db1/shop",
+        endpoint_url="http://127.0.0.1:8000",
+    )  # fmt: skip
+    exports = {
+        "target": "http://127.0.0.1:8000",
+        "tables": {"shop-table": {"export_arn": EXPORT_ARN, "export_time": "2026-12-06T10:00:01.000Z", "position": "binlog.000007:1234"}},
+    }  # fmt: skip
+    evidence = Evidence(Path("e.jsonl"), Checkpoint("binlog.000007", 1234), "2026-12-06T11:00:00Z", "shop", (), exports)
+    line = _evidence_chain(args, evidence, Checkpoint("binlog.000007", 9999))
+    assert line.startswith(
+        "evidence: a clean full verify of the exports (shop-table at 2026-12-06T10:00:01.000Z; taken from "
+        "http://127.0.0.1:8000) at binlog.000007:1234, the source's position read before they started (e.jsonl, "
+        "2026-12-06T11:00:00Z); every row changed from binlog.000007:1234 to binlog.000007:9999 verified clean"
+    )
+    live = _evidence_chain(args, Evidence(Path("e.jsonl"), evidence.position, evidence.at, "shop", ()), None)
+    assert live.startswith("evidence: a clean full verify at binlog.000007:1234 (e.jsonl, ")
