@@ -170,10 +170,10 @@ def verify_exports(
     except ExportError as exc:
         raise UsageError(f"--export: {exc}") from None
     # The target is an export of an earlier time: the verify's own head is no starting point; the export's is.
-    result.position = start
-    result.exports = _named(exports, positions, target) if start is not None else None
-    if start is None:
-        result.no_position = _no_position(positions)
+    why_not = _readable(args.mysql_url, start) if start is not None else _no_position(positions)
+    result.position = None if why_not else start
+    result.exports = None if why_not else _named(exports, positions, target)
+    result.no_position = why_not
     return result
 
 
@@ -212,6 +212,18 @@ def starting_point(
     return earliest, targets[0]
 
 
+def _readable(url: str, start: Checkpoint) -> str:
+    """Why ``start`` cannot start a ``--since`` (purged since the export, ...), or "" when it can."""
+    from dms_dynamodb.cdc.positions import PositionError, check_source_position
+
+    remedy = "export again with --mysql-url and verify that export, or run a full verify of the live table"
+    try:
+        check_source_position(url, start, "the exports' starting point", remedy)
+    except PositionError as exc:
+        return f"this result is no starting point for --since: {exc}"
+    return ""
+
+
 def _named(exports: dict[str, Export], positions: dict[str, ExportPosition | None], target: str) -> dict[str, Any]:
     """What the report's VERIFIED_AT says of the exports: where they were taken from, and each one."""
     return {
@@ -220,7 +232,7 @@ def _named(exports: dict[str, Export], positions: dict[str, ExportPosition | Non
             name: {
                 "export_arn": export.export_arn,
                 "export_time": export.export_time,
-                "position": str(positions[name].position) if positions[name] else None,  # type: ignore[union-attr]
+                "position": str(position.position) if (position := positions[name]) else None,
             }
             for name, export in sorted(exports.items())
         },

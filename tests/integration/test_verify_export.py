@@ -478,3 +478,27 @@ def test_tables_with_exports_needs_the_chosen_targets_only_and_compares_their_it
     assert main([*verify[:-1], "customer,product", "--export", products_export]) == 2
     err = capsys.readouterr().err
     assert f"no --export for the target table(s) {TABLE} (the targets of --tables shop.customer, shop.product)" in err
+
+
+def test_a_starting_point_purged_since_the_export_is_named_and_not_given(
+    clean: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, endpoint = clean
+    out_dir = tmp_path / "exports"
+    assert (
+        main(["export", "--stack", STACK, "--endpoint-url", endpoint, "--out", str(out_dir), "--mysql-url", url]) == 0
+    )
+    position = json.loads((out_dir / TABLE / "dms-dynamodb-position.json").read_text())["position"]
+    _sql(url, "FLUSH BINARY LOGS")
+    ((newest, *_),) = _sql(url, "SHOW MASTER STATUS")
+    _sql(url, f"PURGE BINARY LOGS TO '{newest}'")  # the binlog the export's position is in is gone
+    capsys.readouterr()
+    status, records = _run(url, tmp_path / "purged.jsonl", "--export", str(out_dir / TABLE))
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "verified at binlog position" not in out and all(r["type"] != "VERIFIED_AT" for r in records)
+    assert (
+        f"this result is no starting point for --since: the exports' starting point {position} is in a "
+        "binlog the server has purged" in out
+    )
+    assert out.rstrip().count("this result is no starting point for --since") == 1
