@@ -25,13 +25,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--settle takes a number of seconds above 0; got {args.settle}")
     since = binlog_position(args.since, "--since")
     refuse_engine_without_export(args)
-    stack, task = open_task(args.stack, args.task)
-    plan = plan_task(args.mysql_url, stack, task, sys.stdout)
-    checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")
-    if args.export and since is not None:
+    if args.export and since is not None:  # before anything connects: the way is a --since without --export
         from dms_dynamodb.verify.export_command import SINCE_WITH_EXPORT
 
         raise UsageError(SINCE_WITH_EXPORT)
+    stack, task = open_task(args.stack, args.task)
+    plan = plan_task(args.mysql_url, stack, task, sys.stdout)
+    checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")
     if args.tables and since is not None:
         raise UsageError("--tables and --since: an incremental verify covers every table; give one of them")
     if since is not None:

@@ -45,7 +45,7 @@ def add_export_verify_arguments(verify: argparse.ArgumentParser) -> None:
         action="append",
         metavar="PATH",
         help="compare with this DynamoDB export folder (the one holding manifest-summary.json) instead of the "
-        "live table; once per target table",
+        "live table; once per target table (with --tables: per target table of the chosen tables)",
     )
     verify.add_argument(
         "--engine",
