@@ -48,13 +48,19 @@ class TableChoice:
         names = [
             k.name for k in self.plan.targets[table].key_attributes[: 2 if self.plan.targets[table].sort_key else 1]
         ]
-        values = [str(next(iter(item[n].values()))) if n in item else "" for n in names]
-        return any(all(p.fullmatch(v) for p, v in zip(keys, values, strict=False)) for keys in self.patterns[table])
+        return kept(self.patterns[table], names, item)
 
     def summary(self) -> str:
         chosen = ", ".join(f"{s}.{t}" for s, t in self.plan.tables)
         out = ", ".join(f"{s}.{t}" for s, t in self.left_out) or "none"
         return f"--tables: {chosen} only; left out: {out}"
+
+
+def kept(patterns: tuple[tuple[re.Pattern[str], ...], ...], names: list[str], item: Item) -> bool:
+    """Whether an item's key attributes ``names`` match one chosen table's ``patterns`` (one place for every
+    engine: the Spark executors filter an export's items with it too)."""
+    values = [str(next(iter(item[n].values()))) if n in item else "" for n in names]
+    return any(all(p.fullmatch(v) for p, v in zip(keys, values, strict=False)) for keys in patterns)
 
 
 def choose_tables(plan: Plan, text: str) -> TableChoice:

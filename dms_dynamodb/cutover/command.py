@@ -150,8 +150,16 @@ def _evidence_chain(args: argparse.Namespace, evidence: Evidence | None, head: C
     command += ["--mysql-url", redact(args.mysql_url)]  # an option file given is in it (defaults_file=)
     if args.endpoint_url:
         command += ["--endpoint-url", args.endpoint_url]
+    verified = f"a clean full verify at {evidence.position}"
+    if evidence.exports is not None:  # P0 is the position read before the exports, not before that verify
+        tables = evidence.exports.get("tables") or {}
+        taken = ", ".join(f"{name} at {(tables[name] or {}).get('export_time')}" for name in sorted(tables))
+        verified = (
+            f"a clean full verify of the exports ({taken}; taken from {evidence.exports.get('target')}) at "
+            f"{evidence.position}, the source's position read before they started"
+        )
     return (
-        f"evidence: a clean full verify at {evidence.position} ({evidence.report}, {evidence.at}); every row "
+        f"evidence: {verified} ({evidence.report}, {evidence.at}); every row "
         f"changed from {evidence.position} to {head} verified clean; {follower}; no apply exceptions.\n"
         f"assumption: nothing but the migration wrote to the target tables since {evidence.position}: the chain "
         f"reads the source's binlog only, so an item changed in DynamoDB by anything else is not seen. To check "

@@ -8,6 +8,9 @@ an incremental one (it covers its window only), or one of another task, another 
 table mappings, other target tables, another DynamoDB endpoint or region, or another source server
 (:func:`identity`: a report of other mappings verified other items, so it proves nothing about these).
 From P0 on, the binlog is the evidence: every change since it is checked by ``verify --since``.
+A clean ``verify --export`` report is evidence under the same rules: its P0 is the position read before
+the exports started (``export.position``), its identity's target the one they were taken from, and its
+record names the exports, so the gate can say its P0 came from exports.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ class Evidence:
     at: str
     task: str
     tables: tuple[str, ...]
+    #: A verify of exports (``verify --export``): per target table its export's ARN, time and position; P0 is
+    #: the earliest position read before an export, not the position read before the verify.
+    exports: dict[str, Any] | None = None
 
 
 def _table_names(plan: Plan) -> list[str]:
@@ -58,13 +64,18 @@ IDENTITY = {
 def identity(plan: Plan, ddb: Any, endpoint_url: str | None, connection: Any) -> dict[str, Any]:
     """What a verify compared: the mappings, the target tables and where they are, and which source server."""
     mappings = json.dumps(plan.task.table_mappings.to_dict(), sort_keys=True, separators=(",", ":"))
-    region = getattr(getattr(ddb, "meta", None), "region_name", None)
     return {
         "mappings": hashlib.sha256(mappings.encode()).hexdigest(),
         "targets": sorted(plan.targets),
-        "target": endpoint_url or f"AWS {region}",
+        "target": target_identity(ddb, endpoint_url),
         "source": source_identity(connection),
     }
+
+
+def target_identity(ddb: Any, endpoint_url: str | None) -> str:
+    """Where the target tables are: the endpoint, else AWS and the client's region (an export records it too)."""
+    region = getattr(getattr(ddb, "meta", None), "region_name", None)
+    return endpoint_url or f"AWS {region}"
 
 
 def compared_now(plan: Plan, ddb: Any, args: Any) -> dict[str, Any]:
@@ -97,8 +108,12 @@ def write_verified_at(
     plan: Plan,
     since: Checkpoint | None,
     compared: dict[str, Any],
+    exports: dict[str, Any] | None = None,
 ) -> bool:
-    """End a clean report with its ``VERIFIED_AT`` record (nothing for an unclean one); whether it was written."""
+    """End a clean report with its ``VERIFIED_AT`` record (nothing for an unclean one); whether it was written.
+
+    ``exports``: the verify compared exports (``verify --export``); the record names them, and ``compared``'s
+    target is where the exports were taken from."""
     if not clean or position is None:
         return False
     record: dict[str, Any] = {
@@ -111,6 +126,8 @@ def write_verified_at(
         "identity": compared,
         "at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
+    if exports is not None:
+        record["exports"] = exports
     report.write(json.dumps(record, sort_keys=True) + "\n")
     return True
 
@@ -187,4 +204,7 @@ def read_evidence(path: Path, task: str, plan: Plan, compared: dict[str, Any]) -
         position = Checkpoint.parse(str(last.get("position")))
     except ValueError as exc:
         raise EvidenceError(f"--since {path}: the {VERIFIED_AT} record's position: {exc}") from None
-    return Evidence(path, position, str(last.get("at")), task, tuple(tables))
+    exports = last.get("exports")
+    if exports is not None and not isinstance(exports, dict):
+        raise EvidenceError(f"--since {path}: the {VERIFIED_AT} record's exports is not a JSON object; {redo}")
+    return Evidence(path, position, str(last.get("at")), task, tuple(tables), exports)

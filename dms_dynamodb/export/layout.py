@@ -49,6 +49,8 @@ class Export:
     export_time: str
     item_count: int
     files: tuple[DataFile, ...]
+    #: The summary's ``exportArn`` (None when it names none): what a position file must belong to.
+    export_arn: str | None = None
 
     @property
     def table_name(self) -> str:
@@ -101,6 +103,12 @@ def parse_summary(summary: Any, where: str) -> tuple[str, str, int]:
     return str(summary["tableArn"]), str(summary["exportTime"]), int(summary["itemCount"])
 
 
+def summary_export_arn(summary: dict[str, Any]) -> str | None:
+    """The summary's ``exportArn``, when it names one."""
+    arn = summary.get("exportArn")
+    return str(arn) if arn else None
+
+
 def parse_files(text: str, where: str) -> list[dict[str, Any]]:
     """The entries of a files manifest (one JSON object a line), each with its key, item count and MD5."""
     entries = []
@@ -125,7 +133,8 @@ def read_export(folder: Path, *, check: bool = True) -> Export:
         raise ExportError(
             f"{folder}: no {SUMMARY}: pass the export folder that holds it (AWSDynamoDB/<ExportId>/ of an export)"
         )
-    table_arn, export_time, item_count = parse_summary(_json(summary_path), str(summary_path))
+    summary = _json(summary_path)
+    table_arn, export_time, item_count = parse_summary(summary, str(summary_path))
     files_path = folder / FILES
     try:
         text = files_path.read_text(encoding="utf-8")
@@ -135,7 +144,7 @@ def read_export(folder: Path, *, check: bool = True) -> Export:
         DataFile(data_path(folder, e["dataFileS3Key"]), e["itemCount"], e["md5Checksum"])
         for e in parse_files(text, str(files_path))
     )
-    found = Export(folder, table_arn, export_time, item_count, files)
+    found = Export(folder, table_arn, export_time, item_count, files, summary_export_arn(summary))
     if check:
         _check(found, files_path)
     return found

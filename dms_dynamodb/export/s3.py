@@ -22,6 +22,7 @@ from dms_dynamodb.export.layout import (
     data_path,
     parse_files,
     parse_summary,
+    summary_export_arn,
 )
 
 
@@ -71,6 +72,6 @@ def read_s3_export(uri: str, s3: Any) -> Export:
                 f"s3://{bucket}/{key}: its ETag is {head.get('ETag')}, {FILES} says {entry['etag']}: the file changed"
             )
         files.append(DataFile(relative, entry["itemCount"], entry["md5Checksum"], uri=f"s3://{bucket}/{key}"))
-    found = Export(Path(folder), table_arn, export_time, item_count, tuple(files))
+    found = Export(Path(folder), table_arn, export_time, item_count, tuple(files), summary_export_arn(summary))
     check_counts(found, f"{where}/{FILES}")
     return found

@@ -17,6 +17,7 @@ from typing import Any
 
 from dms_dynamodb.dynamodb.scan import scan
 from dms_dynamodb.export.layout import FILES, FORMAT, SUMMARY, md5_base64, to_dynamodb_json
+from dms_dynamodb.export.position import POSITION_FILE, ExportPosition, SourceHead, write_position
 
 ITEMS_PER_FILE = 100_000
 
@@ -34,18 +35,28 @@ def _now() -> str:
 
 
 def write_export(
-    ddb: Any, table: str, out: Path, *, segments: int = 4, items_per_file: int = ITEMS_PER_FILE
+    ddb: Any,
+    table: str,
+    out: Path,
+    *,
+    segments: int = 4,
+    items_per_file: int = ITEMS_PER_FILE,
+    head: SourceHead | None = None,
+    target: str = "",
 ) -> tuple[Path, int]:
     """Scan ``table`` into ``out/<table>/``: the export folder and its item count.
 
     The manifests are written last, so a folder without them is visibly partial (verify refuses it).
+    ``head``: the source's position read before this call (``export --mysql-url``), written beside the
+    manifests with ``target`` (where the table is); an older position file is removed first either way,
+    so a folder written again never keeps the starting point of the export it replaced.
     """
     description = ddb.describe_table(TableName=table)["Table"]
     table_arn = description.get("TableArn") or f"arn:aws:dynamodb:local:000000000000:table/{table}"
     export_id = uuid.uuid4().hex[:26]
     folder = out / table
     (folder / "data").mkdir(parents=True, exist_ok=True)
-    for stale in (SUMMARY, FILES):
+    for stale in (SUMMARY, FILES, POSITION_FILE):
         with contextlib.suppress(FileNotFoundError):
             (folder / stale).unlink()
     started = _now()
@@ -84,4 +95,9 @@ def write_export(
         "outputFormat": FORMAT,
     }
     _private_bytes(folder / SUMMARY, json.dumps(summary, indent=2).encode())
+    if head is not None:
+        position = ExportPosition(
+            head.position, head.source, target, table_arn, str(summary["exportArn"]), head.read_at
+        )
+        write_position(folder, position)
     return folder, count

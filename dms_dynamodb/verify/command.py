@@ -25,6 +25,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--settle takes a number of seconds above 0; got {args.settle}")
     since = binlog_position(args.since, "--since")
     refuse_engine_without_export(args)
+    if args.export and since is not None:  # before anything connects: the way is a --since without --export
+        from dms_dynamodb.verify.export_command import SINCE_WITH_EXPORT
+
+        raise UsageError(SINCE_WITH_EXPORT)
     stack, task = open_task(args.stack, args.task)
     plan = plan_task(args.mysql_url, stack, task, sys.stdout)
     checked = require_clean_stack(stack, task.task_id, plan.builder.schemas, skip=args.skip_checks, doing="verified")
@@ -44,7 +48,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             if args.export:
                 from dms_dynamodb.verify.export_command import verify_exports
 
-                result = verify_exports(args, plan, ddb, report)
+                result = verify_exports(args, plan, ddb, report, choice)
             elif since is not None:
                 result, changes = verify_since(
                     args.mysql_url, ddb, plan, since, settle_seconds=args.settle, report=report
@@ -68,6 +72,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         except VerifyIncomplete as exc:
             print(scrub(f"dms-dynamodb verify: {exc}", args.mysql_url), file=sys.stderr)
             return INCOMPLETE_EXIT
+        compared = compared_now(plan, ddb, args) if result.clean and report is not None else {}
+        if result.exports is not None and compared:  # the target compared is where the exports were taken from
+            compared["target"] = result.exports["target"]
         evidence = report is not None and write_verified_at(  # a clean report ends with its position: cutover's
             report,
             clean=result.clean,
@@ -75,16 +82,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
             task=task.task_id,
             plan=plan,
             since=since,
-            compared=compared_now(plan, ddb, args) if result.clean else {},
+            compared=compared,
+            exports=result.exports,
         )
     print(result.render())
     if result.position is not None and result.clean:
         print(f"verified at binlog position {result.position} (the next incremental verify: --since {result.position})")
+        if result.exports is not None:
+            print(
+                f"  {result.position}: the source's position read before the export"
+                f"{'s' if len(result.exports['tables']) > 1 else ''} started (dms-dynamodb-position.json); "
+                "every change after it is the next verify --since's, against the live table"
+            )
     elif result.position is not None:
         print(
             f"verified at binlog position {result.position}: NOT a starting point for --since (the findings above "
             "are older than it); fix them and verify in full again"
         )
+    if result.no_position:
+        print(result.no_position)
     if args.report:
         ends = f"; it ends with VERIFIED_AT {result.position}" if evidence else ""
         usable = f", the evidence for cutover --since {args.report}" if evidence and since is None else ""

@@ -66,6 +66,11 @@ class Result:
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: The source's binlog position read before the source was: the next ``--since`` starts there.
     position: Checkpoint | None = None
+    #: ``verify --export``: the exports compared (where they were taken from, each one's ARN, time, position);
+    #: None for the live verify, and for exports without a starting point.
+    exports: dict[str, Any] | None = None
+    #: ``verify --export`` without a starting point: why, and how to get one.
+    no_position: str = ""
 
     @property
     def clean(self) -> bool:

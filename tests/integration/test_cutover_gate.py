@@ -211,3 +211,35 @@ def test_aws_without_credentials_or_unreachable_is_no_verdict_naming_the_service
     captured = capsys.readouterr()
     assert "no verdict: cannot reach DMS (DescribeReplicationTasks)" in captured.err
     assert captured.out.count("PASS  source quiet") == 1 and "READY" not in captured.out
+
+
+def test_a_clean_export_verify_report_is_the_gates_evidence_from_the_position_read_before_the_export(
+    rehearsal: tuple[str, Any, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, ddb, checkpoint = rehearsal
+    endpoint = ddb.meta.endpoint_url
+    assert _caught_up(url, checkpoint)
+    exports = checkpoint.parent / "exports"
+    export = ["export", "--stack", str(STACK), "--endpoint-url", endpoint, "--out", str(exports), "--mysql-url", url]
+    assert main(export) == 0
+    position = json.loads((exports / "shop-table" / "dms-dynamodb-position.json").read_text())["position"]
+    number = _first_customer(url)
+    with connect(url).cursor() as cursor:  # after the export: the follower applies it to the live table
+        cursor.execute("UPDATE customer SET full_name = 'after the export' WHERE customer_id = %s", (number,))
+    assert _caught_up(url, checkpoint)
+    report = checkpoint.with_name("export.jsonl")
+    verify = ["verify", "--stack", str(STACK), "--mysql-url", url, "--endpoint-url", endpoint, "--settle", "1"]
+    assert main([*verify, "--export", str(exports / "shop-table"), "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert f"verified at binlog position {position} (the next incremental verify: --since {position})" in out
+    records = [json.loads(line) for line in report.read_text().splitlines()]
+    assert [(r["type"], r.get("was")) for r in records] == [("IN_FLIGHT", "RECORD_DIFF"), ("VERIFIED_AT", None)]
+    assert _cutover(url, ddb, checkpoint, "--since", str(report)) == 0
+    out = capsys.readouterr().out
+    assert "READY: every check passed" in out
+    evidence = next(line for line in out.splitlines() if line.startswith("evidence: "))
+    assert evidence.startswith("evidence: a clean full verify of the exports (shop-table at ")
+    assert f"; taken from {endpoint}) at {position}, the source's position read before they started ({report}, " in (
+        evidence
+    )
+    assert f"every row changed from {position} to " in evidence

@@ -252,3 +252,253 @@ def test_two_rows_writing_one_key_are_the_same_overwrite_in_spark_and_locally(
     assert overwrite["key"] == {"pk": {"S": "F#7"}} and overwrite["source_table"] == "clash.f and clash.f"
     assert [r["id"] for r in overwrite["rows"]] == ["1", "2"]
     assert _sorted(reports["local"]) == _sorted(reports["spark"])
+
+
+# The export's starting point, and --tables with exports: a clean shop of its own (the planted one has findings).
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The shop on its own MariaDB (over TCP) and dynalite, loaded and clean: the URL and the endpoint."""
+    mariadb = MariaDB.start(tmp_path_factory.mktemp("export-clean") / "mariadb", tcp=True)
+    dynalite = Dynalite.start()
+    try:
+        mariadb.execute_file("shop", SHOP_DDL)
+        url = mariadb.tcp_url("shop")
+        fill(connect(url), SourceSchema.from_ddl(SHOP_DDL.read_text(), name="shop"), 30)
+        loaded_shop(url, client(dynalite.endpoint_url))
+        yield url, dynalite.endpoint_url
+    finally:
+        dynalite.stop()
+        mariadb.stop()
+
+
+def _sql(url: str, statement: str, *parameters: Any) -> Any:
+    source = connect(url)
+    try:
+        with source.cursor() as cursor:
+            cursor.execute(statement, parameters)
+            return cursor.fetchall()
+    finally:
+        source.close()
+
+
+def _head(url: str) -> str:
+    ((log_file, log_pos, *_),) = _sql(url, "SHOW MASTER STATUS")
+    return f"{log_file}:{log_pos}"
+
+
+def _set_name(url: str, endpoint: str | None, customer: int, name: str) -> None:
+    """Rename a customer on the source (``endpoint`` None) or on the live table only."""
+    if endpoint is None:
+        _sql(url, "UPDATE customer SET full_name = %s WHERE customer_id = %s", name, customer)
+        return
+    client(endpoint).update_item(
+        TableName=TABLE,
+        Key=_key(f"CUSTOMER#{customer}", "#METADATA"),
+        UpdateExpression="SET full_name = :v",
+        ExpressionAttributeValues={":v": {"S": name}},
+    )
+
+
+def test_the_export_records_the_source_position_and_its_clean_verify_starts_the_next_since(
+    clean: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dms_dynamodb.cutover.evidence import EvidenceError, identity, read_evidence
+    from dms_dynamodb.dynamodb.scan import scan
+    from dms_dynamodb.plan import make_plan
+    from dms_dynamodb.stack import read_stack
+
+    url, endpoint = clean
+    before = _head(url)
+
+    def written_to_while_scanned(*args: Any) -> Any:  # the source moves on once the scan has started
+        _sql(url, "INSERT INTO audit_log (table_name, action, changed_at) VALUES ('x', 'insert', NOW())")
+        return scan(*args)
+
+    monkeypatch.setattr("dms_dynamodb.export.writer.scan", written_to_while_scanned)
+    out_dir = tmp_path / "exports"
+    export = ["export", "--stack", STACK, "--endpoint-url", endpoint, "--out", str(out_dir), "--mysql-url", url]
+    assert main(export) == 0
+    out = capsys.readouterr().out
+    folder = out_dir / TABLE
+    written = json.loads((folder / "dms-dynamodb-position.json").read_text())
+    ((hostname, port),) = _sql(url, "SELECT @@hostname, @@port")
+    summary = json.loads((folder / "manifest-summary.json").read_text())
+    assert written["position"] == before != _head(url)  # the head read before the scan, not after it
+    assert written["source"] == f"{hostname}:{port}" and written["target"] == endpoint
+    assert written["exportArn"] == summary["exportArn"] and written["tableArn"] == summary["tableArn"]
+    assert oct((folder / "dms-dynamodb-position.json").stat().st_mode)[-3:] == "600"
+    assert f"was at binlog position {before} before it" in out
+
+    a, b = (row[0] for row in _sql(url, "SELECT customer_id FROM customer ORDER BY customer_id LIMIT 2"))
+    (name_a,) = _sql(url, "SELECT full_name FROM customer WHERE customer_id = %s", a)[0]
+    # After the export, before the verify: customer a renamed and renamed back on the source; the live table
+    # got the first change only (the second was lost). The export still equals the source: the verify is clean.
+    _set_name(url, None, a, "Renamed After Export")
+    _set_name(url, endpoint, a, "Renamed After Export")
+    _set_name(url, None, a, name_a)
+    at_verify = _head(url)
+    report = tmp_path / "export.jsonl"
+    status, records = _run(url, report, "--export", str(folder), "--engine", "local")
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert f"verified at binlog position {before} (the next incremental verify: --since {before})" in out
+    assert f"it ends with VERIFIED_AT {before}, the evidence for cutover --since {report}" in out
+    last = records[-1]
+    assert last["type"] == "VERIFIED_AT" and last["position"] == before and last["full"] is True
+    assert last["identity"]["target"] == endpoint and last["identity"]["source"] == f"{hostname}:{port}"
+    assert last["exports"]["target"] == endpoint
+    assert last["exports"]["tables"][TABLE]["position"] == before
+    assert last["exports"]["tables"][TABLE]["export_arn"] == summary["exportArn"]
+
+    # The report is cutover's evidence for the same target and source, and says it came from an export.
+    plan = make_plan(read_stack(STACK), read_stack(STACK).tasks[0], connect(url))
+    compared = identity(plan, client(endpoint), endpoint, connect(url))
+    evidence = read_evidence(report, plan.task.task_id, plan, compared)
+    assert str(evidence.position) == before and evidence.exports == last["exports"]
+    with pytest.raises(EvidenceError, match="the DynamoDB endpoint"):
+        read_evidence(report, plan.task.task_id, plan, {**compared, "target": "http://127.0.0.1:1"})
+
+    _set_name(url, None, b, "Renamed After Verify")  # after the verify: the live table never gets it
+    since = _run(url, tmp_path / "since.jsonl", "--endpoint-url", endpoint, "--since", before)
+    assert since[0] == 1, capsys.readouterr().out
+    found = {(r["type"], r["key"]["pk"]["S"]) for r in since[1]}
+    assert found == {("RECORD_DIFF", f"CUSTOMER#{a}"), ("RECORD_DIFF", f"CUSTOMER#{b}")}
+    diff_a = next(r for r in since[1] if r["key"]["pk"]["S"] == f"CUSTOMER#{a}")
+    assert diff_a["details"] == [
+        {"attribute": "full_name", "expected": {"S": name_a}, "actual": {"S": "Renamed After Export"}}
+    ]
+    # The position read before the verify (not the export) would have missed customer a.
+    later = _run(url, tmp_path / "later.jsonl", "--endpoint-url", endpoint, "--since", at_verify)
+    assert {(r["type"], r["key"]["pk"]["S"]) for r in later[1]} == {("RECORD_DIFF", f"CUSTOMER#{b}")}
+    capsys.readouterr()
+    _set_name(url, endpoint, a, name_a)  # the live table as the source again, for the tests after this one
+    _set_name(url, endpoint, b, "Renamed After Verify")
+
+
+def test_an_export_without_a_position_or_of_another_source_is_no_starting_point(
+    clean: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, endpoint = clean
+    out_dir = tmp_path / "exports"
+    base = ["export", "--stack", STACK, "--endpoint-url", endpoint, "--out", str(out_dir)]
+    assert main([*base, "--mysql-url", url]) == 0
+    folder = out_dir / TABLE
+    kept = (folder / "dms-dynamodb-position.json").read_text()
+    assert main(base) == 0  # written again without --mysql-url: the older position does not survive
+    assert "no --mysql-url: the export records no binlog position" in capsys.readouterr().out
+    assert not (folder / "dms-dynamodb-position.json").exists()
+    status, records = _run(url, tmp_path / "none.jsonl", "--export", str(folder))
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "verified at binlog position" not in out and all(r["type"] != "VERIFIED_AT" for r in records)
+    assert (
+        f"the export of {TABLE} records no binlog position (no dms-dynamodb-position.json): this result is no "
+        "starting point for --since. Export with dms-dynamodb export --mysql-url URL" in out
+    )
+
+    verify = ["verify", "--stack", STACK, "--mysql-url", url, "--skip-checks", "--export", str(folder)]
+    (folder / "dms-dynamodb-position.json").write_text(kept)  # the position of the export this one replaced
+    assert main(verify) == 2
+    assert "a file copied from another export" in capsys.readouterr().err
+    assert main([*base, "--mysql-url", url]) == 0
+    capsys.readouterr()
+    assert main([*verify, "--settle", "1", "--endpoint-url", "http://127.0.0.1:1"]) == 2
+    assert (
+        "--settle reads the findings again on the live table at http://127.0.0.1:1, the exports were taken from "
+        f"{endpoint}: give that --endpoint-url"
+    ) in capsys.readouterr().err
+    position = json.loads((folder / "dms-dynamodb-position.json").read_text())
+    (folder / "dms-dynamodb-position.json").write_text(json.dumps({**position, "source": "elsewhere:3306"}))
+    assert main(verify) == 2
+    ((hostname, port),) = _sql(url, "SELECT @@hostname, @@port")
+    err = capsys.readouterr().err
+    assert (
+        f"the export of {TABLE} is of the source elsewhere:3306 (its dms-dynamodb-position.json), "
+        f"--mysql-url is {hostname}:{port}" in err
+    )
+
+    assert main([*verify, "--since", position["position"]]) == 2
+    err = capsys.readouterr().err
+    assert "--since does not combine with --export" in err
+    assert "run verify --since P without --export (P: the position it printed, read before the export" in err
+
+
+def _two_targets(path: Path) -> Path:
+    """The shop stack with product in a table of its own (``shop-products``): a task that writes two targets."""
+    document = json.loads(Path(STACK).read_text())
+    tables = document["resource"]["aws_dynamodb_table"]
+    tables["Products"] = {**tables["Table_CD117FA1"], "name": "shop-products"}
+    task = next(iter(document["resource"]["aws_dms_replication_task"].values()))
+    mappings = json.loads(task["table_mappings"])
+    next(r for r in mappings["rules"] if r["rule-name"] == "map-product")["target-table-name"] = "shop-products"
+    task["table_mappings"] = json.dumps(mappings)
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_tables_with_exports_needs_the_chosen_targets_only_and_compares_their_items_only(
+    clean: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, endpoint = clean
+    ((lines,),) = _sql(url, "SELECT COUNT(*) FROM order_line")
+    ((products,),) = _sql(url, "SELECT COUNT(*) FROM product")
+    out_dir = tmp_path / "exports"
+    two = str(_two_targets(tmp_path / "two.tf.json"))
+    load = ["load", "--stack", two, "--mysql-url", url, "--endpoint-url", endpoint, "--tables", "product"]
+    assert main([*load, "--skip-checks", "--quiet"]) == 0
+    base = ["--endpoint-url", endpoint, "--out", str(out_dir), "--mysql-url", url]
+    assert main(["export", "--stack", two, *base]) == 0
+    capsys.readouterr()
+    shared, products_export = str(out_dir / TABLE), str(out_dir / "shop-products")
+
+    # One target shared by every table: order_line's items only; the others' are not its orphans.
+    reports = {}
+    for engine in ("local", "spark"):
+        report = tmp_path / f"{engine}.jsonl"
+        status, reports[engine] = _run(url, report, "--tables", "order_line", "--export", shared, "--engine", engine)
+        out = capsys.readouterr().out
+        assert status == 0, out
+        assert f"verify: expected {lines} items, found {lines}: 0 MISSING_TARGET, 0 MISSING_SOURCE" in out, engine
+        assert "--tables: shop.order_line only; left out: shop.customer, shop.orders, shop.product" in out
+        assert reports[engine][-1]["tables"] == ["shop.order_line"]
+    assert [r["type"] for r in reports["local"]] == [r["type"] for r in reports["spark"]] == ["VERIFIED_AT"]
+
+    # Two targets: --tables product needs shop-products' export only.
+    verify = ["verify", "--stack", two, "--mysql-url", url, "--skip-checks", "--tables", "product"]
+    for engine in ("local", "spark"):
+        assert main([*verify, "--export", products_export, "--engine", engine]) == 0
+        out = capsys.readouterr().out
+        assert f"verify: expected {products} items, found {products}: 0 MISSING_TARGET" in out, engine
+    assert main([*verify, "--export", products_export, "--export", shared]) == 2
+    err = capsys.readouterr().err
+    assert f"--export {shared} is an export of '{TABLE}'" in err
+    assert "; --tables shop.product write only shop-products: leave it out" in err
+    assert main([*verify[:-1], "customer,product", "--export", products_export]) == 2
+    err = capsys.readouterr().err
+    assert f"no --export for the target table(s) {TABLE} (the targets of --tables shop.customer, shop.product)" in err
+
+
+def test_a_starting_point_purged_since_the_export_is_named_and_not_given(
+    clean: tuple[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, endpoint = clean
+    out_dir = tmp_path / "exports"
+    assert (
+        main(["export", "--stack", STACK, "--endpoint-url", endpoint, "--out", str(out_dir), "--mysql-url", url]) == 0
+    )
+    position = json.loads((out_dir / TABLE / "dms-dynamodb-position.json").read_text())["position"]
+    _sql(url, "FLUSH BINARY LOGS")
+    ((newest, *_),) = _sql(url, "SHOW MASTER STATUS")
+    _sql(url, f"PURGE BINARY LOGS TO '{newest}'")  # the binlog the export's position is in is gone
+    capsys.readouterr()
+    status, records = _run(url, tmp_path / "purged.jsonl", "--export", str(out_dir / TABLE))
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "verified at binlog position" not in out and all(r["type"] != "VERIFIED_AT" for r in records)
+    assert (
+        f"this result is no starting point for --since: the exports' starting point {position} is in a "
+        "binlog the server has purged" in out
+    )
+    assert out.rstrip().count("this result is no starting point for --since") == 1

@@ -85,13 +85,16 @@ def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, tar
     return build
 
 
-def _actual_batches(target: str, names: list[str]) -> Any:
-    """The executors' function: export lines (DynamoDB JSON) in, key texts and canonical items out."""
+def _actual_batches(target: str, names: list[str], patterns: Any = None) -> Any:
+    """The executors' function: export lines (DynamoDB JSON) in, key texts and canonical items out.
+
+    ``patterns`` (``--tables``): only the items whose key matches a chosen table's (``table_choice.kept``)."""
 
     def parse(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
         from dms_dynamodb.export.layout import from_dynamodb_json
+        from dms_dynamodb.table_choice import kept
         from dms_dynamodb.verify.recheck import key_text
         from mappings.items import canonical
 
@@ -102,6 +105,8 @@ def _actual_batches(target: str, names: list[str]) -> Any:
                 if not line or not line.strip():
                     continue
                 item = {k: from_dynamodb_json(v) for k, v in json.loads(line)["Item"].items()}
+                if patterns is not None and not kept(patterns, names, item):
+                    continue
                 keys.append(key_text(target, item, names))
                 items.append(canonical(item))
             yield pa.RecordBatch.from_pydict({"key": keys, "item": items}, schema=schema)
@@ -137,11 +142,14 @@ def _source_frame(
     return frame
 
 
-def _actual_frame(spark: Any, exports: dict[str, Export], key_names: dict[str, list[str]]) -> Any:
+def _actual_frame(
+    spark: Any, exports: dict[str, Export], key_names: dict[str, list[str]], keep: dict[str, Any] | None = None
+) -> Any:
     frames = []
     for table, export in exports.items():
         lines = spark.read.text([f.uri or str(f.path) for f in export.files])
-        frames.append(lines.mapInArrow(_actual_batches(table, key_names[table]), ITEMS))
+        patterns = None if keep is None else keep[table]
+        frames.append(lines.mapInArrow(_actual_batches(table, key_names[table], patterns), ITEMS))
     frame = frames[0]
     for other in frames[1:]:
         frame = frame.unionByName(other)
@@ -174,10 +182,13 @@ def verify_spark(
     parts: int = 0,
     ddb: Any = None,
     settle_seconds: float | None = None,
+    keep: dict[str, Any] | None = None,
 ) -> Result:
     """Compare the source with the exports in Spark: the same :class:`Result` and records as the local verify.
 
     ``settle_seconds``: every finding is read again on the source and the live table (``ddb``) until it settles.
+    ``keep`` (``--tables``, the plan already narrowed to the chosen tables): per target table the chosen
+    tables' key patterns (``TableChoice.patterns``); only the export items they match are compared.
     """
     from pyspark.sql import functions as F
 
@@ -187,8 +198,8 @@ def verify_spark(
     with incomplete_on_failure(result, report), _source_lost_over_jdbc():
         plan_value = spark.sparkContext.broadcast(plan)
         rows = _source_frame(spark, url, plan, plan_value, key_names, parts).cache()
-        actual = _actual_frame(spark, exports, key_names)
-        result.actual = sum(e.item_count for e in exports.values())
+        actual = _actual_frame(spark, exports, key_names, keep)
+        result.actual = sum(e.item_count for e in exports.values()) if keep is None else actual.count()
         for (text,) in rows.where("kind = 'rejected'").select("item").toLocalIterator():
             result.note(json.loads(text), report)
         items = rows.where("kind = 'item'")
