@@ -111,4 +111,4 @@ class OpenTransactions:
     def held_at(self) -> Checkpoint | None:
         """The earliest start of a prepared transaction not resolved yet (the checkpoint stays at or before it)."""
         starts = [p.held_at for p in self.prepared.values()]
-        return min(starts, key=lambda c: (c.log_file, c.log_pos)) if starts else None
+        return min(starts, key=lambda c: c.order) if starts else None

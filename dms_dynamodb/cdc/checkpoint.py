@@ -63,6 +63,13 @@ class Checkpoint:
     def __str__(self) -> str:
         return f"{self.log_file}:{self.log_pos}"
 
+    @property
+    def order(self) -> tuple[str, int, int]:
+        """Its place in the binlog: by the file's sequence as a number (``binlog.1000000`` follows
+        ``binlog.999999``, which text order puts first), then the position."""
+        base, _, number = self.log_file.rpartition(".")
+        return base, int(number) if number.isdigit() else -1, self.log_pos
+
     @classmethod
     def parse(cls, text: str) -> Checkpoint:
         """``FILE:POS`` as printed by ``SHOW MASTER STATUS`` / ``SHOW BINARY LOG STATUS``."""

@@ -246,7 +246,7 @@ class _Follower:
         if self.applier.record_refused():
             self.applier.writer.flush()  # the apply exceptions of the refused writes
         held = self.transactions.held_at()
-        target = self.boundary if held is None else min(self.boundary, held, key=lambda c: (c.log_file, c.log_pos))
+        target = self.boundary if held is None else min(self.boundary, held, key=lambda c: c.order)
         if target != self.saved:
             target.save(self.path)
             self.saved = target

@@ -208,7 +208,7 @@ def starting_point(
             f"--settle reads the findings again on the live table at {target_identity(ddb, args.endpoint_url)}, "
             f"the exports were taken from {targets[0]}: give that --endpoint-url"
         )
-    earliest = min((p.position for p in found.values()), key=lambda c: (c.log_file, c.log_pos))
+    earliest = min((p.position for p in found.values()), key=lambda c: c.order)
     return earliest, targets[0]
 
 

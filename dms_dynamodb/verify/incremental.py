@@ -82,7 +82,7 @@ def read_changes(url: str, plan: Plan, since: Checkpoint) -> Changes:
     try:
         for event in stream:
             end = Checkpoint(stream.log_file, stream.log_pos)
-            if (end.log_file, end.log_pos) > (until.log_file, until.log_pos):
+            if end.order > until.order:
                 break  # written after the head was read: the next --since covers it
             _take(changes, plan, reader, event, end)
     finally:

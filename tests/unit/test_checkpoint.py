@@ -51,3 +51,12 @@ def test_server_ids_differ_by_checkpoint_and_stay_in_the_replica_range() -> None
     first, second = default_server_id(Path("/data/a.json")), default_server_id(Path("/data/b.json"))
     assert first != second and first == default_server_id(Path("/data/a.json"))
     assert all(1_000_000 <= n < 2**32 for n in (first, second))
+
+
+def test_positions_order_by_the_files_sequence_number_not_its_text() -> None:
+    from dms_dynamodb.cdc.checkpoint import Checkpoint
+
+    late, early = Checkpoint.parse("binlog.1000000:4"), Checkpoint.parse("binlog.999999:900")
+    assert late.order > early.order  # as text, "binlog.1000000" < "binlog.999999"
+    assert min([late, early], key=lambda c: c.order) == early
+    assert Checkpoint.parse("binlog.000007:120").order < Checkpoint.parse("binlog.000007:121").order
