@@ -1,13 +1,16 @@
-"""TLS to the source, on real servers: a MariaDB with a CA of the
+"""TLS to the source and the spark-submit / Glue entry point, on real servers: a MariaDB with a CA of the
 test's own (openssl), dynalite, local Spark.
 
 A user created ``REQUIRE SSL`` proves a connection that succeeds was encrypted; the wrong CA and a host
 name the certificate does not carry (``localhost``: it names 127.0.0.1 only) must fail, for PyMySQL and
-for the JDBC driver alike.
+for the JDBC driver alike. The job (:mod:`dms_dynamodb.verify.spark.job`) must give the records, report
+and exit status of ``verify --export --engine spark`` on the same export, from a plan document holding
+only the task and its table, with the source read from a Secrets Manager secret (botocore's Stubber).
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,3 +144,88 @@ def test_verify_with_the_wrong_ca_is_an_unreachable_source_and_never_shows_the_p
     err = capsys.readouterr().err
     assert "cannot connect to the source" in err and "CERTIFICATE_VERIFY_FAILED" in err, err
     assert "pa:ss" not in err and "Tls#" not in err and "%23" not in err
+
+
+def _plan_document(tmp_path: Path) -> Path:
+    """The shop stack reduced to what the job reads: the DMS task and the DynamoDB table."""
+    stack = json.loads(stack_file("shop").read_text())
+    kept = {k: v for k, v in stack["resource"].items() if k in ("aws_dms_replication_task", "aws_dynamodb_table")}
+    path = tmp_path / "plan.tf.json"
+    path.write_text(json.dumps({"resource": kept}))
+    return path
+
+
+def _records(path: Path) -> list[str]:
+    return sorted(json.dumps(json.loads(line), sort_keys=True) for line in path.read_text().splitlines())
+
+
+def test_the_job_gives_the_commands_records_report_and_exit_from_a_plan_document(
+    world: tuple[MariaDB, Certificates, Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dms_dynamodb.verify.spark.job import run
+
+    mariadb, certificates, folder, missing = world
+    url = _url(mariadb, f"ssl_ca={certificates.ca}")
+    command = main(
+        ["verify", "--stack", str(stack_file("shop")), "--mysql-url", url, "--export", str(folder),
+         "--engine", "spark", "--report", str(tmp_path / "command.jsonl")]
+    )  # fmt: skip
+    glue = ["--JOB_NAME", "verify", "--JOB_RUN_ID", "jr_1", "--TempDir", "s3://tmp/x", "--job-bookmark-option", "b"]
+    job = run(
+        [*glue, "--plan", str(_plan_document(tmp_path)), "--export", str(folder), "--mysql-url", url,
+         "--report", str(tmp_path / "job.jsonl")]
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    out = captured.out
+    assert command == job == 1, captured.err
+    assert "Glue's own arguments ignored: --JOB_NAME, --JOB_RUN_ID, --TempDir, --job-bookmark-option" in out
+    records = _records(tmp_path / "job.jsonl")
+    assert records == _records(tmp_path / "command.jsonl")
+    assert [(r["type"], json.dumps(r["key"], sort_keys=True)) for r in map(json.loads, records)] == [
+        ("MISSING_TARGET", missing)
+    ]
+    summaries = [line for line in out.splitlines() if line.startswith("verify: expected")]
+    assert len(summaries) == 2 and summaries[0] == summaries[1]
+
+
+def test_the_job_reads_the_source_from_a_dms_secret_with_the_ca_and_uploads_the_report(
+    world: tuple[MariaDB, Certificates, Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import boto3
+    from botocore.stub import Stubber
+
+    from dms_dynamodb.verify.spark.job import run
+
+    mariadb, certificates, folder, missing = world
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:dms-source-AbCdEf"
+    secret = {"host": "127.0.0.1", "port": mariadb.port, "username": "verifier", "password": PASSWORD}
+    secrets = boto3.client("secretsmanager", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
+    s3 = _S3({("assets", "verify/rds-ca.pem"): certificates.ca.read_bytes()})
+    with Stubber(secrets) as stub:
+        stub.add_response("get_secret_value", {"SecretString": json.dumps(secret)}, {"SecretId": arn})
+        status = run(
+            ["--plan", str(_plan_document(tmp_path)), "--export", str(folder), "--source-secret-arn", arn,
+             "--ssl-ca", "s3://assets/verify/rds-ca.pem", "--database", "shop", "--report", "s3://reports/run/1.jsonl"],
+            s3=s3, secrets=secrets,
+        )  # fmt: skip
+        stub.assert_no_pending_responses()
+    captured = capsys.readouterr()
+    assert status == 1, captured.err
+    assert "report uploaded to s3://reports/run/1.jsonl" in captured.out
+    assert PASSWORD not in captured.out + captured.err and "pa:ss" not in captured.out + captured.err
+    uploaded = [json.loads(line) for line in s3.objects["reports", "run/1.jsonl"].decode().splitlines()]
+    assert [(r["type"], json.dumps(r["key"], sort_keys=True)) for r in uploaded] == [("MISSING_TARGET", missing)]
+
+
+class _S3:
+    """The two S3 calls the job makes, on a dict of (bucket, key) -> bytes."""
+
+    def __init__(self, objects: dict[tuple[str, str], bytes]) -> None:
+        self.objects = dict(objects)
+
+    def get_object(self, *, Bucket: str, Key: str) -> dict[str, Any]:
+        return {"Body": io.BytesIO(self.objects[Bucket, Key])}
+
+    def put_object(self, *, Bucket: str, Key: str, Body: bytes) -> dict[str, Any]:
+        self.objects[Bucket, Key] = Body
+        return {}
