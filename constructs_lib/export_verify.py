@@ -28,15 +28,7 @@ provides (props): the job reads the source over TLS, verifying the server's name
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
-import re
-import tempfile
-import zipfile
-from dataclasses import dataclass, field
-from enum import StrEnum
-from pathlib import Path
-from typing import Any
 
 from cdktf import AssetType, Fn, TerraformAsset, Token
 from constructs import Construct
@@ -65,176 +57,31 @@ from constructs_lib.aws import (
     VpcSecurityGroupEgressRule,
     VpcSecurityGroupIngressRule,
 )
-from constructs_lib.errors import ConstructValidationError, require
+from constructs_lib.errors import ConstructValidationError
+from constructs_lib.export_verify_assets import SCRIPT, package_zip, plan_document
+from constructs_lib.export_verify_props import (
+    DEFAULT_PYTHON_MODULES,
+    ExportVerifyJobProps,
+    GlueVersion,
+    GlueWorkerType,
+)
 from constructs_lib.guardrails.rules import UNSCOPED_ACTIONS
-from constructs_lib.interfaces import MigrationSource
-from constructs_lib.pipeline import DmsMigrationPipeline
 from constructs_lib.terraform import literal, literal_tags
-from mappings.terraform import escape
 
 HTTPS_PORT = 443
-#: The launcher Glue runs: the module does the work (so the script never changes with the code).
-SCRIPT = "from dms_dynamodb.verify.spark.job import main\n\nmain()\n"
-#: PyMySQL for the source (Glue's Python has boto3 and pyarrow): pip installs it when the job starts.
-DEFAULT_PYTHON_MODULES = ("PyMySQL==1.2.4",)
 #: What Glue calls to place its workers' network interfaces in the connection's subnet.
 DESCRIBE_ACTIONS = tuple(sorted(a for a in UNSCOPED_ACTIONS if a.startswith("ec2:")))
-_IDENTIFIER = re.compile(r"^[a-z][a-z0-9-]{0,49}$")
 
-
-class GlueVersion(StrEnum):
-    """Glue 5.0: Spark 3.5.4, Python 3.11; 5.1: Spark 3.5.6, Python 3.11 (AWS Glue developer guide, "AWS Glue
-    versions"). Not 4.0: its Python is 3.10, and this package needs 3.11 (``enum.StrEnum``, ``requires-python``)."""
-
-    V5 = "5.0"
-    V5_1 = "5.1"
-
-
-class GlueWorkerType(StrEnum):
-    G_1X = "G.1X"
-    G_2X = "G.2X"
-    G_4X = "G.4X"
-    G_8X = "G.8X"
-
-
-@dataclass(frozen=True, kw_only=True)
-class ExportVerifyJobProps:
-    """Props of :class:`ExportVerifyJob`.
-
-    Default: Glue 5.0, two G.1X workers, two hours' timeout, no retries, reports under
-    ``verify-reports/`` of the export bucket, no ``dynamodb:GetItem`` (no ``--settle``).
-    """
-
-    #: The job's name, and the prefix of its role, group, connection and security configuration.
-    identifier: str
-    #: The pipeline whose task and target table the job verifies.
-    pipeline: DmsMigrationPipeline
-    #: Its source: the job reads its DMS secret and connects where DMS does.
-    source: MigrationSource
-    #: One private subnet of the source's VPC (Glue runs its workers' network interfaces there).
-    subnet_id: str
-    #: The bucket the job's script, package and plan document are uploaded to.
-    assets_bucket: str
-    #: The bucket DynamoDB exports to (``ExportTableToPointInTime``), read under ``export_prefix``.
-    export_bucket: str
-    #: ``s3://BUCKET/KEY`` of the JDBC driver's jar (MariaDB Connector/J; ``--extra-jars``).
-    jdbc_driver_s3_uri: str
-    #: ``s3://BUCKET/KEY`` of the CA bundle the source's certificate chains to (RDS: the region's bundle).
-    ca_bundle_s3_uri: str
-    #: The migration's key: the job's S3 output, logs and bookmarks, and the uploaded objects.
-    kms_key_arn: str
-    assets_prefix: str = "dms-dynamodb/"
-    #: Default: - the whole bucket (``""``).
-    export_prefix: str = ""
-    report_prefix: str = "verify-reports/"
-    glue_version: GlueVersion = GlueVersion.V5
-    worker_type: GlueWorkerType = GlueWorkerType.G_1X
-    number_of_workers: int = 2
-    timeout_minutes: int = 120
-    #: Let the job read the live table (``dynamodb:GetItem``), for ``--settle``.
-    settle: bool = False
-    python_modules: tuple[str, ...] = DEFAULT_PYTHON_MODULES
-    tags: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        require(
-            bool(_IDENTIFIER.match(self.identifier)),
-            f"ExportVerifyJobProps.identifier: {self.identifier!r}; lower-case letters, digits and '-', "
-            "starting with a letter, at most 50 characters",
-        )
-        for name in ("jdbc_driver_s3_uri", "ca_bundle_s3_uri"):
-            value = getattr(self, name)
-            require(
-                Token.is_unresolved(value) or bool(re.match(r"^s3://[^/]+/.+", value)),
-                f"ExportVerifyJobProps.{name}: {value!r} is not s3://BUCKET/KEY",
-            )
-        require(
-            self.number_of_workers >= 2,
-            f"ExportVerifyJobProps.number_of_workers: {self.number_of_workers}; Glue needs at least 2 (a driver "
-            "and an executor)",
-        )
-        require(
-            self.timeout_minutes >= 1,
-            f"ExportVerifyJobProps.timeout_minutes: {self.timeout_minutes}; at least 1",
-        )
-        for name in ("assets_prefix", "export_prefix", "report_prefix"):
-            value = getattr(self, name)
-            require(
-                value == "" or (value.endswith("/") and not value.startswith("/")),
-                f"ExportVerifyJobProps.{name}: {value!r}; a prefix ends with '/' and does not start with one",
-            )
-
-
-def plan_document(pipeline: DmsMigrationPipeline) -> dict[str, Any]:
-    """The verify plan document: the pipeline's task and target table as Terraform JSON (strings escaped as in
-    a synthesized stack), the shape :func:`dms_dynamodb.stack.parse_stack` reads."""
-    table = pipeline.target_props
-    props = pipeline.props
-    if Token.is_unresolved(table.table_name):
-        raise ConstructValidationError(
-            "ExportVerifyJob: the target table's name is a Terraform reference; the plan document needs its literal "
-            "name",
-            pipeline,
-        )
-    keys = {table.partition_key.name: table.partition_key.type.value}
-    if table.sort_key:
-        keys[table.sort_key.name] = table.sort_key.type.value
-    indexes = []
-    for gsi in table.global_secondary_indexes:
-        keys[gsi.partition_key.name] = gsi.partition_key.type.value
-        index: dict[str, Any] = {
-            "name": escape(gsi.name),
-            "hash_key": escape(gsi.partition_key.name),
-            "projection_type": gsi.projection.value,
-        }
-        if gsi.sort_key:
-            keys[gsi.sort_key.name] = gsi.sort_key.type.value
-            index["range_key"] = escape(gsi.sort_key.name)
-        if gsi.non_key_attributes:
-            index["non_key_attributes"] = [escape(a) for a in gsi.non_key_attributes]
-        indexes.append(index)
-    body: dict[str, Any] = {
-        "name": escape(table.table_name),
-        "hash_key": escape(table.partition_key.name),
-        "attribute": [{"name": escape(k), "type": v} for k, v in keys.items()],
-    }
-    if table.sort_key:
-        body["range_key"] = escape(table.sort_key.name)
-    if indexes:
-        body["global_secondary_index"] = indexes
-    task = {
-        "replication_task_id": escape(props.identifier),
-        "migration_type": props.migration_type.value,
-        "table_mappings": escape(pipeline.table_mappings.to_json()),
-        "replication_task_settings": escape(pipeline.task_settings.to_json()),
-    }
-    return {"resource": {"aws_dms_replication_task": {"task": task}, "aws_dynamodb_table": {"table": body}}}
-
-
-def package_zip(directory: Path | None = None) -> Path:
-    """``dms_dynamodb`` and ``mappings`` (their ``.py`` files) as one zip, byte for byte the same for the same
-    code (sorted entries, fixed times and modes): its asset hash changes only when the code does."""
-    import dms_dynamodb
-    import mappings
-
-    entries = []
-    for package in (dms_dynamodb, mappings):
-        root = Path(str(package.__file__)).parent
-        entries += [(str(f.relative_to(root.parent)), f.read_bytes()) for f in sorted(root.rglob("*.py"))]
-    digest = hashlib.sha256(b"".join(name.encode() + b"\0" + data for name, data in entries)).hexdigest()[:16]
-    folder = directory or Path(tempfile.gettempdir()) / "dms-dynamodb-glue-package"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"dms_dynamodb-{digest}.zip"
-    if not path.exists():
-        partial = path.with_suffix(".partial")
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, data in sorted(entries):
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.external_attr = 0o644 << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, data)
-        partial.replace(path)
-    return path
+__all__ = [
+    "DEFAULT_PYTHON_MODULES",
+    "SCRIPT",
+    "ExportVerifyJob",
+    "ExportVerifyJobProps",
+    "GlueVersion",
+    "GlueWorkerType",
+    "package_zip",
+    "plan_document",
+]
 
 
 def _s3_arn(partition: str, uri: str) -> str:
