@@ -17,8 +17,9 @@ encrypts without checking the server; ``VERIFY_CA`` also checks its certificate 
 ``VERIFY_IDENTITY`` also checks that the certificate names the host of the URL. A CA file alone means
 ``VERIFY_IDENTITY`` (the strictest: a CA given is a CA to be checked, and by the name connected to); a
 ``VERIFY_*`` mode without a CA file is refused (PyMySQL would fall back to the system's CAs and skip the
-name check). Without either the connection is as before (PyMySQL's default: TLS when the server offers it,
-unverified). With a mode, a server without TLS is refused: no fallback to plain text.
+name check). Without either the connection is as before (PyMySQL's default; the installed PyMySQL tries TLS
+when the server offers it, unverified). With a mode, a server without TLS is refused: no fallback to plain
+text.
 """
 
 from __future__ import annotations
