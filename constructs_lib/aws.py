@@ -37,6 +37,7 @@ MODULES = (
     "data_aws_iam_policy_document",
     "data_aws_partition",
     "data_aws_region",
+    "data_aws_subnet",
     "db_instance",
     "db_parameter_group",
     "db_subnet_group",
@@ -47,6 +48,9 @@ MODULES = (
     "dms_replication_subnet_group",
     "dms_replication_task",
     "dynamodb_table",
+    "glue_connection",
+    "glue_job",
+    "glue_security_configuration",
     "iam_role",
     "iam_role_policy",
     "iam_role_policy_attachment",
@@ -56,6 +60,7 @@ MODULES = (
     "rds_cluster",
     "rds_cluster_instance",
     "rds_cluster_parameter_group",
+    "s3_object",
     "secretsmanager_secret",
     "security_group",
     "sns_topic",
@@ -140,6 +145,7 @@ if TYPE_CHECKING:  # the real classes, so mypy checks every keyword (stubs: test
     )
     from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition as DataAwsPartition
     from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion as DataAwsRegion
+    from cdktf_cdktf_provider_aws.data_aws_subnet import DataAwsSubnet as DataAwsSubnet
     from cdktf_cdktf_provider_aws.db_instance import DbInstance as DbInstance
     from cdktf_cdktf_provider_aws.db_parameter_group import (
         DbParameterGroup as DbParameterGroup,
@@ -181,6 +187,28 @@ if TYPE_CHECKING:  # the real classes, so mypy checks every keyword (stubs: test
     from cdktf_cdktf_provider_aws.dynamodb_table import (
         DynamodbTableServerSideEncryption as DynamodbTableServerSideEncryption,
     )
+    from cdktf_cdktf_provider_aws.glue_connection import GlueConnection as GlueConnection
+    from cdktf_cdktf_provider_aws.glue_connection import (
+        GlueConnectionPhysicalConnectionRequirements as GlueConnectionPhysicalConnectionRequirements,
+    )
+    from cdktf_cdktf_provider_aws.glue_job import GlueJob as GlueJob
+    from cdktf_cdktf_provider_aws.glue_job import GlueJobCommand as GlueJobCommand
+    from cdktf_cdktf_provider_aws.glue_job import GlueJobExecutionProperty as GlueJobExecutionProperty
+    from cdktf_cdktf_provider_aws.glue_security_configuration import (
+        GlueSecurityConfiguration as GlueSecurityConfiguration,
+    )
+    from cdktf_cdktf_provider_aws.glue_security_configuration import (
+        GlueSecurityConfigurationEncryptionConfiguration as GlueSecurityConfigurationEncryptionConfiguration,
+    )
+    from cdktf_cdktf_provider_aws.glue_security_configuration import (
+        GlueSecurityConfigurationEncryptionConfigurationCloudwatchEncryption as GlueSecurityConfigurationEncryptionConfigurationCloudwatchEncryption,
+    )
+    from cdktf_cdktf_provider_aws.glue_security_configuration import (
+        GlueSecurityConfigurationEncryptionConfigurationJobBookmarksEncryption as GlueSecurityConfigurationEncryptionConfigurationJobBookmarksEncryption,
+    )
+    from cdktf_cdktf_provider_aws.glue_security_configuration import (
+        GlueSecurityConfigurationEncryptionConfigurationS3Encryption as GlueSecurityConfigurationEncryptionConfigurationS3Encryption,
+    )
     from cdktf_cdktf_provider_aws.iam_role import IamRole as IamRole
     from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy as IamRolePolicy
     from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment as IamRolePolicyAttachment
@@ -200,6 +228,7 @@ if TYPE_CHECKING:  # the real classes, so mypy checks every keyword (stubs: test
     from cdktf_cdktf_provider_aws.rds_cluster_parameter_group import (
         RdsClusterParameterGroupParameter as RdsClusterParameterGroupParameter,
     )
+    from cdktf_cdktf_provider_aws.s3_object import S3Object as S3Object
     from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret as SecretsmanagerSecret
     from cdktf_cdktf_provider_aws.security_group import SecurityGroup as SecurityGroup
     from cdktf_cdktf_provider_aws.sns_topic import SnsTopic as SnsTopic
@@ -244,6 +273,11 @@ else:
     _event_subscription = load("dms_event_subscription")
     _vpc_endpoint = load("vpc_endpoint")
     _secret = load("secretsmanager_secret")
+    _subnet = load("data_aws_subnet")
+    _glue_connection = load("glue_connection")
+    _glue_job = load("glue_job")
+    _glue_security = load("glue_security_configuration")
+    _s3_object = load("s3_object")
 
     AwsProvider = _provider.AwsProvider
     AwsProviderDefaultTags = _provider.AwsProviderDefaultTags
@@ -289,3 +323,21 @@ else:
     DmsEventSubscription = _event_subscription.DmsEventSubscription
     VpcEndpoint = _vpc_endpoint.VpcEndpoint
     DmsReplicationConfigComputeConfig = _dms_config.DmsReplicationConfigComputeConfig
+    DataAwsSubnet = _subnet.DataAwsSubnet
+    GlueConnection = _glue_connection.GlueConnection
+    GlueConnectionPhysicalConnectionRequirements = _glue_connection.GlueConnectionPhysicalConnectionRequirements
+    GlueJob = _glue_job.GlueJob
+    GlueJobCommand = _glue_job.GlueJobCommand
+    GlueJobExecutionProperty = _glue_job.GlueJobExecutionProperty
+    GlueSecurityConfiguration = _glue_security.GlueSecurityConfiguration
+    GlueSecurityConfigurationEncryptionConfiguration = _glue_security.GlueSecurityConfigurationEncryptionConfiguration
+    GlueSecurityConfigurationEncryptionConfigurationCloudwatchEncryption = (
+        _glue_security.GlueSecurityConfigurationEncryptionConfigurationCloudwatchEncryption
+    )
+    GlueSecurityConfigurationEncryptionConfigurationJobBookmarksEncryption = (
+        _glue_security.GlueSecurityConfigurationEncryptionConfigurationJobBookmarksEncryption
+    )
+    GlueSecurityConfigurationEncryptionConfigurationS3Encryption = (
+        _glue_security.GlueSecurityConfigurationEncryptionConfigurationS3Encryption
+    )
+    S3Object = _s3_object.S3Object

@@ -2,18 +2,21 @@
 
 RDS MySQL 8.0 source (binlog ROW/FULL), table ``migration-target-table`` (pk/sk, GSI1, GSI2),
 the ten mapping rules, a full load followed by CDC. The VPC and its private subnets are inputs
-(``terraform plan -var vpc_id=... -var 'private_subnet_ids=[...]'``).
+(``terraform plan -var vpc_id=... -var 'private_subnet_ids=[...]'``). With ``export_verify_job`` (on)
+the stack also defines the Glue job that runs ``verify --export --engine spark`` (its buckets, the JDBC
+driver's jar and the CA bundle are inputs too).
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from cdktf import TerraformOutput, TerraformStack, TerraformVariable
+from cdktf import Fn, TerraformOutput, TerraformStack, TerraformVariable
 from constructs import Construct
 
 from constructs_lib.dms_roles import DmsAccountRoles, DmsAccountRolesProps
 from constructs_lib.existing import MigrationSource
+from constructs_lib.export_verify import ExportVerifyJob, ExportVerifyJobProps
 from constructs_lib.kms import MigrationKey
 from constructs_lib.network import NetworkProps
 from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps, MigrationType
@@ -66,10 +69,40 @@ def pipeline_outputs(stack: TerraformStack, source: MigrationSource, pipeline: D
         TerraformOutput(stack, name, value=value, description=description, static_id=True)
 
 
+def export_verify_job(
+    stack: TerraformStack, pipeline: DmsMigrationPipeline, source: MySqlSource, subnet_id: str, key_arn: str
+) -> ExportVerifyJob:
+    """The Glue job that verifies the migration against a DynamoDB export; its buckets and files are inputs."""
+
+    def variable(name: str, description: str) -> str:
+        value: str = TerraformVariable(stack, name, type="string", description=description).string_value
+        return value
+
+    job = ExportVerifyJob(
+        stack,
+        "ExportVerify",
+        ExportVerifyJobProps(
+            identifier="sakila-verify",
+            pipeline=pipeline,
+            source=source,
+            subnet_id=subnet_id,
+            assets_bucket=variable("verify_assets_bucket", "Bucket the verify job's script, package and plan go to"),
+            export_bucket=variable("export_bucket", "Bucket DynamoDB exports go to (the verify job reads them)"),
+            jdbc_driver_s3_uri=variable("jdbc_driver_s3_uri", "s3://BUCKET/KEY of the MariaDB Connector/J jar"),
+            ca_bundle_s3_uri=variable("ca_bundle_s3_uri", "s3://BUCKET/KEY of the RDS CA bundle of the region"),
+            kms_key_arn=key_arn,
+        ),
+    )
+    TerraformOutput(
+        stack, "verify_job_name", value=job.job_name, description="aws glue start-job-run --job-name", static_id=True
+    )
+    return job
+
+
 class SakilaMigrationStack(TerraformStack):
     """Defines the article's Sakila migration, end to end."""
 
-    def __init__(self, scope: Construct, id: str, config: StackConfig) -> None:
+    def __init__(self, scope: Construct, id: str, config: StackConfig, *, with_export_verify_job: bool = True) -> None:
         super().__init__(scope, id)
         configure_stack(self, id, config)
         vpc_id, subnet_ids = network_inputs(self)
@@ -106,3 +139,5 @@ class SakilaMigrationStack(TerraformStack):
             ),
         )
         pipeline_outputs(self, source, pipeline)
+        if with_export_verify_job:
+            export_verify_job(self, pipeline, source, Fn.element(subnet_ids, 0), key.key_arn)

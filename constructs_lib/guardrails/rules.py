@@ -134,6 +134,21 @@ def _identity_documents(doc: Doc) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
+#: Actions the Service Authorization Reference lists with no resource type: they need resource '*'. DMS
+#: lists tables; a Glue job in a VPC describes the network its workers' interfaces go in.
+UNSCOPED_ACTIONS = frozenset(
+    {
+        "dynamodb:ListTables",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcAttribute",
+        "ec2:DescribeVpcEndpoints",
+    }
+)
+
+
 def _statement_problems(statements: list[dict[str, Any]]) -> list[str]:
     problems = []
     for statement in statements:
@@ -146,15 +161,16 @@ def _statement_problems(statements: list[dict[str, Any]]) -> list[str]:
         wildcard_actions = [a for a in actions if a == "*" or a.endswith(":*")]
         if wildcard_actions:
             problems.append(f"action {wildcard_actions[0]!r}: list the actions needed")
-        if "*" in resources and set(actions) != {"dynamodb:ListTables"}:
+        if "*" in resources and not set(actions) <= UNSCOPED_ACTIONS:
             problems.append(
-                f"resource '*' for {', '.join(actions)}: scope it to ARNs (only dynamodb:ListTables needs '*')"
+                f"resource '*' for {', '.join(actions)}: scope it to ARNs (only actions that take no resource ARN "
+                f"may use '*': {', '.join(sorted(UNSCOPED_ACTIONS))})"
             )
     return problems
 
 
 def iam_least_privilege(doc: Doc, kind: str, type_name: str, body: dict[str, Any]) -> Verdict:
-    """Identity policies name their actions, and use resource '*' only for dynamodb:ListTables."""
+    """Identity policies name their actions, and use resource '*' only for actions that take no ARN."""
     if kind == "data" and type_name == "aws_iam_policy_document":
         name = next((n for n, b in doc.get("data", {}).get(type_name, {}).items() if b is body), None)
         statements = _identity_documents(doc).get(name or "")

@@ -103,11 +103,21 @@ class MariaDB:
     BINLOG = ("--binlog-format=ROW", "--binlog-row-image=FULL", "--binlog-row-metadata=FULL")
 
     @classmethod
-    def start(cls, directory: Path, *, binlog: tuple[str, ...] = BINLOG, tcp: bool = False) -> MariaDB:
+    def start(
+        cls,
+        directory: Path,
+        *,
+        binlog: tuple[str, ...] = BINLOG,
+        tcp: bool = False,
+        tls: tuple[Path, Path, Path] | None = None,
+    ) -> MariaDB:
         """A private server; ``binlog`` replaces the binlog options (e.g. to rehearse a misconfigured source);
-        ``tcp``: it listens on a free loopback port too (JDBC clients need TCP)."""
+        ``tcp``: it listens on a free loopback port too (JDBC clients need TCP); ``tls``: its CA, certificate
+        and key files (PEM), so clients can connect over TLS (it does not require it)."""
         port = _free_port() if tcp else None
         network = [f"--port={port}", "--bind-address=127.0.0.1"] if port else ["--skip-networking"]
+        if tls:
+            network += [f"--ssl-ca={tls[0]}", f"--ssl-cert={tls[1]}", f"--ssl-key={tls[2]}"]
         data = directory / "data"
         subprocess.run(
             [

@@ -11,6 +11,15 @@ A password the URL omits (``mysql://user@host/``) comes, like the mysql client's
 it is empty. Precedence as MySQL documents it ("Specifying Program Options"): the command line (the
 URL) over option files over environment variables. Neither way puts the password on a command line,
 where ``ps`` shows it to every user of the machine.
+
+TLS (``?ssl_ca=PATH``, ``?ssl_mode=MODE``), in the MySQL client's terms ("--ssl-mode"): ``REQUIRED``
+encrypts without checking the server; ``VERIFY_CA`` also checks its certificate against the CA file;
+``VERIFY_IDENTITY`` also checks that the certificate names the host of the URL. A CA file alone means
+``VERIFY_IDENTITY`` (the strictest: a CA given is a CA to be checked, and by the name connected to); a
+``VERIFY_*`` mode without a CA file is refused (PyMySQL would fall back to the system's CAs and skip the
+name check). Without either the connection is as before (PyMySQL's default; the installed PyMySQL tries TLS
+when the server offers it, unverified). With a mode, a server without TLS is refused: no fallback to plain
+text.
 """
 
 from __future__ import annotations
@@ -22,10 +31,15 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 #: The query parameters a URL may carry.
-PARAMETERS = ("unix_socket", "defaults_file")
+PARAMETERS = ("unix_socket", "defaults_file", "ssl_ca", "ssl_mode")
+#: ``ssl_mode`` values, as the MySQL client names them; a CA file without a mode means the last one.
+SSL_MODES = ("REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 SCRUBBED_LENGTH = 4
-FORM = "mysql://user[:password]@host[:port]/[database][?unix_socket=PATH][&defaults_file=PATH]"
+FORM = (
+    "mysql://user[:password]@host[:port]/[database][?unix_socket=PATH][&defaults_file=PATH]"
+    f"[&ssl_ca=PATH][&ssl_mode={'|'.join(SSL_MODES)}]"
+)
 
 
 class SourceUrlError(ValueError):
@@ -43,6 +57,9 @@ class SourceUrl:
     database: str
     unix_socket: str | None
     defaults_file: str | None
+    ssl_ca: str | None = None
+    #: One of :data:`SSL_MODES`, or ``None``: no TLS asked for (a CA file alone reads as ``VERIFY_IDENTITY``).
+    ssl_mode: str | None = None
 
 
 def _split(url: str) -> tuple[str, str | None, str]:
@@ -111,6 +128,24 @@ def parse(url: str) -> SourceUrl:
                 f"--mysql-url {shown}: unknown parameter {key!r} (known: {', '.join(PARAMETERS)}, as name=value)"
             )
         parameters[key] = unquote(value)
+    ssl_ca, ssl_mode = parameters.get("ssl_ca"), parameters.get("ssl_mode")
+    if ssl_mode is not None:
+        if ssl_mode.upper() not in SSL_MODES:
+            raise SourceUrlError(f"--mysql-url {shown}: ssl_mode={ssl_mode!r} is not one of {', '.join(SSL_MODES)}")
+        ssl_mode = ssl_mode.upper()
+    elif ssl_ca:
+        ssl_mode = "VERIFY_IDENTITY"
+    if ssl_mode in ("VERIFY_CA", "VERIFY_IDENTITY") and not ssl_ca:
+        raise SourceUrlError(
+            f"--mysql-url {shown}: ssl_mode={ssl_mode} checks the server against a CA: add ssl_ca=PATH"
+        )
+    if ssl_mode == "REQUIRED" and ssl_ca:
+        raise SourceUrlError(
+            f"--mysql-url {shown}: ssl_mode=REQUIRED does not check the server, so ssl_ca would be ignored: "
+            "use ssl_mode=VERIFY_CA or VERIFY_IDENTITY (the default with ssl_ca), or drop ssl_ca"
+        )
+    if ssl_mode and parameters.get("unix_socket"):
+        raise SourceUrlError(f"--mysql-url {shown}: TLS (ssl_ca, ssl_mode) is for TCP; a unix_socket is local")
     return SourceUrl(
         user=user,
         password=password,
@@ -119,6 +154,8 @@ def parse(url: str) -> SourceUrl:
         database=unquote(path) if slash else "",
         unix_socket=parameters.get("unix_socket"),
         defaults_file=parameters.get("defaults_file"),
+        ssl_ca=ssl_ca or None,
+        ssl_mode=ssl_mode,
     )
 
 
@@ -177,7 +214,41 @@ def settings(url: str) -> tuple[dict[str, object], str]:
             found.update(host=host or "localhost", port=int(port))
         except ValueError:
             raise SourceUrlError(f"{parts.defaults_file}: port {port!r} is not a number") from None
+    found.update(tls_settings(parts))
     return found, parts.database
+
+
+def tls_settings(parts: SourceUrl) -> dict[str, object]:
+    """PyMySQL's TLS arguments for the URL's ``ssl_mode`` (none without one); the CA file must be a readable PEM.
+
+    ``REQUIRED`` is PyMySQL's ``ssl`` dict with verification off (a non-empty ``ssl`` makes TLS mandatory);
+    the ``VERIFY_*`` modes are its ``ssl_ca`` / ``ssl_verify_cert`` / ``ssl_verify_identity`` arguments.
+    """
+    if parts.ssl_mode is None:
+        return {}
+    if parts.ssl_mode == "REQUIRED":
+        return {"ssl": {"check_hostname": False, "verify_mode": False}}
+    assert parts.ssl_ca is not None  # parse() refuses VERIFY_* without one
+    read_ca(parts.ssl_ca)
+    return {
+        "ssl_ca": parts.ssl_ca,
+        "ssl_verify_cert": True,
+        "ssl_verify_identity": parts.ssl_mode == "VERIFY_IDENTITY",
+    }
+
+
+def read_ca(path: str) -> str:
+    """The PEM text of a CA file (one or more certificates: a bundle such as RDS's); :class:`SourceUrlError` naming
+    the file when it cannot be read or holds no certificate."""
+    try:
+        text = Path(path).read_text(encoding="ascii")
+    except OSError as exc:
+        raise SourceUrlError(f"--mysql-url ssl_ca={path}: cannot read the CA file: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise SourceUrlError(f"--mysql-url ssl_ca={path}: not a PEM file (PEM is ASCII; convert a DER file)") from None
+    if "-----BEGIN CERTIFICATE-----" not in text:
+        raise SourceUrlError(f"--mysql-url ssl_ca={path}: holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+    return text
 
 
 # --------------------------------------------------------------------------------- option files

@@ -192,3 +192,12 @@ def test_account_lookups_belong_to_their_own_stack() -> None:
     first, second = new_stack(), new_stack()  # same name, different apps
     assert AccountContext.of(first) is AccountContext.of(first)
     assert AccountContext.of(first) is not AccountContext.of(second)
+
+
+def test_star_is_accepted_only_for_actions_that_take_no_resource_arn() -> None:
+    describe = ["ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"]
+    assert violations(identity_policy([{"actions": describe, "resources": ["*"]}])) == []
+    (finding,) = violations(
+        identity_policy([{"actions": [*describe, "ec2:CreateNetworkInterface"], "resources": ["*"]}])
+    )
+    assert finding.rule == "iam-least-privilege" and "ec2:CreateNetworkInterface" in str(finding.fix)

@@ -46,16 +46,18 @@ def test_master_password_is_managed_by_rds(sakila: dict[str, Any]) -> None:
     assert "password" not in db
 
 
-def test_source_ingress_only_from_dms_security_group(sakila: dict[str, Any]) -> None:
+def test_source_ingress_only_from_the_dms_and_the_verify_jobs_security_groups(sakila: dict[str, Any]) -> None:
     groups = {g["name"]: n for n, g in resources(sakila, "aws_security_group").items()}
-    dms_group = groups["sakila-dms"]
-    (rule,) = [
+    rules = [
         r
         for r in resources(sakila, "aws_vpc_security_group_ingress_rule").values()
         if r["security_group_id"] == f"${{aws_security_group.{groups['sakila-source-mysql']}.id}}"
     ]
-    assert rule["referenced_security_group_id"] == f"${{aws_security_group.{dms_group}.id}}"
-    assert (rule["from_port"], rule["to_port"], "cidr_ipv4" in rule) == (3306, 3306, False)
+    assert sorted(r["referenced_security_group_id"] for r in rules) == sorted(
+        f"${{aws_security_group.{groups[name]}.id}}" for name in ("sakila-dms", "sakila-verify-glue")
+    )
+    for rule in rules:
+        assert (rule["from_port"], rule["to_port"], "cidr_ipv4" in rule) == (3306, 3306, False)
 
 
 def test_table_keys_and_indexes(sakila: dict[str, Any]) -> None:
@@ -191,6 +193,7 @@ def test_outputs_have_static_names(sakila: dict[str, Any]) -> None:
         "target_endpoint_arn",
         "dms_source_secret_arn",
         "source_address",
+        "verify_job_name",
     }
     assert sakila["output"]["replication_task_arn"]["value"] == ref(
         "aws_dms_replication_task", sakila, "replication_task_arn"

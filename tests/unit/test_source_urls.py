@@ -127,3 +127,54 @@ def test_an_unreachable_source_never_shows_the_password(password: str, capsys: p
     err = capsys.readouterr().err
     assert err.startswith("dms-dynamodb verify: cannot connect to the source mysql://dms:***@127.0.0.1:1/shop: ")
     assert "cret" not in err and "Traceback" not in err
+
+
+# ----------------------------------------------------------------------------- TLS (ssl_ca, ssl_mode)
+
+CA_TEXT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+
+
+def test_a_ca_file_alone_verifies_the_server_and_its_name(tmp_path: Path) -> None:
+    ca = tmp_path / "ca.pem"
+    ca.write_text(CA_TEXT)
+    found, _ = settings(f"mysql://dms:p#w@db:3306/shop?ssl_ca={ca}")
+    assert {k: found[k] for k in ("ssl_ca", "ssl_verify_cert", "ssl_verify_identity")} == {
+        "ssl_ca": str(ca),
+        "ssl_verify_cert": True,
+        "ssl_verify_identity": True,
+    }
+    found, _ = settings(f"mysql://dms:p#w@db:3306/shop?ssl_ca={ca}&ssl_mode=verify_ca")
+    assert (found["ssl_verify_cert"], found["ssl_verify_identity"]) == (True, False)
+    found, _ = settings("mysql://dms:p#w@db:3306/shop?ssl_mode=REQUIRED")
+    assert found["ssl"] == {"check_hostname": False, "verify_mode": False} and "ssl_ca" not in found
+    assert not {"ssl", "ssl_ca"} & set(settings("mysql://dms:p#w@db:3306/shop")[0])  # no TLS asked: as before
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("ssl_mode=PREFERRED", "ssl_mode='PREFERRED' is not one of REQUIRED, VERIFY_CA, VERIFY_IDENTITY"),
+        ("ssl_mode=VERIFY_IDENTITY", "ssl_mode=VERIFY_IDENTITY checks the server against a CA: add ssl_ca=PATH"),
+        ("ssl_mode=VERIFY_CA", "ssl_mode=VERIFY_CA checks the server against a CA: add ssl_ca=PATH"),
+        ("ssl_mode=REQUIRED&ssl_ca=/x.pem", "ssl_mode=REQUIRED does not check the server, so ssl_ca would be ignored"),
+        ("ssl_ca=/no/such/ca.pem", "ssl_ca=/no/such/ca.pem: cannot read the CA file: No such file or directory"),
+        ("ssl_cert=/c.pem", "unknown parameter 'ssl_cert'"),
+    ],
+)
+def test_a_tls_option_the_tools_cannot_honour_is_named(query: str, message: str) -> None:
+    with pytest.raises(SourceUrlError) as raised:
+        settings(f"mysql://dms:p#w@db/shop?{query}")
+    assert message in str(raised.value) and "p#w" not in str(raised.value)
+
+
+def test_a_ca_file_without_a_certificate_is_named(tmp_path: Path) -> None:
+    (tmp_path / "ca.pem").write_text("not a certificate\n")
+    with pytest.raises(SourceUrlError, match=r"ssl_ca=.*ca\.pem: holds no PEM certificate"):
+        settings(f"mysql://dms@db/shop?ssl_ca={tmp_path / 'ca.pem'}")
+
+
+def test_an_unreadable_ca_is_exit_2_naming_it_and_never_the_password(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "mysql://dms:se#cret@127.0.0.1:1/shop?ssl_ca=/no/such/ca.pem"
+    assert main(["verify", "--stack", str(stack_file("shop")), "--mysql-url", url]) == 2
+    err = capsys.readouterr().err
+    assert "ssl_ca=/no/such/ca.pem: cannot read the CA file" in err and "cret" not in err

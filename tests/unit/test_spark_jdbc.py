@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +69,21 @@ def test_filters_are_inlined_escaped_and_the_url_is_tcp_only_without_the_passwor
     assert properties["sessionInitStatement"] == "SET time_zone = '+00:00'"
     with pytest.raises(ValueError, match="over TCP"):
         jdbc_url("mysql://dms@localhost/shop?unix_socket=/run/mysqld.sock")
+
+
+def test_tls_travels_in_the_jdbc_url_as_mariadb_connector_j_options_with_the_ca_inline(tmp_path: Path) -> None:
+    pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    (tmp_path / "ca.pem").write_text(pem)
+    base = "mysql://dms:s3cret@db.example.com:3307/shop"
+    address, properties = jdbc_url(f"{base}?ssl_ca={tmp_path / 'ca.pem'}")
+    # the PEM text itself, not its path: the executors on other nodes have no such file
+    assert address == (
+        "jdbc:mysql://db.example.com:3307/shop?permitMysqlScheme&useSsl=true&sslMode=verify-full"
+        f"&disableSslHostnameVerification=false&serverSslCert={pem}"
+    )
+    assert set(properties) == {"user", "password", "driver", "sessionInitStatement", "fetchsize"}
+    address, _ = jdbc_url(f"{base}?ssl_ca={tmp_path / 'ca.pem'}&ssl_mode=VERIFY_CA")
+    assert "&sslMode=verify-ca&disableSslHostnameVerification=true&serverSslCert=" in address
+    address, _ = jdbc_url(f"{base}?ssl_mode=REQUIRED")
+    assert address.endswith("?permitMysqlScheme&useSsl=true&sslMode=trust&trustServerCertificate=true")
+    assert jdbc_url(base)[0].endswith("?permitMysqlScheme")

@@ -122,7 +122,7 @@ def inline_filter(clause: str, parameters: list[Any]) -> str:
 
 
 def jdbc_url(url: str) -> tuple[str, dict[str, str]]:
-    """The JDBC URL and its properties (user, password: never in the URL) for a ``--mysql-url``."""
+    """The JDBC URL and its properties (user, password, TLS: never in the URL) for a ``--mysql-url``."""
     from dms_dynamodb.source.url import settings
 
     found, database = settings(url)
@@ -137,5 +137,41 @@ def jdbc_url(url: str) -> tuple[str, dict[str, str]]:
         "fetchsize": "10000",  # stream each partition in batches, not the whole range at once
     }
     # jdbc:mysql: so that Spark quotes names MySQL's way (its MySQL dialect); MariaDB Connector/J takes it
-    # (2.x as is, 3.x with permitMysqlScheme), and so does MySQL's own driver on a cluster.
-    return f"jdbc:mysql://{host}:{port}/{database}?permitMysqlScheme", properties
+    # (2.x as is, 3.x with permitMysqlScheme), and so does MySQL's own driver on a cluster. The TLS options
+    # go in the URL, not the properties: given as properties, Spark 4's reader *with predicates* (the key
+    # ranges) did not get them to the driver (a REQUIRE SSL user was refused; without predicates they
+    # worked), and the driver ignores what it does not receive silently: plain text. In the URL they arrive.
+    tls = "".join(f"&{name}={value}" for name, value in tls_properties(url).items())
+    return f"jdbc:mysql://{host}:{port}/{database}?permitMysqlScheme{tls}", properties
+
+
+#: MariaDB Connector/J 3.x's ``sslMode`` for each ``ssl_mode`` of the URL (its ``SslMode`` enum: disable, trust,
+#: verify-ca, verify-full; mariadb.com/docs/connectors/mariadb-connector-j, "Connection Parameters", TLS).
+_SSL_MODE_3X = {"REQUIRED": "trust", "VERIFY_CA": "verify-ca", "VERIFY_IDENTITY": "verify-full"}
+
+
+def tls_properties(url: str) -> dict[str, str]:
+    """The URL's TLS as MariaDB Connector/J options, in both its 2.x and its 3.x names (``serverSslCert`` last).
+
+    2.x ("Using TLS/SSL with MariaDB Connector/J"; 2.1.0's release notes for the host name check):
+    ``useSsl=true``; ``serverSslCert`` takes a path *or the PEM text itself*, so the CA travels inside the
+    JDBC URL to every executor (no file to ship to the cluster's nodes; the driver reads the value as written,
+    not URL-decoded: tested with 2.7.6); the host name is checked unless
+    ``disableSslHostnameVerification`` (``VERIFY_CA``) or ``trustServerCertificate`` (``REQUIRED``: no
+    check at all). 3.x: ``sslMode`` plus the same ``serverSslCert``. Each line ignores the other's names
+    ("Unknown options are accepted and silently ignored", the 3.x parameter reference; 2.x likewise, tested
+    here with Debian's 2.7.6). MySQL's own Connector/J takes neither (it wants a trust store): with TLS use
+    MariaDB's driver.
+    """
+    from dms_dynamodb.source.url import parse, read_ca
+
+    parts = parse(url)
+    if parts.ssl_mode is None:
+        return {}
+    properties = {"useSsl": "true", "sslMode": _SSL_MODE_3X[parts.ssl_mode]}
+    if parts.ssl_mode == "REQUIRED":
+        properties["trustServerCertificate"] = "true"
+        return properties
+    properties["disableSslHostnameVerification"] = "true" if parts.ssl_mode == "VERIFY_CA" else "false"
+    properties["serverSslCert"] = read_ca(str(parts.ssl_ca))
+    return properties

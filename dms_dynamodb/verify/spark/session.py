@@ -19,8 +19,17 @@ MARIADB_JAR = "/usr/share/java/mariadb-java-client.jar"
 
 
 def spark_session(master: str, jar: str | None = None, shuffle_partitions: int | None = None) -> Any:
-    """One session for this process (``getOrCreate``: a second call reuses it)."""
+    """One session for this process (``getOrCreate``: a second call reuses it).
+
+    Under ``spark-submit`` or AWS Glue the session exists before this code runs, with the submitter's
+    master, jars (``--jars``, Glue's ``--extra-jars``) and Python files (``--py-files``,
+    ``--extra-py-files``): it is used as it is.
+    """
     from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)

@@ -254,6 +254,14 @@ resource "aws_vpc_security_group_ingress_rule" "Source_IngressFromDms_E9DC46C1" 
   security_group_id            = "${aws_security_group.Source_SecurityGroup_D4D974DE.id}"
   to_port                      = 3306
 }
+resource "aws_vpc_security_group_ingress_rule" "Source_IngressFromDms-cae2db7c_2EBAC68C" {
+  description                  = "MySQL from DMS"
+  from_port                    = 3306
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+  security_group_id            = "${aws_security_group.Source_SecurityGroup_D4D974DE.id}"
+  to_port                      = 3306
+}
 resource "aws_dynamodb_table" "Table_CD117FA1" {
   billing_mode                = "PAY_PER_REQUEST"
   deletion_protection_enabled = true
@@ -722,4 +730,309 @@ output "dms_source_secret_arn" {
 output "source_address" {
   value       = "${aws_db_instance.Source_71E471F1.address}"
   description = "MySQL host, for the secret and the DMS user's grants"
+}
+
+variable "verify_assets_bucket" {
+  description = "Bucket the verify job's script, package and plan go to"
+  type        = string
+}
+
+variable "export_bucket" {
+  description = "Bucket DynamoDB exports go to (the verify job reads them)"
+  type        = string
+}
+
+variable "jdbc_driver_s3_uri" {
+  description = "s3://BUCKET/KEY of the MariaDB Connector/J jar"
+  type        = string
+}
+
+variable "ca_bundle_s3_uri" {
+  description = "s3://BUCKET/KEY of the RDS CA bundle of the region"
+  type        = string
+}
+data "aws_subnet" "ExportVerify_Subnet_9D126B4D" {
+  id = "${element(var.private_subnet_ids, 0)}"
+}
+resource "aws_security_group" "ExportVerify_SecurityGroup_8666FC9C" {
+  description = "Glue verify job sakila-verify: its workers together, out to MySQL and HTTPS"
+  name        = "sakila-verify-glue"
+  vpc_id      = "${data.aws_subnet.ExportVerify_Subnet_9D126B4D.vpc_id}"
+}
+resource "aws_vpc_security_group_ingress_rule" "ExportVerify_IngressSelf_24EAA953" {
+  description                  = "Glue workers to each other (Glue requires a self-referencing rule)"
+  ip_protocol                  = "-1"
+  referenced_security_group_id = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+  security_group_id            = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+}
+resource "aws_vpc_security_group_egress_rule" "ExportVerify_EgressSelf_1CDBA783" {
+  description                  = "Glue workers to each other"
+  ip_protocol                  = "-1"
+  referenced_security_group_id = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+  security_group_id            = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+}
+resource "aws_vpc_security_group_egress_rule" "ExportVerify_EgressToMySql_F55C2898" {
+  description                  = "MySQL source"
+  from_port                    = 3306
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = "${aws_security_group.Source_SecurityGroup_D4D974DE.id}"
+  security_group_id            = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+  to_port                      = 3306
+}
+resource "aws_vpc_security_group_egress_rule" "ExportVerify_EgressHttps_7896F059" {
+  cidr_ipv4         = "0.0.0.0/0"
+  description       = "S3, Secrets Manager, CloudWatch Logs and Glue APIs (endpoints or NAT)"
+  from_port         = 443
+  ip_protocol       = "tcp"
+  security_group_id = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+  to_port           = 443
+}
+resource "aws_glue_connection" "ExportVerify_Connection_EB34F7BA" {
+  connection_type = "NETWORK"
+  description     = "Network of the verify job sakila-verify: the source's VPC"
+  name            = "sakila-verify-network"
+  physical_connection_requirements {
+    availability_zone = "${data.aws_subnet.ExportVerify_Subnet_9D126B4D.availability_zone}"
+    security_group_id_list = [
+      "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+    ]
+    subnet_id = "${element(var.private_subnet_ids, 0)}"
+  }
+}
+resource "aws_glue_security_configuration" "ExportVerify_SecurityConfiguration_AAF15658" {
+  name = "sakila-verify"
+  encryption_configuration {
+    cloudwatch_encryption {
+      cloudwatch_encryption_mode = "SSE-KMS"
+      kms_key_arn                = "${aws_kms_key.Key_961B73FD.arn}"
+    }
+    job_bookmarks_encryption {
+      job_bookmarks_encryption_mode = "CSE-KMS"
+      kms_key_arn                   = "${aws_kms_key.Key_961B73FD.arn}"
+    }
+    s3_encryption {
+      kms_key_arn        = "${aws_kms_key.Key_961B73FD.arn}"
+      s3_encryption_mode = "SSE-KMS"
+    }
+  }
+}
+resource "aws_s3_object" "ExportVerify_Script_F707FECD" {
+  bucket                 = "${var.verify_assets_bucket}"
+  content                = <<EOF
+from dms_dynamodb.verify.spark.job import main
+
+main()
+
+EOF
+  key                    = "dms-dynamodb/sakila-verify/verify_job.py"
+  kms_key_id             = "${aws_kms_key.Key_961B73FD.arn}"
+  server_side_encryption = "aws:kms"
+}
+resource "aws_s3_object" "ExportVerify_Plan_81E8A306" {
+  bucket                 = "${var.verify_assets_bucket}"
+  content_base64         = "ewogInJlc291cmNlIjogewogICJhd3NfZG1zX3JlcGxpY2F0aW9uX3Rhc2siOiB7CiAgICJ0YXNrIjogewogICAgIm1pZ3JhdGlvbl90eXBlIjogImZ1bGwtbG9hZC1hbmQtY2RjIiwKICAgICJyZXBsaWNhdGlvbl90YXNrX2lkIjogInNha2lsYSIsCiAgICAicmVwbGljYXRpb25fdGFza19zZXR0aW5ncyI6ICJ7XCJGdWxsTG9hZFNldHRpbmdzXCI6e1wiVGFyZ2V0VGFibGVQcmVwTW9kZVwiOlwiRE9fTk9USElOR1wifSxcIkxvZ2dpbmdcIjp7XCJFbmFibGVMb2dnaW5nXCI6dHJ1ZX19IiwKICAgICJ0YWJsZV9tYXBwaW5ncyI6ICJ7XCJydWxlc1wiOlt7XCJydWxlLXR5cGVcIjpcInNlbGVjdGlvblwiLFwicnVsZS1pZFwiOlwiMVwiLFwicnVsZS1uYW1lXCI6XCJpbmNsdWRlLWFsbFwiLFwicnVsZS1hY3Rpb25cIjpcImluY2x1ZGVcIixcIm9iamVjdC1sb2NhdG9yXCI6e1wic2NoZW1hLW5hbWVcIjpcInlvdXJkYlwiLFwidGFibGUtbmFtZVwiOlwiJVwifX0se1wicnVsZS10eXBlXCI6XCJzZWxlY3Rpb25cIixcInJ1bGUtaWRcIjpcIjJcIixcInJ1bGUtbmFtZVwiOlwiZXhjbHVkZS1maWxtLXRleHRcIixcInJ1bGUtYWN0aW9uXCI6XCJleGNsdWRlXCIsXCJvYmplY3QtbG9jYXRvclwiOntcInNjaGVtYS1uYW1lXCI6XCJ5b3VyZGJcIixcInRhYmxlLW5hbWVcIjpcImZpbG1fdGV4dFwifX0se1wicnVsZS10eXBlXCI6XCJvYmplY3QtbWFwcGluZ1wiLFwicnVsZS1pZFwiOlwiMTBcIixcInJ1bGUtbmFtZVwiOlwibWFwLWxhbmd1YWdlXCIsXCJydWxlLWFjdGlvblwiOlwibWFwLXJlY29yZC10by1yZWNvcmRcIixcIm9iamVjdC1sb2NhdG9yXCI6e1wic2NoZW1hLW5hbWVcIjpcInlvdXJkYlwiLFwidGFibGUtbmFtZVwiOlwibGFuZ3VhZ2VcIn0sXCJ0YXJnZXQtdGFibGUtbmFtZVwiOlwibWlncmF0aW9uLXRhcmdldC10YWJsZVwiLFwibWFwcGluZy1wYXJhbWV0ZXJzXCI6e1wicGFydGl0aW9uLWtleS1uYW1lXCI6XCJwa1wiLFwic29ydC1rZXktbmFtZVwiOlwic2tcIixcImF0dHJpYnV0ZS1tYXBwaW5nc1wiOlt7XCJ0YXJnZXQtYXR0cmlidXRlLW5hbWVcIjpcInBrXCIsXCJhdHRyaWJ1dGUtdHlwZVwiOlwic2NhbGFyXCIsXCJhdHRyaWJ1dGUtc3ViLXR5cGVcIjpcInN0cmluZ1wiLFwidmFsdWVcIjpcIkxBTkdVQUdFIyQke2xhbmd1YWdlX2lkfVwifSx7XCJ0YXJnZXQtYXR0cmlidXRlLW5hbWVcIjpcInNrXCIsXCJhdHRyaWJ1dGUtdHlwZVwiOlwic2NhbGFyXCIsXCJhdHRyaWJ1dGUtc3ViLXR5cGVcIjpcInN0cmluZ1wiLFwidmFsdWVcIjpcIiNNRVRBREFUQVwifV19fSx7XCJydWxlLXR5cGVcIjpcIm9iamVjdC1tYXBwaW5nXCIsXCJydWxlLWlkXCI6XCIxMVwiLFwicnVsZS1uYW1lXCI6XCJtYXAtYWN0b3JcIixcInJ1bGUtYWN0aW9uXCI6XCJtYXAtcmVjb3JkLXRvLXJlY29yZFwiLFwib2JqZWN0LWxvY2F0b3JcIjp7XCJzY2hlbWEtbmFtZVwiOlwieW91cmRiXCIsXCJ0YWJsZS1uYW1lXCI6XCJhY3RvclwifSxcInRhcmdldC10YWJsZS1uYW1lXCI6XCJtaWdyYXRpb24tdGFyZ2V0LXRhYmxlXCIsXCJtYXBwaW5nLXBhcmFtZXRlcnNcIjp7XCJwYXJ0aXRpb24ta2V5LW5hbWVcIjpcInBrXCIsXCJzb3J0LWtleS1uYW1lXCI6XCJza1wiLFwiYXR0cmlidXRlLW1hcHBpbmdzXCI6W3tcInRhcmdldC1hdHRyaWJ1dGUtbmFtZVwiOlwicGtcIixcImF0dHJpYnV0ZS10eXBlXCI6XCJzY2FsYXJcIixcImF0dHJpYnV0ZS1zdWItdHlwZVwiOlwic3RyaW5nXCIsXCJ2YWx1ZVwiOlwiQUNUT1IjJCR7YWN0b3JfaWR9XCJ9LHtcInRhcmdldC1hdHRyaWJ1dGUtbmFtZVwiOlwic2tcIixcImF0dHJpYnV0ZS10eXBlXCI6XCJzY2FsYXJcIixcImF0dHJpYnV0ZS1zdWItdHlwZVwiOlwic3RyaW5nXCIsXCJ2YWx1ZVwiOlwiI01FVEFEQVRBXCJ9XX19LHtcInJ1bGUtdHlwZVwiOlwib2JqZWN0LW1hcHBpbmdcIixcInJ1bGUtaWRcIjpcIjEyXCIsXCJydWxlLW5hbWVcIjpcIm1hcC1maWxtXCIsXCJydWxlLWFjdGlvblwiOlwibWFwLXJlY29yZC10by1yZWNvcmRcIixcIm9iamVjdC1sb2NhdG9yXCI6e1wic2NoZW1hLW5hbWVcIjpcInlvdXJkYlwiLFwidGFibGUtbmFtZVwiOlwiZmlsbVwifSxcInRhcmdldC10YWJsZS1uYW1lXCI6XCJtaWdyYXRpb24tdGFyZ2V0LXRhYmxlXCIsXCJtYXBwaW5nLXBhcmFtZXRlcnNcIjp7XCJwYXJ0aXRpb24ta2V5LW5hbWVcIjpcInBrXCIsXCJzb3J0LWtleS1uYW1lXCI6XCJza1wiLFwiYXR0cmlidXRlLW1hcHBpbmdzXCI6W3tcInRhcmdldC1hdHRyaWJ1dGUtbmFtZVwiOlwicGtcIixcImF0dHJpYnV0ZS10eXBlXCI6XCJzY2FsYXJcIixcImF0dHJpYnV0ZS1zdWItdHlwZVwiOlwic3RyaW5nXCIsXCJ2YWx1ZVwiOlwiRklMTSMkJHtmaWxtX2lkfVwifSx7XCJ0YXJnZXQtYXR0cmlidXRlLW5hbWVcIjpcInNrXCIsXCJhdHRyaWJ1dGUtdHlwZVwiOlwic2NhbGFyXCIsXCJhdHRyaWJ1dGUtc3ViLXR5cGVcIjpcInN0cmluZ1wiLFwidmFsdWVcIjpcIiNNRVRBREFUQVwifV19fSx7XCJydWxlLXR5cGVcIjpcIm9iamVjdC1tYXBwaW5nXCIsXCJydWxlLWlkXCI6XCIxM1wiLFwicnVsZS1uYW1lXCI6XCJtYXAtY2F0ZWdvcnlcIixcInJ1bGUtYWN0aW9uXCI6XCJtYXAtcmVjb3JkLXRvLXJlY29yZFwiLFwib2JqZWN0LWxvY2F0b3JcIjp7XCJzY2hlbWEtbmFtZVwiOlwieW91cmRiXCIsXCJ0YWJsZS1uYW1lXCI6XCJjYXRlZ29yeVwifSxcInRhcmdldC10YWJsZS1uYW1lXCI6XCJtaWdyYXRpb24tdGFyZ2V0LXRhYmxlXCIsXCJtYXBwaW5nLXBhcmFtZXRlcnNcIjp7XCJwYXJ0aXRpb24ta2V5LW5hbWVcIjpcInBrXCIsXCJzb3J0LWtleS1uYW1lXCI6XCJza1wiLFwiYXR0cmlidXRlLW1hcHBpbmdzXCI6W3tcInRhcmdldC1hdHRyaWJ1dGUtbmFtZVwiOlwicGtcIixcImF0dHJpYnV0ZS10eXBlXCI6XCJzY2FsYXJcIixcImF0dHJpYnV0ZS1zdWItdHlwZVwiOlwic3RyaW5nXCIsXCJ2YWx1ZVwiOlwiQ0FURUdPUlkjJCR7Y2F0ZWdvcnlfaWR9XCJ9LHtcInRhcmdldC1hdHRyaWJ1dGUtbmFtZVwiOlwic2tcIixcImF0dHJpYnV0ZS10eXBlXCI6XCJzY2FsYXJcIixcImF0dHJpYnV0ZS1zdWItdHlwZVwiOlwic3RyaW5nXCIsXCJ2YWx1ZVwiOlwiI01FVEFEQVRBXCJ9XX19LHtcInJ1bGUtdHlwZVwiOlwib2JqZWN0LW1hcHBpbmdcIixcInJ1bGUtaWRcIjpcIjE0XCIsXCJydWxlLW5hbWVcIjpcIm1hcC1jdXN0b21lclwiLFwicnVsZS1hY3Rpb25cIjpcIm1hcC1yZWNvcmQtdG8tcmVjb3JkXCIsXCJvYmplY3QtbG9jYXRvclwiOntcInNjaGVtYS1uYW1lXCI6XCJ5b3VyZGJcIixcInRhYmxlLW5hbWVcIjpcImN1c3RvbWVyXCJ9LFwidGFyZ2V0LXRhYmxlLW5hbWVcIjpcIm1pZ3JhdGlvbi10YXJnZXQtdGFibGVcIixcIm1hcHBpbmctcGFyYW1ldGVyc1wiOntcInBhcnRpdGlvbi1rZXktbmFtZVwiOlwicGtcIixcInNvcnQta2V5LW5hbWVcIjpcInNrXCIsXCJhdHRyaWJ1dGUtbWFwcGluZ3NcIjpbe1widGFyZ2V0LWF0dHJpYnV0ZS1uYW1lXCI6XCJwa1wiLFwiYXR0cmlidXRlLXR5cGVcIjpcInNjYWxhclwiLFwiYXR0cmlidXRlLXN1Yi10eXBlXCI6XCJzdHJpbmdcIixcInZhbHVlXCI6XCJDVVNUT01FUiMkJHtjdXN0b21lcl9pZH1cIn0se1widGFyZ2V0LWF0dHJpYnV0ZS1uYW1lXCI6XCJza1wiLFwiYXR0cmlidXRlLXR5cGVcIjpcInNjYWxhclwiLFwiYXR0cmlidXRlLXN1Yi10eXBlXCI6XCJzdHJpbmdcIixcInZhbHVlXCI6XCIjTUVUQURBVEFcIn1dfX0se1wicnVsZS10eXBlXCI6XCJvYmplY3QtbWFwcGluZ1wiLFwicnVsZS1pZFwiOlwiMTVcIixcInJ1bGUtbmFtZVwiOlwibWFwLWZpbG0tYWN0b3JcIixcInJ1bGUtYWN0aW9uXCI6XCJtYXAtcmVjb3JkLXRvLXJlY29yZFwiLFwib2JqZWN0LWxvY2F0b3JcIjp7XCJzY2hlbWEtbmFtZVwiOlwieW91cmRiXCIsXCJ0YWJsZS1uYW1lXCI6XCJmaWxtX2FjdG9yXCJ9LFwidGFyZ2V0LXRhYmxlLW5hbWVcIjpcIm1pZ3JhdGlvbi10YXJnZXQtdGFibGVcIixcIm1hcHBpbmctcGFyYW1ldGVyc1wiOntcInBhcnRpdGlvbi1rZXktbmFtZVwiOlwicGtcIixcInNvcnQta2V5LW5hbWVcIjpcInNrXCIsXCJhdHRyaWJ1dGUtbWFwcGluZ3NcIjpbe1widGFyZ2V0LWF0dHJpYnV0ZS1uYW1lXCI6XCJwa1wiLFwiYXR0cmlidXRlLXR5cGVcIjpcInNjYWxhclwiLFwiYXR0cmlidXRlLXN1Yi10eXBlXCI6XCJzdHJpbmdcIixcInZhbHVlXCI6XCJGSUxNIyQke2ZpbG1faWR9XCJ9LHtcInRhcmdldC1hdHRyaWJ1dGUtbmFtZVwiOlwic2tcIixcImF0dHJpYnV0ZS10eXBlXCI6XCJzY2FsYXJcIixcImF0dHJpYnV0ZS1zdWItdHlwZVwiOlwic3RyaW5nXCIsXCJ2YWx1ZVwiOlwiQUNUT1IjJCR7YWN0b3JfaWR9XCJ9LHtcInRhcmdldC1hdHRyaWJ1dGUtbmFtZVwiOlwiZ3NpMXBrXCIsXCJhdHRyaWJ1dGUtdHlwZVwiOlwic2NhbGFyXCIsXCJhdHRyaWJ1dGUtc3ViLXR5cGVcIjpcInN0cmluZ1wiLFwidmFsdWVcIjpcIkFDVE9SIyQke2FjdG9yX2lkfVwifSx7XCJ0YXJnZXQtYXR0cmlidXRlLW5hbWVcIjpcImdzaTFza1wiLFwiYXR0cmlidXRlLXR5cGVcIjpcInNjYWxhclwiLFwiYXR0cmlidXRlLXN1Yi10eXBlXCI6XCJzdHJpbmdcIixcInZhbHVlXCI6XCJGSUxNIyQke2ZpbG1faWR9XCJ9XX19LHtcInJ1bGUtdHlwZVwiOlwib2JqZWN0LW1hcHBpbmdcIixcInJ1bGUtaWRcIjpcIjE2XCIsXCJydWxlLW5hbWVcIjpcIm1hcC1maWxtLWNhdGVnb3J5XCIsXCJydWxlLWFjdGlvblwiOlwibWFwLXJlY29yZC10by1yZWNvcmRcIixcIm9iamVjdC1sb2NhdG9yXCI6e1wic2NoZW1hLW5hbWVcIjpcInlvdXJkYlwiLFwidGFibGUtbmFtZVwiOlwiZmlsbV9jYXRlZ29yeVwifSxcInRhcmdldC10YWJsZS1uYW1lXCI6XCJtaWdyYXRpb24tdGFyZ2V0LXRhYmxlXCIsXCJtYXBwaW5nLXBhcmFtZXRlcnNcIjp7XCJwYXJ0aXRpb24ta2V5LW5hbWVcIjpcInBrXCIsXCJzb3J0LWtleS1uYW1lXCI6XCJza1wiLFwiYXR0cmlidXRlLW1hcHBpbmdzXCI6W3tcInRhcmdldC1hdHRyaWJ1dGUtbmFtZVwiOlwicGtcIixcImF0dHJpYnV0ZS10eXBlXCI6XCJzY2FsYXJcIixcImF0dHJpYnV0ZS1zdWItdHlwZVwiOlwic3RyaW5nXCIsXCJ2YWx1ZVwiOlwiRklMTSMkJHtmaWxtX2lkfVwifSx7XCJ0YXJnZXQtYXR0cmlidXRlLW5hbWVcIjpcInNrXCIsXCJhdHRyaWJ1dGUtdHlwZVwiOlwic2NhbGFyXCIsXCJhdHRyaWJ1dGUtc3ViLXR5cGVcIjpcInN0cmluZ1wiLFwidmFsdWVcIjpcIkNBVEVHT1JZIyQke2NhdGVnb3J5X2lkfVwifSx7XCJ0YXJnZXQtYXR0cmlidXRlLW5hbWVcIjpcImdzaTFwa1wiLFwiYXR0cmlidXRlLXR5cGVcIjpcInNjYWxhclwiLFwiYXR0cmlidXRlLXN1Yi10eXBlXCI6XCJzdHJpbmdcIixcInZhbHVlXCI6XCJDQVRFR09SWSMkJHtjYXRlZ29yeV9pZH1cIn0se1widGFyZ2V0LWF0dHJpYnV0ZS1uYW1lXCI6XCJnc2kxc2tcIixcImF0dHJpYnV0ZS10eXBlXCI6XCJzY2FsYXJcIixcImF0dHJpYnV0ZS1zdWItdHlwZVwiOlwic3RyaW5nXCIsXCJ2YWx1ZVwiOlwiRklMTSMkJHtmaWxtX2lkfVwifV19fSx7XCJydWxlLXR5cGVcIjpcIm9iamVjdC1tYXBwaW5nXCIsXCJydWxlLWlkXCI6XCIxN1wiLFwicnVsZS1uYW1lXCI6XCJtYXAtcmVudGFsXCIsXCJydWxlLWFjdGlvblwiOlwibWFwLXJlY29yZC10by1yZWNvcmRcIixcIm9iamVjdC1sb2NhdG9yXCI6e1wic2NoZW1hLW5hbWVcIjpcInlvdXJkYlwiLFwidGFibGUtbmFtZVwiOlwicmVudGFsXCJ9LFwidGFyZ2V0LXRhYmxlLW5hbWVcIjpcIm1pZ3JhdGlvbi10YXJnZXQtdGFibGVcIixcIm1hcHBpbmctcGFyYW1ldGVyc1wiOntcInBhcnRpdGlvbi1rZXktbmFtZVwiOlwicGtcIixcInNvcnQta2V5LW5hbWVcIjpcInNrXCIsXCJhdHRyaWJ1dGUtbWFwcGluZ3NcIjpbe1widGFyZ2V0LWF0dHJpYnV0ZS1uYW1lXCI6XCJwa1wiLFwiYXR0cmlidXRlLXR5cGVcIjpcInNjYWxhclwiLFwiYXR0cmlidXRlLXN1Yi10eXBlXCI6XCJzdHJpbmdcIixcInZhbHVlXCI6XCJDVVNUT01FUiMkJHtjdXN0b21lcl9pZH1cIn0se1widGFyZ2V0LWF0dHJpYnV0ZS1uYW1lXCI6XCJza1wiLFwiYXR0cmlidXRlLXR5cGVcIjpcInNjYWxhclwiLFwiYXR0cmlidXRlLXN1Yi10eXBlXCI6XCJzdHJpbmdcIixcInZhbHVlXCI6XCJSRU5UQUwjJCR7cmVudGFsX2lkfVwifSx7XCJ0YXJnZXQtYXR0cmlidXRlLW5hbWVcIjpcImdzaTJwa1wiLFwiYXR0cmlidXRlLXR5cGVcIjpcInNjYWxhclwiLFwiYXR0cmlidXRlLXN1Yi10eXBlXCI6XCJzdHJpbmdcIixcInZhbHVlXCI6XCJJTlZFTlRPUlkjJCR7aW52ZW50b3J5X2lkfVwifSx7XCJ0YXJnZXQtYXR0cmlidXRlLW5hbWVcIjpcImdzaTJza1wiLFwiYXR0cmlidXRlLXR5cGVcIjpcInNjYWxhclwiLFwiYXR0cmlidXRlLXN1Yi10eXBlXCI6XCJzdHJpbmdcIixcInZhbHVlXCI6XCJSRU5UQUwjJCR7cmVudGFsX2lkfVwifV19fV19IgogICB9CiAgfSwKICAiYXdzX2R5bmFtb2RiX3RhYmxlIjogewogICAidGFibGUiOiB7CiAgICAiYXR0cmlidXRlIjogWwogICAgIHsKICAgICAgIm5hbWUiOiAicGsiLAogICAgICAidHlwZSI6ICJTIgogICAgIH0sCiAgICAgewogICAgICAibmFtZSI6ICJzayIsCiAgICAgICJ0eXBlIjogIlMiCiAgICAgfSwKICAgICB7CiAgICAgICJuYW1lIjogImdzaTFwayIsCiAgICAgICJ0eXBlIjogIlMiCiAgICAgfSwKICAgICB7CiAgICAgICJuYW1lIjogImdzaTFzayIsCiAgICAgICJ0eXBlIjogIlMiCiAgICAgfSwKICAgICB7CiAgICAgICJuYW1lIjogImdzaTJwayIsCiAgICAgICJ0eXBlIjogIlMiCiAgICAgfSwKICAgICB7CiAgICAgICJuYW1lIjogImdzaTJzayIsCiAgICAgICJ0eXBlIjogIlMiCiAgICAgfQogICAgXSwKICAgICJnbG9iYWxfc2Vjb25kYXJ5X2luZGV4IjogWwogICAgIHsKICAgICAgImhhc2hfa2V5IjogImdzaTFwayIsCiAgICAgICJuYW1lIjogIkdTSTEiLAogICAgICAicHJvamVjdGlvbl90eXBlIjogIkFMTCIsCiAgICAgICJyYW5nZV9rZXkiOiAiZ3NpMXNrIgogICAgIH0sCiAgICAgewogICAgICAiaGFzaF9rZXkiOiAiZ3NpMnBrIiwKICAgICAgIm5hbWUiOiAiR1NJMiIsCiAgICAgICJwcm9qZWN0aW9uX3R5cGUiOiAiQUxMIiwKICAgICAgInJhbmdlX2tleSI6ICJnc2kyc2siCiAgICAgfQogICAgXSwKICAgICJoYXNoX2tleSI6ICJwayIsCiAgICAibmFtZSI6ICJtaWdyYXRpb24tdGFyZ2V0LXRhYmxlIiwKICAgICJyYW5nZV9rZXkiOiAic2siCiAgIH0KICB9CiB9Cn0="
+  key                    = "dms-dynamodb/sakila-verify/plan.tf.json"
+  kms_key_id             = "${aws_kms_key.Key_961B73FD.arn}"
+  server_side_encryption = "aws:kms"
+}
+resource "aws_s3_object" "ExportVerify_Package_8985BD04" {
+  bucket                 = "${var.verify_assets_bucket}"
+  key                    = "dms-dynamodb/sakila-verify/dms_dynamodb.zip"
+  kms_key_id             = "${aws_kms_key.Key_961B73FD.arn}"
+  server_side_encryption = "aws:kms"
+  source                 = "assets/ExportVerify_PackageAsset_1A1B7E5E/<package hash>/dms_dynamodb-<code digest>.zip"
+  source_hash            = "<package hash>"
+}
+data "aws_iam_policy_document" "ExportVerify_TrustPolicy_4A2A81E6" {
+  statement {
+    actions = [
+      "sts:AssumeRole"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "${data.aws_caller_identity.AccountContext_caller_495D69AA.account_id}"
+      ]
+      variable = "aws:SourceAccount"
+    }
+    principals {
+      identifiers = [
+        "glue.amazonaws.com"
+      ]
+      type = "Service"
+    }
+  }
+}
+resource "aws_iam_role" "ExportVerify_Role_072A8283" {
+  assume_role_policy = "${data.aws_iam_policy_document.ExportVerify_TrustPolicy_4A2A81E6.json}"
+  description        = "Glue verify job sakila-verify: reads the export and the source, writes reports"
+  name               = "sakila-verify-glue"
+}
+data "aws_iam_policy_document" "ExportVerify_PolicyDocument_DA34F35F" {
+  statement {
+    actions = [
+      "s3:GetObject"
+    ]
+    resources = [
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:s3:::${var.verify_assets_bucket}/dms-dynamodb/sakila-verify/*",
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:s3:::${replace(var.jdbc_driver_s3_uri, "s3://", "")}",
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:s3:::${replace(var.ca_bundle_s3_uri, "s3://", "")}"
+    ]
+    sid = "ReadAssets"
+  }
+  statement {
+    actions = [
+      "s3:ListBucket"
+    ]
+    resources = [
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:s3:::${var.export_bucket}"
+    ]
+    sid = "ListExports"
+    condition {
+      test = "StringLike"
+      values = [
+        "*"
+      ]
+      variable = "s3:prefix"
+    }
+  }
+  statement {
+    actions = [
+      "s3:GetObject"
+    ]
+    resources = [
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:s3:::${var.export_bucket}/*"
+    ]
+    sid = "ReadExports"
+  }
+  statement {
+    actions = [
+      "s3:PutObject"
+    ]
+    resources = [
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:s3:::${var.export_bucket}/verify-reports/*"
+    ]
+    sid = "WriteReports"
+  }
+  statement {
+    actions = [
+      "secretsmanager:GetSecretValue"
+    ]
+    resources = [
+      "${aws_secretsmanager_secret.Source_DmsUserSecret_32394B4D.arn}"
+    ]
+    sid = "ReadSourceSecret"
+  }
+  statement {
+    actions = [
+      "kms:Decrypt",
+      "kms:Encrypt",
+      "kms:GenerateDataKey*",
+      "kms:DescribeKey"
+    ]
+    resources = [
+      "${aws_kms_key.Key_961B73FD.arn}"
+    ]
+    sid = "UseMigrationKey"
+  }
+  statement {
+    actions = [
+      "logs:CreateLogGroup",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "logs:AssociateKmsKey"
+    ]
+    resources = [
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:logs:${data.aws_region.AccountContext_region_565574B7.region}:${data.aws_caller_identity.AccountContext_caller_495D69AA.account_id}:log-group:/aws-glue/*",
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:logs:${data.aws_region.AccountContext_region_565574B7.region}:${data.aws_caller_identity.AccountContext_caller_495D69AA.account_id}:log-group:/aws-glue/*:*"
+    ]
+    sid = "Logs"
+  }
+  statement {
+    actions = [
+      "glue:GetConnection"
+    ]
+    resources = [
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:glue:${data.aws_region.AccountContext_region_565574B7.region}:${data.aws_caller_identity.AccountContext_caller_495D69AA.account_id}:catalog",
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:glue:${data.aws_region.AccountContext_region_565574B7.region}:${data.aws_caller_identity.AccountContext_caller_495D69AA.account_id}:connection/sakila-verify-network"
+    ]
+    sid = "ReadConnection"
+  }
+  statement {
+    actions = [
+      "ec2:CreateNetworkInterface",
+      "ec2:DeleteNetworkInterface",
+      "ec2:CreateTags",
+      "ec2:DeleteTags"
+    ]
+    resources = [
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:ec2:${data.aws_region.AccountContext_region_565574B7.region}:${data.aws_caller_identity.AccountContext_caller_495D69AA.account_id}:network-interface/*",
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:ec2:${data.aws_region.AccountContext_region_565574B7.region}:${data.aws_caller_identity.AccountContext_caller_495D69AA.account_id}:subnet/${element(var.private_subnet_ids, 0)}",
+      "arn:${data.aws_partition.AccountContext_partition_67B31C2B.partition}:ec2:${data.aws_region.AccountContext_region_565574B7.region}:${data.aws_caller_identity.AccountContext_caller_495D69AA.account_id}:security-group/${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+    ]
+    sid = "ConnectionNetworkInterfaces"
+  }
+  statement {
+    actions = [
+      "kms:Decrypt"
+    ]
+    resources = [
+      "${aws_kms_key.Key_961B73FD.arn}"
+    ]
+    sid = "DecryptSourceSecret"
+  }
+}
+resource "aws_iam_role_policy" "ExportVerify_Policy_4A9FCDF0" {
+  name   = "verify-job"
+  policy = "${data.aws_iam_policy_document.ExportVerify_PolicyDocument_DA34F35F.json}"
+  role   = "${aws_iam_role.ExportVerify_Role_072A8283.id}"
+}
+resource "aws_iam_role_policy" "ExportVerify_DescribeNetworkPolicy_4FC80640" {
+  name   = "verify-job-describe-network"
+  policy = "{\"Statement\": [{\"Action\": [\"ec2:DescribeNetworkInterfaces\", \"ec2:DescribeRouteTables\", \"ec2:DescribeSecurityGroups\", \"ec2:DescribeSubnets\", \"ec2:DescribeVpcAttribute\", \"ec2:DescribeVpcEndpoints\"], \"Effect\": \"Allow\", \"Resource\": \"*\", \"Sid\": \"DescribeNetwork\"}], \"Version\": \"2012-10-17\"}"
+  role   = "${aws_iam_role.ExportVerify_Role_072A8283.id}"
+}
+resource "aws_glue_job" "ExportVerify_C95185E8" {
+  connections = [
+    "${aws_glue_connection.ExportVerify_Connection_EB34F7BA.name}"
+  ]
+  default_arguments = {
+    --job-language                     = "python"
+    --plan                             = "s3://${var.verify_assets_bucket}/dms-dynamodb/sakila-verify/plan.tf.json"
+    --source-secret-arn                = "${aws_secretsmanager_secret.Source_DmsUserSecret_32394B4D.arn}"
+    --ssl-ca                           = "${var.ca_bundle_s3_uri}"
+    --database                         = "yourdb"
+    --extra-py-files                   = "s3://${var.verify_assets_bucket}/dms-dynamodb/sakila-verify/dms_dynamodb.zip"
+    --extra-jars                       = "${var.jdbc_driver_s3_uri}"
+    --additional-python-modules        = "PyMySQL==1.2.4"
+    --enable-continuous-cloudwatch-log = "true"
+  }
+  description            = "dms-dynamodb verify --export --engine spark: task sakila"
+  glue_version           = "5.0"
+  max_retries            = 0
+  name                   = "sakila-verify"
+  number_of_workers      = 2
+  role_arn               = "${aws_iam_role.ExportVerify_Role_072A8283.arn}"
+  security_configuration = "${aws_glue_security_configuration.ExportVerify_SecurityConfiguration_AAF15658.name}"
+  timeout                = 120
+  worker_type            = "G.1X"
+  command {
+    name            = "glueetl"
+    python_version  = "3"
+    script_location = "s3://${var.verify_assets_bucket}/dms-dynamodb/sakila-verify/verify_job.py"
+  }
+  execution_property {
+    max_concurrent_runs = 1
+  }
+  depends_on = [
+    "aws_iam_role_policy.ExportVerify_Policy_4A9FCDF0",
+    "aws_s3_object.ExportVerify_Script_F707FECD",
+    "aws_s3_object.ExportVerify_Plan_81E8A306",
+    "aws_s3_object.ExportVerify_Package_8985BD04",
+  ]
+}
+
+output "verify_job_name" {
+  value       = "${aws_glue_job.ExportVerify_C95185E8.name}"
+  description = "aws glue start-job-run --job-name"
 }

@@ -1,0 +1,288 @@
+"""The Glue verify job (``ExportVerifyJob``), by synthesis: what it runs, with which arguments (the secret's ARN,
+never a value), what its role may do (each statement scoped), its network (the connection's subnet and group,
+Glue's self-referencing rules, the source's ingress from that group), its encryption, and the plan document
+it uploads, read back by the tools' own stack reader.
+
+Expected values are written from AWS Glue's documentation (``glueetl``, ``NETWORK`` connections, SSE-KMS /
+CSE-KMS security configurations) and from what the job reads (the export prefix) and writes (the reports).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cdktf import TerraformStack
+
+from constructs_lib.errors import ConstructValidationError
+from constructs_lib.export_verify import ExportVerifyJob, ExportVerifyJobProps, package_zip
+from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps
+from constructs_lib.single_table import DynamoDbSingleTable
+from constructs_lib.source_database import MySqlSource, MySqlSourceProps
+from constructs_lib.table_props import SingleTableProps
+from dms_dynamodb.stack import parse_stack
+from stacks.shop_design import SHOP_DESIGN, shop_table_mappings
+from tests.synth import new_stack, only, resources, synth
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/0000-1111"
+JAR = "s3://assets/drivers/mariadb-java-client-3.5.6.jar"
+CA = "s3://assets/certs/us-east-1-bundle.pem"
+
+
+def _stack(jobs: tuple[str, ...] = ("shop-verify",), **changes: Any) -> tuple[TerraformStack, dict[str, Any]]:
+    stack = new_stack()
+    source = MySqlSource(
+        stack,
+        "Source",
+        MySqlSourceProps(
+            identifier="shop", vpc_id="vpc-1", subnet_ids=["a", "b"], database_name="shop", kms_key_arn=KEY
+        ),
+    )
+    table = DynamoDbSingleTable(stack, "Table", SingleTableProps.from_design(SHOP_DESIGN))
+    pipeline = DmsMigrationPipeline(
+        stack,
+        "Migration",
+        DmsMigrationPipelineProps(
+            identifier="shop",
+            vpc_id="vpc-1",
+            subnet_ids=["subnet-1", "subnet-2"],
+            source=source,
+            target=table,
+            table_mappings=shop_table_mappings(),
+            monitoring=None,
+        ),
+    )
+    for name in jobs:
+        ExportVerifyJob(stack, name, _props(name, pipeline, source, **changes))
+    return stack, synth(stack)
+
+
+def _props(identifier: str, pipeline: Any, source: Any, **changes: Any) -> ExportVerifyJobProps:
+    fields: dict[str, Any] = {
+        "identifier": identifier,
+        "pipeline": pipeline,
+        "source": source,
+        "subnet_id": "subnet-1",
+        "assets_bucket": "assets",
+        "export_bucket": "exports",
+        "export_prefix": "shop/",
+        "jdbc_driver_s3_uri": JAR,
+        "ca_bundle_s3_uri": CA,
+        "kms_key_arn": KEY,
+    }
+    return ExportVerifyJobProps(**{**fields, **changes})
+
+
+def _key(doc: dict[str, Any], type_name: str, kind: str = "resource") -> str:
+    (name,) = resources(doc, type_name, kind)
+    return name
+
+
+def test_the_job_runs_the_packaged_module_with_the_secrets_arn_and_no_secret_value() -> None:
+    _, doc = _stack()
+    job = only(doc, "aws_glue_job")
+    assert job["command"] == {
+        "name": "glueetl",
+        "python_version": "3",
+        "script_location": "s3://assets/dms-dynamodb/shop-verify/verify_job.py",
+    }
+    assert (job["glue_version"], job["worker_type"], job["number_of_workers"], job["max_retries"]) == (
+        "5.0", "G.1X", 2, 0,
+    )  # fmt: skip
+    secret = f"${{aws_secretsmanager_secret.{_key(doc, 'aws_secretsmanager_secret')}.arn}}"
+    assert job["default_arguments"] == {
+        "--job-language": "python",
+        "--plan": "s3://assets/dms-dynamodb/shop-verify/plan.tf.json",
+        "--source-secret-arn": secret,
+        "--ssl-ca": CA,
+        "--database": "shop",
+        "--extra-py-files": "s3://assets/dms-dynamodb/shop-verify/dms_dynamodb.zip",
+        "--extra-jars": JAR,
+        "--additional-python-modules": "PyMySQL==1.2.4",
+        "--enable-continuous-cloudwatch-log": "true",
+    }
+    assert (
+        job["security_configuration"]
+        == f"${{aws_glue_security_configuration.{_key(doc, 'aws_glue_security_configuration')}.name}}"
+    )
+    assert job["connections"] == [f"${{aws_glue_connection.{_key(doc, 'aws_glue_connection')}.name}}"]
+    script = next(o for o in resources(doc, "aws_s3_object").values() if o["key"].endswith("verify_job.py"))
+    assert script["content"] == "from dms_dynamodb.verify.spark.job import main\n\nmain()\n"
+    for upload in resources(doc, "aws_s3_object").values():
+        assert (upload["bucket"], upload["server_side_encryption"], upload["kms_key_id"]) == ("assets", "aws:kms", KEY)
+
+
+def test_the_role_may_read_the_export_and_the_secret_and_write_reports_and_nothing_wider() -> None:
+    _, doc = _stack()
+    documents = resources(doc, "aws_iam_policy_document", "data")
+    role = next(r for r in resources(doc, "aws_iam_role").values() if r["name"] == "shop-verify-glue")
+    trust_name = role["assume_role_policy"].removeprefix("${data.aws_iam_policy_document.").removesuffix(".json}")
+    (statement,) = documents[trust_name]["statement"]
+    assert statement["principals"] == [{"identifiers": ["glue.amazonaws.com"], "type": "Service"}]
+    assert statement["condition"][0]["variable"] == "aws:SourceAccount"
+    policy = next(p for p in resources(doc, "aws_iam_role_policy").values() if p["name"] == "verify-job")
+    name = policy["policy"].removeprefix("${data.aws_iam_policy_document.").removesuffix(".json}")
+    by_sid = {s["sid"]: s for s in documents[name]["statement"]}
+    secret = f"${{aws_secretsmanager_secret.{_key(doc, 'aws_secretsmanager_secret')}.arn}}"
+    partition = "${data.aws_partition." + _key(doc, "aws_partition", "data") + ".partition}"
+    region = "${data.aws_region." + _key(doc, "aws_region", "data") + ".region}"
+    account = "${data.aws_caller_identity." + _key(doc, "aws_caller_identity", "data") + ".account_id}"
+    glue_group = next(k for k, g in resources(doc, "aws_security_group").items() if g["name"] == "shop-verify-glue")
+    here = f"{region}:{account}"
+    assert {sid: (s["actions"], s["resources"]) for sid, s in by_sid.items()} == {
+        "ReadAssets": (
+            ["s3:GetObject"],
+            [
+                f"arn:{partition}:s3:::assets/dms-dynamodb/shop-verify/*",
+                f"arn:{partition}:s3:::assets/drivers/mariadb-java-client-3.5.6.jar",
+                f"arn:{partition}:s3:::assets/certs/us-east-1-bundle.pem",
+            ],
+        ),
+        "ListExports": (["s3:ListBucket"], [f"arn:{partition}:s3:::exports"]),
+        "ReadExports": (["s3:GetObject"], [f"arn:{partition}:s3:::exports/shop/*"]),
+        "WriteReports": (["s3:PutObject"], [f"arn:{partition}:s3:::exports/verify-reports/*"]),
+        "ReadSourceSecret": (["secretsmanager:GetSecretValue"], [secret]),
+        "DecryptSourceSecret": (["kms:Decrypt"], [KEY]),
+        "UseMigrationKey": (["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], [KEY]),
+        "Logs": (
+            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
+            [
+                f"arn:{partition}:logs:{here}:log-group:/aws-glue/*",
+                f"arn:{partition}:logs:{here}:log-group:/aws-glue/*:*",
+            ],
+        ),
+        "ReadConnection": (
+            ["glue:GetConnection"],
+            [f"arn:{partition}:glue:{here}:catalog", f"arn:{partition}:glue:{here}:connection/shop-verify-network"],
+        ),
+        "ConnectionNetworkInterfaces": (
+            ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:CreateTags", "ec2:DeleteTags"],
+            [
+                f"arn:{partition}:ec2:{here}:network-interface/*",
+                f"arn:{partition}:ec2:{here}:subnet/subnet-1",
+                f"arn:{partition}:ec2:{here}:security-group/${{aws_security_group.{glue_group}.id}}",
+            ],
+        ),
+    }
+    assert by_sid["ListExports"]["condition"] == [{"test": "StringLike", "values": ["shop/*"], "variable": "s3:prefix"}]
+    describe = next(
+        p for p in resources(doc, "aws_iam_role_policy").values() if p["name"] == "verify-job-describe-network"
+    )
+    (only_star,) = json.loads(describe["policy"])["Statement"]
+    assert only_star["Resource"] == "*" and only_star["Action"] == [
+        "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcEndpoints",
+    ]  # fmt: skip
+
+
+def test_settle_lets_the_job_read_items_of_the_table_only() -> None:
+    _, doc = _stack(settle=True)
+    documents = resources(doc, "aws_iam_policy_document", "data")
+    statements = [s for d in documents.values() for s in d.get("statement", []) if s.get("sid") == "ReadLiveItems"]
+    assert statements == [
+        {
+            "sid": "ReadLiveItems",
+            "actions": ["dynamodb:GetItem"],
+            "resources": [f"${{aws_dynamodb_table.{_key(doc, 'aws_dynamodb_table')}.arn}}"],
+        }
+    ]
+
+
+def test_the_connection_runs_in_the_sources_vpc_behind_a_group_the_source_lets_in() -> None:
+    _, doc = _stack()
+    subnet = f"data.aws_subnet.{_key(doc, 'aws_subnet', 'data')}"
+    assert only(doc, "aws_subnet", "data")["id"] == "subnet-1"
+    groups = {g["name"]: f"${{aws_security_group.{k}.id}}" for k, g in resources(doc, "aws_security_group").items()}
+    glue = groups["shop-verify-glue"]
+    assert only(doc, "aws_glue_connection") == {
+        "connection_type": "NETWORK",
+        "description": "Network of the verify job shop-verify: the source's VPC",
+        "name": "shop-verify-network",
+        "physical_connection_requirements": {
+            "availability_zone": f"${{{subnet}.availability_zone}}",
+            "security_group_id_list": [glue],
+            "subnet_id": "subnet-1",
+        },
+    }
+    assert resources(doc, "aws_security_group")[glue.split(".")[1]]["vpc_id"] == f"${{{subnet}.vpc_id}}"
+    ingress = [
+        r for r in resources(doc, "aws_vpc_security_group_ingress_rule").values() if r["security_group_id"] == glue
+    ]
+    assert [(r["referenced_security_group_id"], r["ip_protocol"], "from_port" in r) for r in ingress] == [
+        (glue, "-1", False)
+    ]  # all traffic from the group itself, as Glue requires
+    egress = sorted(
+        (r.get("referenced_security_group_id") or r.get("cidr_ipv4"), r.get("from_port", -1), r.get("to_port", -1))
+        for r in resources(doc, "aws_vpc_security_group_egress_rule").values()
+        if r["security_group_id"] == glue
+    )
+    assert egress == sorted([(glue, -1, -1), (groups["shop-mysql"], 3306, 3306), ("0.0.0.0/0", 443, 443)])
+    into_source = [
+        r["referenced_security_group_id"]
+        for r in resources(doc, "aws_vpc_security_group_ingress_rule").values()
+        if r["security_group_id"] == groups["shop-mysql"] and r["from_port"] == 3306
+    ]
+    assert sorted(into_source) == sorted([groups["shop-dms"], glue])
+
+
+def test_the_security_configuration_encrypts_logs_bookmarks_and_s3_output_with_the_key() -> None:
+    _, doc = _stack()
+    assert only(doc, "aws_glue_security_configuration")["encryption_configuration"] == {
+        "cloudwatch_encryption": {"cloudwatch_encryption_mode": "SSE-KMS", "kms_key_arn": KEY},
+        "job_bookmarks_encryption": {"job_bookmarks_encryption_mode": "CSE-KMS", "kms_key_arn": KEY},
+        "s3_encryption": {"s3_encryption_mode": "SSE-KMS", "kms_key_arn": KEY},
+    }
+
+
+def test_the_plan_document_reads_back_as_the_stacks_own_task_and_table() -> None:
+    _, doc = _stack()
+    plan = next(o for o in resources(doc, "aws_s3_object").values() if o["key"].endswith("plan.tf.json"))
+    uploaded = json.loads(base64.b64decode(plan["content_base64"]))  # the bytes Terraform writes to S3
+    from_plan, from_stack = parse_stack(uploaded), parse_stack(doc)
+    (task,) = from_plan.tasks
+    (expected,) = from_stack.tasks
+    assert (task.task_id, task.migration_type) == ("shop", expected.migration_type)
+    assert task.table_mappings == expected.table_mappings and task.settings == expected.settings
+    assert "${" in task.table_mappings.to_json()  # DMS's placeholders (${customer_id}) arrive as DMS reads them
+    assert dict(from_plan.tables) == dict(from_stack.tables)
+
+
+def test_two_verify_jobs_on_one_source_each_get_their_own_group_rule_and_role() -> None:
+    _, doc = _stack(jobs=("verify-a", "verify-b"))
+    assert sorted(j["name"] for j in resources(doc, "aws_glue_job").values()) == ["verify-a", "verify-b"]
+    assert sorted(c["name"] for c in resources(doc, "aws_glue_connection").values()) == [
+        "verify-a-network", "verify-b-network",
+    ]  # fmt: skip
+    groups = {g["name"]: f"${{aws_security_group.{k}.id}}" for k, g in resources(doc, "aws_security_group").items()}
+    into_source = sorted(
+        r["referenced_security_group_id"]
+        for r in resources(doc, "aws_vpc_security_group_ingress_rule").values()
+        if r["security_group_id"] == groups["shop-mysql"]
+    )
+    assert into_source == sorted(groups[n] for n in ("shop-dms", "verify-a-glue", "verify-b-glue"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"identifier": "Verify_1"}, "ExportVerifyJobProps.identifier: 'Verify_1'"),
+        ({"jdbc_driver_s3_uri": "/usr/share/java/x.jar"}, "jdbc_driver_s3_uri: '/usr/share/java/x.jar' is not s3://"),
+        ({"number_of_workers": 1}, "number_of_workers: 1; Glue needs at least 2"),
+        ({"export_prefix": "/shop"}, "export_prefix: '/shop'; a prefix ends with '/'"),
+    ],
+)
+def test_props_the_job_cannot_use_are_named(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConstructValidationError, match=message):
+        _props(changes.pop("identifier", "shop-verify"), None, None, **changes)
+
+
+def test_the_package_zip_is_the_same_bytes_for_the_same_code_and_holds_both_packages(tmp_path: Path) -> None:
+    first, second = package_zip(tmp_path / "a"), package_zip(tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes() and first.name == second.name
+    names = zipfile.ZipFile(first).namelist()
+    assert "dms_dynamodb/verify/spark/job.py" in names and "mappings/items/__init__.py" in names
+    assert not [n for n in names if "__pycache__" in n or not n.endswith(".py")]

@@ -1,0 +1,66 @@
+"""The verify job's arguments and its DMS secret, without servers: Glue's own arguments ignored by name, anything
+else unknown refused (exit 2 naming it), and no secret value in any message."""
+
+from __future__ import annotations
+
+import pytest
+
+from dms_dynamodb.source.url import parse
+from dms_dynamodb.verify.spark.job import JobError, parse_arguments, run, url_from_secret
+
+ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:src-AbC"
+
+
+def test_glue_pairs_are_read_and_glues_own_arguments_ignored_by_name() -> None:
+    args = parse_arguments(
+        ["--JOB_ID", "j_1", "--plan", "s3://a/plan.tf.json", "--export=s3://e/x/,s3://e/y/", "--export", "/z",
+         "--source-secret-arn", ARN, "--enable-metrics", "", "--extra-py-files", "s3://a/pkg.zip"]
+    )  # fmt: skip
+    assert args.exports == ["s3://e/x/", "s3://e/y/", "/z"]
+    assert args.get("--plan") == "s3://a/plan.tf.json" and args.get("--source-secret-arn") == ARN
+    assert args.ignored == ["--JOB_ID", "--enable-metrics", "--extra-py-files"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--plan", "p", "--export", "e", "--mysql-url", "u", "--verbose", "1"], "unknown argument --verbose"),
+        (["--export", "e", "--mysql-url", "u"], "--plan is required"),
+        (["--plan", "p", "--mysql-url", "u"], "--export is required"),
+        (["--plan", "p", "--export", "e"], "give the source once"),
+        (["--plan", "p", "--export", "e", "--mysql-url", "u", "--source-secret-arn", ARN], "give the source once"),
+        (["--plan", "p", "--export", "e", "--mysql-url", "u", "--ssl-ca", "c"], "--ssl-ca and --database go with"),
+        (["--plan", "p", "--export", "e", "--mysql-url", "u", "--skip-checks", "yes"], "--skip-checks takes true"),
+        (["--plan", "p", "--export", "e", "--mysql-url"], "--mysql-url has no value"),
+        (["plan.json"], "'plan.json' is not a --name"),
+    ],
+)
+def test_arguments_the_job_cannot_use_are_named(argv: list[str], message: str) -> None:
+    with pytest.raises(JobError, match=message):
+        parse_arguments(argv)
+
+
+def test_a_bad_argument_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--plan", "p", "--export", "e", "--mysql-url", "u", "--nope", "x"]) == 2
+    assert "unknown argument --nope" in capsys.readouterr().err
+
+
+def test_the_secret_becomes_a_url_with_its_password_encoded_and_the_ca_verifying_the_host() -> None:
+    secret = {"host": "db.example.com", "port": 3307, "username": "dms", "password": "p@ss/w#rd:x", "engine": "mysql"}
+    url = url_from_secret(secret, ARN, ssl_ca="/tmp/ca dir/ca.pem", database="shop")
+    parts = parse(url)
+    assert (parts.user, parts.password, parts.host, parts.port, parts.database) == (
+        "dms", "p@ss/w#rd:x", "db.example.com", 3307, "shop",
+    )  # fmt: skip
+    assert (parts.ssl_ca, parts.ssl_mode) == ("/tmp/ca dir/ca.pem", "VERIFY_IDENTITY")
+
+
+def test_a_secret_missing_a_key_is_named_without_its_values() -> None:
+    with pytest.raises(JobError) as raised:
+        url_from_secret({"host": "db", "username": "dms", "password": ""}, ARN, ssl_ca=None, database="")
+    assert str(raised.value).startswith(f"--source-secret-arn {ARN}: the secret has no password")
+    with pytest.raises(JobError, match="its port is not a number") as raised:
+        url_from_secret(
+            {"host": "db", "username": "dms", "password": "Hunter22", "port": "x"}, ARN, ssl_ca=None, database=""
+        )
+    assert "Hunter22" not in str(raised.value)
