@@ -6,7 +6,7 @@ A throwaway MariaDB (over TCP, for JDBC) holds one table of ``--rows`` rows, loa
 the tool's full load, then exported (``dms-dynamodb export``'s writer). Each verify compares the whole
 table; each must be clean. Prints items/s of each and the peak resident memory of the process tree it
 ran in (this process, its worker processes, Spark's JVM and Python workers), above the tree's memory
-before it started, and the CPU seconds each took per 1,000 items: of that tree (split into Python and the
+before it started, and the CPU time each took per item: of that tree (split into Python and the
 JVM for Spark) and of the servers it read (MariaDB; dynalite for the live verify). Other jobs share the
 machine, so CPU per item compares runs where wall-clock cannot. Spark runs once per master (the first is the engines' comparison; the others show
 how it scales with executor cores); its session start (the JVM) is timed apart.
@@ -86,8 +86,9 @@ def _cpu(pids: set[int] | list[int], *, java: bool | None = None) -> float:
     return total / TICK
 
 
-def _per_thousand(seconds: float, items: int) -> str:
-    return f"{seconds * 1000 / max(items, 1):.2f}"
+def _per_item(seconds: float, items: int) -> str:
+    """CPU seconds over items, in microseconds an item."""
+    return f"{seconds * 1e6 / max(items, 1):.0f}"
 
 
 def _measured(run: Any) -> tuple[Any, float, int]:
@@ -120,7 +121,7 @@ def _spark_child(master: str, url: str, folder: str) -> None:
     python, jvm = _cpu(_tree(me), java=False) - python, _cpu(_tree(me), java=True) - jvm
     rate = _line(f"verify --export --engine spark ({master})", result, seconds, peak)
     items = result.actual
-    print(f"  CPU s per 1,000 items: Python {_per_thousand(python, items)}, JVM {_per_thousand(jvm, items)}")
+    print(f"  CPU us per item: Python {_per_item(python, items)}, JVM {_per_item(jvm, items)}")
     print(f"spark rate {rate:.0f}")
     session.stop()
 
@@ -160,8 +161,8 @@ def main() -> None:
                 own = _tree(os.getpid()) - {p for pids in servers.values() for p in pids}
                 after = {"this process tree": _cpu(own), **{k: _cpu(v) for k, v in servers.items()}}
                 rate = _line(name, result, seconds, peak)
-                costs = ", ".join(f"{k} {_per_thousand(after[k] - before[k], result.actual)}" for k in before)
-                print(f"  CPU s per 1,000 items: {costs}", flush=True)
+                costs = ", ".join(f"{k} {_per_item(after[k] - before[k], result.actual)}" for k in before)
+                print(f"  CPU us per item: {costs}", flush=True)
                 return rate
 
             live = costed("live verify (Scan, 4 segments)", lambda: verify(url, ddb, plan, segments=4))
@@ -178,7 +179,7 @@ def main() -> None:
                 database = _cpu(servers["MariaDB"]) - database
                 lines = [line for line in done.stdout.splitlines() if not line.startswith("spark rate")]
                 print("\n".join(lines) if done.returncode == 0 else f"spark {master} failed: {done.stderr[-2000:]}")
-                print(f"  MariaDB CPU s per 1,000 items (session start included): {_per_thousand(database, args.rows)}")
+                print(f"  MariaDB CPU us per item (session start included): {_per_item(database, args.rows)}")
                 rate = next((float(x.split()[-1]) for x in done.stdout.splitlines() if x.startswith("spark rate")), 0.0)
                 print(f"ratio spark ({master}) / live verify: {rate / live:.2f}", flush=True)
         finally:
