@@ -7,6 +7,7 @@ https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.Nami
 from __future__ import annotations
 
 import decimal
+import re
 
 ITEM_BYTES = 400 * 1024
 PARTITION_KEY_BYTES = 2048
@@ -54,8 +55,51 @@ def number_range_error(text: str) -> str | None:
     return None
 
 
+def number_problem(text: str) -> tuple[str, str | None] | None:
+    """Why DynamoDB refuses ``text`` as a Number, or None: ``("not-a-number", None)``, ``("number-too-precise",
+    None)`` or ``("number-out-of-range", message)``, checked in that order (:func:`is_number`,
+    :func:`significant_digits`, :func:`number_range_error` in one parse: the item model checks every number)."""
+    try:
+        number = decimal.Decimal(text)
+    except (decimal.InvalidOperation, ValueError, TypeError):
+        return "not-a-number", None
+    if not number.is_finite():
+        return "not-a-number", None
+    if len("".join(map(str, number.as_tuple().digits)).strip("0")) > NUMBER_DIGITS:
+        return "number-too-precise", None
+    magnitude = number.copy_abs()
+    if magnitude > NUMBER_LARGEST:
+        return "number-out-of-range", NUMBER_OVERFLOW
+    if number and magnitude < NUMBER_SMALLEST:
+        return "number-out-of-range", NUMBER_UNDERFLOW
+    return None
+
+
+#: A number written plainly: sign, whole part without leading zeros, fraction (``-12.50``).
+_PLAIN_NUMBER = re.compile(r"(-?)(0|[1-9][0-9]*)(?:\.([0-9]*))?")
+
+
+def _plain_canonical(sign: str, whole: str, fraction: str | None) -> str | None:
+    """:func:`canonical_number` of a plainly written number without parsing it, or None when its canonical
+    text is in exponent form (``1000`` is ``1E+3``, ``0.0000001`` is ``1E-7``): Decimal's ``str`` writes a
+    normalized number plainly when its exponent is at most 0 and its adjusted exponent at least -6."""
+    fraction = (fraction or "").rstrip("0")
+    if not fraction:
+        if whole == "0":
+            return "0"
+        return None if whole.endswith("0") else sign + whole
+    if whole == "0" and len(fraction) - len(fraction.lstrip("0")) > 5:
+        return None
+    return f"{sign}{whole}.{fraction}"
+
+
 def canonical_number(text: str) -> str:
     """A number by its value, exactly (``2.50`` and ``2.5`` alike; 38 digits kept, never rounded)."""
+    plain = _PLAIN_NUMBER.fullmatch(text)
+    if plain is not None:
+        found = _plain_canonical(*plain.groups())
+        if found is not None:
+            return found
     try:
         number = decimal.Decimal(text)
     except (decimal.InvalidOperation, ValueError, TypeError):

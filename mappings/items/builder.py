@@ -12,9 +12,11 @@ Where the documentation is silent (shared/design/dms-dynamodb-open-questions.md)
 
 from __future__ import annotations
 
+import decimal
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii as _quoted
 from typing import Any
 
 from mappings.design import KeyAttribute, KeyType, TableDesign
@@ -28,13 +30,16 @@ from mappings.dynamodb_limits import (
     NUMBER_DIGITS,
     canonical_number,
     is_number,
+    number_problem,
     number_range_error,
     significant_digits,
     utf8_error,
 )
 from mappings.items.filters import TableFilter
 from mappings.items.values import (
+    DATE_TYPES,
     DEFAULTS,
+    UNSUPPORTED_TYPES,
     Assumptions,
     AttributeValue,
     Item,
@@ -45,15 +50,21 @@ from mappings.items.values import (
     document_value,
     item_size,
     normalize,
-    render,
+    number_size,
+    number_text,
+    render_lowered,
     scalars,
     text,
     truncate,
 )
 from mappings.resolver import Resolution, resolve
-from mappings.schema import CLOB_TYPES, SourceSchema, Table
+from mappings.schema import CLOB_TYPES, Column, SourceSchema, Table
 
 # --------------------------------------------------------------------------------- items
+
+#: Column types with a rule of their own in :func:`normalize` (dates, BINARY, FLOAT, BIT), in
+#: :func:`attribute` (types left out, BIT) or in ``build`` (LOBs); any other column is a Number or text.
+_RULED_TYPES = DATE_TYPES | {"binary", "float", "bit"} | UNSUPPORTED_TYPES | CLOB_TYPES
 
 
 @dataclass
@@ -75,6 +86,7 @@ class ItemBuilder:
     resolution: Resolution = field(init=False)
     _filters: dict[tuple[str, str], TableFilter] = field(default_factory=dict, init=False)
     _derived: dict[str, TableDesign] = field(default_factory=dict, init=False)
+    _prepared: dict[tuple[str, str], _Prepared] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.resolution = resolve(self.mappings.rules, self.schemas, ignore_case=self.ignore_case)
@@ -177,20 +189,31 @@ class ItemBuilder:
         return notes
 
     def build(self, schema: str, table: str, row: Mapping[str, Any]) -> Item | Rejection:
-        rule = self.rule_for(schema, table)
-        if rule is None:
-            raise ValueError(f"table {schema}.{table} is not mapped by these table mappings")
-        source = self.table(schema, table)
-        columns = {c.name.lower(): c for c in source.columns} if source else {}
-        values = {name: normalize(value, columns.get(name.lower())) for name, value in row.items()}
-        excluded = {c.lower() for c in rule.exclude_columns}
+        found = self._prepared.get((schema, table))
+        prepared = found if found is not None else self._prepare(schema, table)
+        columns, excluded, assumptions = prepared.columns, prepared.excluded, self.assumptions
+        values: dict[str, Any] = {}
+        lowered: dict[str, Any] = {}
         copied: Item = {}
         long_values: list[tuple[str, int]] = []
-        for name, value in values.items():
-            column = columns.get(name.lower())
-            if name.lower() in excluded:
+        for name, raw in row.items():
+            lower = name.lower()
+            if lower in prepared.passed and not isinstance(raw, (set, frozenset)):
+                # normalize() and attribute() have no rule for this column's type: the value or its text
+                values[name] = lowered[lower] = raw
+                if raw is None or lower in excluded:
+                    continue
+                if lower in prepared.numeric or isinstance(raw, (int, float, decimal.Decimal)):
+                    copied[name] = {"N": number_text(raw)}
+                else:
+                    copied[name] = {"S": raw if type(raw) is str else text(raw, assumptions)}
                 continue
-            if column is not None and column.data_type in CLOB_TYPES and value is not None:
+            column = columns.get(lower)
+            value = values[name] = normalize(raw, column)
+            lowered[lower] = value
+            if lower in excluded:
+                continue
+            if column is not None and column.data_type in CLOB_TYPES:
                 if not self.lobs.support_lobs:
                     continue
                 limit = self.lobs.max_bytes
@@ -198,23 +221,84 @@ class ItemBuilder:
                 if limit is not None and size > limit:
                     value = truncate(str(value), limit)
                     long_values.append((name, size))
-            converted = attribute(value, column, self.assumptions)
+            converted = attribute(value, column, assumptions)
             if converted is not None:
                 copied[name] = converted
-        item: Item = (
-            {"_doc": {"M": copied}} if rule.rule_action is ObjectMappingAction.MAP_RECORD_TO_DOCUMENT else copied
-        )
-        for mapping in rule.attribute_mappings:
-            if mapping.attribute_type is AttributeType.SCALAR and isinstance(mapping.value, str):
-                item[mapping.target_attribute_name] = {"S": render(mapping.value, values, self.assumptions)}
-            elif mapping.attribute_sub_type in (AttributeSubType.DYNAMODB_MAP, AttributeSubType.DYNAMODB_LIST):
-                item[mapping.target_attribute_name] = document_value(mapping.value, values, self.assumptions)
-        built = self._check(schema, table, rule, item, values)
-        if not isinstance(built, Rejection):
-            key = item_key(built, self.key_names(rule))
+        item: Item = {"_doc": {"M": copied}} if prepared.document else copied
+        for target_name, template, names in prepared.templates:
+            if names is None:
+                item[target_name] = document_value(template, values, assumptions)
+            else:
+                item[target_name] = {"S": render_lowered(template, names, lowered, assumptions)}
+        built = self._checked(schema, table, prepared, item, values)
+        if long_values and not isinstance(built, Rejection):
+            key = item_key(built, prepared.key_names)
             limit = self.lobs.max_bytes or 0
             self.truncations += [Truncation(table, key, name, size, limit) for name, size in long_values]
         return built
+
+    def _prepare(self, schema: str, table: str) -> _Prepared:
+        """What :meth:`build` needs of a table, worked out on its first row (``build`` runs for every row)."""
+        rule = self.rule_for(schema, table)
+        if rule is None:
+            raise ValueError(f"table {schema}.{table} is not mapped by these table mappings")
+        source = self.table(schema, table)
+        templates: list[tuple[str, Any, tuple[str, ...] | None]] = []
+        for mapping in rule.attribute_mappings:
+            if mapping.attribute_type is AttributeType.SCALAR and isinstance(mapping.value, str):
+                templates.append((mapping.target_attribute_name, mapping.value, placeholders(mapping.value)))
+            elif mapping.attribute_sub_type in (AttributeSubType.DYNAMODB_MAP, AttributeSubType.DYNAMODB_LIST):
+                templates.append((mapping.target_attribute_name, mapping.value, None))
+        target = self.target(rule, schema, table)
+        columns = {c.name.lower(): c for c in source.columns} if source else {}
+        prepared = _Prepared(
+            rule=rule,
+            columns=columns,
+            excluded=frozenset(c.lower() for c in rule.exclude_columns),
+            document=rule.rule_action is ObjectMappingAction.MAP_RECORD_TO_DOCUMENT,
+            templates=tuple(templates),
+            key_names=tuple(self.key_names(rule)),
+            target=target,
+            key_types={k.name: k.type for k in target.key_attributes},
+            index_keys=tuple((index.name, tuple(k.name for k in index.keys)) for index in target.indexes),
+            index_key_names=target.index_key_names,
+            passed=frozenset(c.name.lower() for c in columns.values() if c.data_type not in _RULED_TYPES),
+            numeric=frozenset(c.name.lower() for c in columns.values() if c.is_numeric),
+        )
+        self._prepared[(schema, table)] = prepared
+        return prepared
+
+    def _checked(
+        self, schema: str, table: str, prepared: _Prepared, item: Item, row: Mapping[str, Any]
+    ) -> Item | Rejection:
+        """:meth:`_check` in one pass over a flat item (scalars only, the common case): the same checks in the
+        same order, each value encoded once; anything else (or any problem) goes the general way."""
+        numbers: list[tuple[str, str]] = []
+        size = 0
+        for name, value in item.items():
+            if len(value) != 1:
+                return self._check(schema, table, prepared.rule, item, row)
+            ((kind, content),) = value.items()
+            try:
+                size += len(name.encode())
+                if kind == "S" and isinstance(content, str):
+                    size += len(content.encode())
+                elif kind == "N" and isinstance(content, str):
+                    numbers.append((name, content))
+                    size += number_size(content)
+                elif kind == "B" and isinstance(content, (bytes, bytearray)):
+                    size += len(content)
+                elif kind in ("BOOL", "NULL"):
+                    size += 1
+                else:
+                    return self._check(schema, table, prepared.rule, item, row)
+            except UnicodeEncodeError:
+                return self._check(schema, table, prepared.rule, item, row)
+        if _prepared_key_problem(prepared, item) is not None or size > ITEM_BYTES:
+            return self._check(schema, table, prepared.rule, item, row)
+        if any(number_problem(number) is not None for _, number in numbers):
+            return self._check(schema, table, prepared.rule, item, row)
+        return item
 
     def _check(
         self, schema: str, table: str, rule: ObjectMappingRule, item: Item, row: Mapping[str, Any]
@@ -262,48 +346,88 @@ class ItemBuilder:
 
     def _key_problem(self, rule: ObjectMappingRule, target: TableDesign, item: Item) -> tuple[str, str] | None:
         """(reason, DynamoDB's message) for a base-table or index key DynamoDB refuses, or None."""
-        for key, limit in zip(self.key_names(rule), KEY_BYTES, strict=False):
+        return _key_problem(
+            tuple(self.key_names(rule)),
+            {k.name: k.type for k in target.key_attributes},
+            tuple((index.name, tuple(k.name for k in index.keys)) for index in target.indexes),
+            target.index_key_names,
+            item,
+        )
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """One table's rule, columns and target, as :meth:`ItemBuilder.build` uses them for each of its rows."""
+
+    rule: ObjectMappingRule
+    columns: dict[str, Column]  # by lower-case name
+    excluded: frozenset[str]  # lower-case names
+    document: bool  # map-record-to-document: the columns go into ``_doc``
+    #: Attribute mappings in order: (attribute, template, its placeholders) or, for a map or list, placeholders None.
+    templates: tuple[tuple[str, Any, tuple[str, ...] | None], ...]
+    key_names: tuple[str, ...]
+    target: TableDesign
+    key_types: dict[str, KeyType]
+    index_keys: tuple[tuple[str, tuple[str, ...]], ...]  # (index name, its key names)
+    index_key_names: Set[str]
+    #: Columns (lower case) whose type neither :func:`normalize` nor :func:`attribute` has a rule for.
+    passed: frozenset[str]
+    numeric: frozenset[str]  # columns (lower case) of a numeric type
+
+
+def _prepared_key_problem(prepared: _Prepared, item: Item) -> tuple[str, str] | None:
+    return _key_problem(prepared.key_names, prepared.key_types, prepared.index_keys, prepared.index_key_names, item)
+
+
+def _key_problem(
+    key_names: tuple[str, ...],
+    key_types: dict[str, KeyType],
+    index_keys: tuple[tuple[str, tuple[str, ...]], ...],
+    index_key_names: Set[str],
+    item: Item,
+) -> tuple[str, str] | None:
+    """(reason, DynamoDB's message) for a base-table or index key DynamoDB refuses, or None."""
+    for key, limit in zip(key_names, KEY_BYTES, strict=False):
+        value = item.get(key)
+        content = next(iter(value.values())) if value else None
+        if content is None:
+            return "missing-key", f"One or more parameter values were invalid: Missing the key {key} in the item"
+        if content in ("", b""):
+            return (
+                "missing-key",
+                "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
+                f"contain an empty string value. Key: {key}",
+            )
+        if value is not None and _key_bytes(value) > limit:
+            return (
+                "key-too-long",
+                f"One or more parameter values were invalid: Size of key {key} exceeds {limit} bytes",
+            )
+    for key in key_types.keys() & item.keys():
+        kind = next(iter(item[key]))
+        if kind != key_types[key].value:
+            return (
+                "key-type-mismatch",
+                f"One or more parameter values were invalid: Type mismatch for key {key} expected: "
+                f"{key_types[key].value} actual: {kind}",
+            )
+    for index_name, names in index_keys:
+        for key, limit in zip(names, KEY_BYTES, strict=False):
             value = item.get(key)
-            content = next(iter(value.values())) if value else None
-            if content is None:
-                return "missing-key", f"One or more parameter values were invalid: Missing the key {key} in the item"
-            if content in ("", b""):
-                return (
-                    "missing-key",
-                    "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
-                    f"contain an empty string value. Key: {key}",
-                )
             if value is not None and _key_bytes(value) > limit:
                 return (
-                    "key-too-long",
-                    f"One or more parameter values were invalid: Size of key {key} exceeds {limit} bytes",
+                    "index-key-too-long",
+                    f"One or more parameter values were invalid: Size of key {key} exceeds {limit} bytes "
+                    f"(index {index_name})",
                 )
-        key_types = {k.name: k.type for k in target.key_attributes}
-        for key in key_types.keys() & item.keys():
-            kind = next(iter(item[key]))
-            if kind != key_types[key].value:
-                return (
-                    "key-type-mismatch",
-                    f"One or more parameter values were invalid: Type mismatch for key {key} expected: "
-                    f"{key_types[key].value} actual: {kind}",
-                )
-        for index in target.indexes:
-            for key, limit in zip((k.name for k in index.keys), KEY_BYTES, strict=False):
-                value = item.get(key)
-                if value is not None and _key_bytes(value) > limit:
-                    return (
-                        "index-key-too-long",
-                        f"One or more parameter values were invalid: Size of key {key} exceeds {limit} bytes "
-                        f"(index {index.name})",
-                    )
-        for key in target.index_key_names & item.keys():
-            if item[key] in ({"S": ""}, {"B": b""}):
-                return (
-                    "empty-index-key",
-                    "One or more parameter values are not valid. The AttributeValue for a "
-                    f"key attribute cannot contain an empty string value. IndexName key: {key}",
-                )
-        return None
+    for key in index_key_names & item.keys():
+        if item[key] in ({"S": ""}, {"B": b""}):
+            return (
+                "empty-index-key",
+                "One or more parameter values are not valid. The AttributeValue for a "
+                f"key attribute cannot contain an empty string value. IndexName key: {key}",
+            )
+    return None
 
 
 def _key_bytes(value: AttributeValue) -> int:
@@ -333,6 +457,23 @@ def normalized(value: AttributeValue) -> AttributeValue:
     return value
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
 def canonical(item: Item) -> str:
-    """A text form for comparing items: numbers by value, maps by key."""
-    return json.dumps({k: normalized(v) for k, v in item.items()}, sort_keys=True, separators=(",", ":"))
+    """A text form for comparing items: numbers by value, maps by key.
+
+    The JSON of :func:`normalized` values with sorted keys; an item of strings and numbers only (most
+    items) is written directly, as the encoder would write it (its own string escaping), once per item
+    of both sides of every verify."""
+    parts = []
+    for name in sorted(item):
+        value = item[name]
+        if type(name) is not str or len(value) != 1:
+            return _CANONICAL({k: normalized(v) for k, v in item.items()})
+        ((kind, content),) = value.items()
+        if type(content) is not str or kind not in ("S", "N"):
+            return _CANONICAL({k: normalized(v) for k, v in item.items()})
+        text = canonical_number(content) if kind == "N" else content
+        parts.append(f'{_quoted(name)}:{{"{kind}":{_quoted(text)}}}')
+    return "{" + ",".join(parts) + "}"

@@ -149,7 +149,8 @@ def _shortest_single(value: float) -> float:
     return value
 
 
-def _number_text(value: Any) -> str:
+def number_text(value: Any) -> str:
+    """A number as DMS writes it in an N attribute (a boolean as 1 or 0)."""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, int):
@@ -176,7 +177,7 @@ def text(value: Any, assumptions: Assumptions = DEFAULTS) -> str:
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).hex()
     if isinstance(value, (int, float, decimal.Decimal)):
-        return _number_text(value)
+        return number_text(value)
     return str(value)
 
 
@@ -197,15 +198,22 @@ def attribute(value: Any, column: Column | None, assumptions: Assumptions = DEFA
         or (column is not None and column.is_numeric)
         or isinstance(value, (int, float, decimal.Decimal))
     ):
-        return {"N": _number_text(value)}
+        return {"N": number_text(value)}
     return {"S": text(value, assumptions)}
 
 
 def render(template: str, row: Mapping[str, Any], assumptions: Assumptions = DEFAULTS) -> str:
     """Substitute ``${column}`` (column names match case-insensitively, as MySQL's do)."""
-    lowered = {k.lower(): v for k, v in row.items()}
+    return render_lowered(template, placeholders(template), {k.lower(): v for k, v in row.items()}, assumptions)
+
+
+def render_lowered(
+    template: str, names: tuple[str, ...], lowered: Mapping[str, Any], assumptions: Assumptions = DEFAULTS
+) -> str:
+    """:func:`render` with the template's placeholders and the row by lower-case name given (made once, not
+    per template and row)."""
     out = template
-    for name in placeholders(template):
+    for name in names:
         out = out.replace("${" + name + "}", text(lowered.get(name.lower()), assumptions))
     return out
 
@@ -255,7 +263,8 @@ def _scalars(path: str, value: Any) -> Iterator[tuple[str, str, Any]]:
 # --------------------------------------------------------------------------------- size
 
 
-def _number_size(text_value: str) -> int:
+def number_size(text_value: str) -> int:
+    """Bytes of a Number's text, by DynamoDB's item-size rules."""
     digits = text_value.lstrip("-").replace(".", "").lstrip("0") or "0"
     return (len(digits.rstrip("0") or "0") + 1) // 2 + 1
 
@@ -266,7 +275,7 @@ def value_size(value: AttributeValue) -> int:
     if kind == "S":
         return len(content.encode())
     if kind == "N":
-        return _number_size(content)
+        return number_size(content)
     if kind == "B":
         return len(content)
     if kind in ("BOOL", "NULL"):

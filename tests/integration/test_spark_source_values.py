@@ -1,4 +1,4 @@
-"""The Spark engine's source query on a real MariaDB: each column's hex text, decoded, is the value the
+"""The Spark engine's source query on a real MariaDB: each column's bytes, decoded, are the value the
 local verify reads with PyMySQL (so both engines feed the item model the same row). No Spark needed:
 the query is the one JDBC sends, run here with PyMySQL."""
 
@@ -25,7 +25,7 @@ ROWS = [
 ]
 
 
-def test_the_hex_path_gives_the_values_pymysql_gives(mariadb: Any) -> None:
+def test_the_bytes_path_gives_the_values_pymysql_gives(mariadb: Any) -> None:
     admin = connect(mariadb.url(""))
     with admin.cursor() as cursor:
         cursor.execute("DROP DATABASE IF EXISTS spark_values")

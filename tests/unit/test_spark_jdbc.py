@@ -1,4 +1,5 @@
-"""The Spark engine's source query: every column travels as hex text and comes back as PyMySQL gives it."""
+"""The Spark engine's source query: every column travels as its text-protocol bytes and comes back as PyMySQL
+gives it."""
 
 from __future__ import annotations
 
@@ -20,18 +21,18 @@ CREATE TABLE g (id INT NOT NULL PRIMARY KEY, spot POINT);
 """
 
 
-def _hex(text: str | bytes) -> str:
-    return (text.encode() if isinstance(text, str) else text).hex()
+def _bytes(text: str | bytes) -> bytes:
+    return text.encode() if isinstance(text, str) else text
 
 
-def test_each_column_is_selected_as_hex_text_and_decoded_as_pymysql_decodes_it() -> None:
+def test_each_column_is_selected_as_bytes_and_decoded_as_pymysql_decodes_it() -> None:
     table = SourceSchema.from_ddl(DDL, name="s").tables["t"]
     query = source_query("s", table, "`price` > 1")
     assert query.sql.startswith(
-        "SELECT HEX(CAST(`id` AS BINARY)) AS c0, HEX(CAST(CONVERT(`name` USING utf8mb4) AS BINARY)) AS c1"
+        "SELECT CAST(`id` AS BINARY) AS c0, CAST(CONVERT(`name` USING utf8mb4) AS BINARY) AS c1"
     )
     assert query.sql.endswith("`id` AS __dms_key FROM `s`.`t` WHERE `price` > 1") and query.keyed
-    assert "HEX(CAST(`weight` * 1e0 AS BINARY)) AS c10" in query.sql  # a FLOAT's exact value, as the local verify
+    assert "CAST(`weight` * 1e0 AS BINARY) AS c10" in query.sql  # a FLOAT's exact value, as the local verify
     texts: list[str | bytes] = [
         "7",
         "Zoë",
@@ -45,7 +46,7 @@ def test_each_column_is_selected_as_hex_text_and_decoded_as_pymysql_decodes_it()
         "a,b",
         "123456.703125",
     ]
-    row = query.decode([_hex(t) for t in texts])
+    row = query.decode([_bytes(t) for t in texts])
     assert row == {
         "id": 7, "name": "Zoë", "price": Decimal("2.50"), "flag": b"\x01",
         "at": datetime.datetime(2024, 1, 2, 3, 4, 5, 600000), "day": datetime.date(2024, 1, 2),
@@ -53,6 +54,8 @@ def test_each_column_is_selected_as_hex_text_and_decoded_as_pymysql_decodes_it()
         "weight": 123456.703125,
     }  # fmt: skip
     assert query.decode([None] * 11) == dict.fromkeys(query.columns)
+    columns = [[_bytes(t), None] for t in texts]  # a batch of two rows, column by column (as Arrow holds it)
+    assert query.decode_columns(columns) == [row, dict.fromkeys(query.columns)]
 
 
 def test_a_type_the_engine_does_not_decode_stops_it_naming_the_column() -> None:

@@ -28,13 +28,17 @@ from dms_dynamodb.verify.recheck import (
     MISSING_TARGET,
     RECORD_DIFF,
     KeyReader,
+    SourceRef,
     differences,
     expected_item,
     key_values,
     ref_from_json,
+    ref_json,
+    row_key,
 )
 from dms_dynamodb.verify.settle import settle, unsettled
 from dms_dynamodb.verify.spark.jdbc import KEY, SourceQuery, inline_filter, jdbc_url, source_query
+from mappings.schema import Table
 
 ROWS = "kind string, key string, item string, source string, row string, ref string, ord long"
 ITEMS = "key string, item string"
@@ -44,13 +48,14 @@ ROWS_COLUMNS = ("kind", "key", "item", "source", "row", "ref", "ord")
 
 
 def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, target: str, names: list[str]) -> Any:
-    """The executors' function: source rows (hex texts) in, expected items (or rejections) out, batch by batch."""
+    """The executors' function: source rows (their columns' bytes) in, expected items (or rejections) out, batch
+    by batch."""
 
     def build(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa  # type: ignore[import-untyped]
         from pyspark import TaskContext
 
-        from dms_dynamodb.verify.recheck import SourceRef, key_text, ref_json, row_key
+        from dms_dynamodb.verify.recheck import key_text
         from mappings.items import Rejection, canonical
 
         schema = pa.schema([(n, pa.int64() if n == "ord" else pa.string()) for n in ROWS_COLUMNS])
@@ -62,27 +67,54 @@ def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, tar
         base = (table_index << 48) | ((context.partitionId() if context else 0) << 32)
         position = 0
         columns = [f"c{n}" for n in range(len(query.columns))]
+        refs = _RowRefs(query, table)
         for batch in batches:
             out: dict[str, list[Any]] = {name: [] for name in ROWS_COLUMNS}
-            data = [batch.column(name).to_pylist() for name in columns]
-            for values in zip(*data, strict=True) if data else []:
-                row = query.decode(list(values))
+            kinds, keys, texts, rows, found, order = (out[n] for n in ("kind", "key", "item", "row", "ref", "ord"))
+            for row in query.decode_columns([batch.column(name).to_pylist() for name in columns]):
                 position += 1
                 item = builder.build(query.schema, query.table, row)
                 if isinstance(item, Rejection):
                     record = {"type": "REJECTED", "table": target, "key": {}, "source_table": source}
                     record |= {"error": f"{item.reason}: {item.error}", "statement": item.statement}
-                    kind, key, text, shown, ref = "rejected", None, json.dumps(record, default=str), None, None
+                    kinds.append("rejected")
+                    keys.append(None)
+                    texts.append(json.dumps(record, default=str))
+                    rows.append(None)
+                    found.append(None)
                 else:
-                    shown = json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()})
-                    found = row_key(table, row)
-                    ref = ref_json(SourceRef(query.schema, query.table, found)) if found is not None else None
-                    kind, key, text = "item", key_text(target, item, names), canonical(item)
-                for name, value in zip(out, (kind, key, text, source, shown, ref, base + position), strict=True):
-                    out[name].append(value)
+                    kinds.append("item")
+                    keys.append(key_text(target, item, names))
+                    texts.append(canonical(item))
+                    rows.append(json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()}))
+                    found.append(refs.text(row))
+                order.append(base + position)
+            out["source"] = [source] * len(kinds)
             yield pa.RecordBatch.from_pydict(out, schema=schema)
 
     return build
+
+
+class _RowRefs:
+    """Rows' references (:func:`ref_json`) as text, one per source row: a key of plain integers (most keys)
+    written directly, as ``json.dumps`` writes it."""
+
+    def __init__(self, query: SourceQuery, table: Table | None) -> None:
+        columns = {name.lower(): name for name in query.columns}
+        self.table, self.schema, self.table_name = table, query.schema, query.table
+        self.names = [columns.get(c.lower()) for c in table.primary_key] if table is not None else []
+        self.prefix = json.dumps([query.schema, query.table, []])[:-2]
+
+    def text(self, row: dict[str, Any]) -> str | None:
+        values = [row.get(n) if n is not None else None for n in self.names]
+        if values and all(type(v) is int for v in values):
+            return self.prefix + ", ".join(map(str, values)) + "]]"
+        found = row_key(self.table, row)
+        return ref_json(SourceRef(self.schema, self.table_name, found)) if found is not None else None
+
+
+#: Attribute types whose DynamoDB JSON is already what :func:`from_dynamodb_json` returns (no base64, no nesting).
+_AS_PARSED = frozenset({"S", "N", "BOOL", "NULL", "SS", "NS"})
 
 
 def _actual_batches(target: str, names: list[str], patterns: Any = None) -> Any:
@@ -104,7 +136,10 @@ def _actual_batches(target: str, names: list[str], patterns: Any = None) -> Any:
             for line in batch.column("value").to_pylist():
                 if not line or not line.strip():
                     continue
-                item = {k: from_dynamodb_json(v) for k, v in json.loads(line)["Item"].items()}
+                item = {
+                    k: v if len(v) == 1 and next(iter(v)) in _AS_PARSED else from_dynamodb_json(v)
+                    for k, v in json.loads(line)["Item"].items()
+                }
                 if patterns is not None and not kept(patterns, names, item):
                     continue
                 keys.append(key_text(target, item, names))
@@ -200,8 +235,12 @@ def verify_spark(
         rows = _source_frame(spark, url, plan, plan_value, key_names, parts).cache()
         actual = _actual_frame(spark, exports, key_names, keep)
         result.actual = sum(e.item_count for e in exports.values()) if keep is None else actual.count()
-        for (text,) in rows.where("kind = 'rejected'").select("item").toLocalIterator():
-            result.note(json.loads(text), report)
+        # One job over every partition at once reads the source into the cache (toLocalIterator runs a job
+        # per partition, one after the other: as the first pass it kept every core but one idle).
+        kinds = dict(rows.groupBy("kind").count().collect())
+        if kinds.get("rejected"):
+            for (text,) in rows.where("kind = 'rejected'").select("item").toLocalIterator():
+                result.note(json.loads(text), report)
         items = rows.where("kind = 'item'")
         # One shuffle of what every key needs (the last item, the count, the rows to read again); the row
         # texts only travel for the keys written more than once (OVERWRITE), a second, small pass.
@@ -214,11 +253,15 @@ def verify_spark(
             )
             .cache()
         )
-        _overwrites(items, by_key, key_names, result, report)
+        # One job counts the keys and those written twice (and fills by_key's cache); the overwrites' join,
+        # which shuffles every item again, runs only when there are some.
+        keys, twice = by_key.agg(F.count("*"), F.count(F.when(F.col("n") > 1, 1))).first()
+        if twice:
+            _overwrites(items, by_key, key_names, result, report)
         expected = by_key.select(
             "key", F.col("last.item").alias("item"), F.col("last.source").alias("source"), "n", "refs"
         )
-        result.expected = expected.count()
+        result.expected = keys
         found = _differences(expected, actual, key_names)
         if settle_seconds is None:
             for record, *_ in found:

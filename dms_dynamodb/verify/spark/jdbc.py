@@ -1,11 +1,12 @@
 """The source over JDBC, read so that each row reaches the item model exactly as PyMySQL gives it to the local verify.
 
 JDBC drivers map MySQL types to their own (a TINYINT(1) becomes a boolean, a TIMESTAMP moves with
-the JVM's zone, a FLOAT widens), so the query sends every column as the hex of its text-protocol
-bytes (``HEX(CAST(col AS BINARY))``; text columns converted to utf8mb4 first) and the executors
-decode it with PyMySQL's own converters, by the column's type: the item model sees the same values
-in both engines. The session's time zone is UTC, as in :func:`dms_dynamodb.source.connection.connect`.
-A column type outside this table stops the Spark engine with its name (use ``--engine local``).
+the JVM's zone, a FLOAT widens), so the query sends every column as its text-protocol bytes
+(``CAST(col AS BINARY)``, a binary column to Spark; text columns converted to utf8mb4 first) and the
+executors decode them with PyMySQL's own converters, by the column's type: the item model sees the
+same values in both engines. The session's time zone is UTC, as in
+:func:`dms_dynamodb.source.connection.connect`. A column type outside this table stops the Spark
+engine with its name (use ``--engine local``).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def _quote(name: str) -> str:
 
 @dataclass(frozen=True)
 class SourceQuery:
-    """One source table as a JDBC subquery: its columns as hex text, the filter applied, the key for ranges."""
+    """One source table as a JDBC subquery: its columns as bytes, the filter applied, the key for ranges."""
 
     schema: str
     table: str
@@ -78,13 +79,22 @@ class SourceQuery:
         """One decoder per column, made once per query (not per row)."""
         return tuple(_decoder(t) for t in self.types)
 
-    def decode(self, values: list[str | None]) -> dict[str, Any]:
-        """A row as PyMySQL's DictCursor gives it, from the hex texts of its columns."""
+    def decode(self, values: list[bytes | None]) -> dict[str, Any]:
+        """A row as PyMySQL's DictCursor gives it, from the bytes of its columns."""
         decoders = self.decoders
         return {
-            name: None if value is None else decode(bytes.fromhex(value))
+            name: None if value is None else decode(value)
             for name, decode, value in zip(self.columns, decoders, values, strict=True)
         }
+
+    def decode_columns(self, columns: list[list[bytes | None]]) -> list[dict[str, Any]]:
+        """:meth:`decode` of a batch given column by column (as Arrow holds it): one decoder a column,
+        not a dict comprehension a row."""
+        decoded = [
+            [None if value is None else decode(value) for value in values]
+            for decode, values in zip(self.decoders, columns, strict=True)
+        ]
+        return [dict(zip(self.columns, row, strict=True)) for row in zip(*decoded, strict=True)]
 
 
 def source_query(schema: str, table: Table, where: str) -> SourceQuery:
@@ -102,7 +112,7 @@ def source_query(schema: str, table: Table, where: str) -> SourceQuery:
         text = f"CONVERT({_quote(column.name)} USING utf8mb4)" if kind in _TEXT else _quote(column.name)
         if kind == "float":  # its exact single-precision value, as the local verify reads it (source.rows.select_list)
             text = f"{_quote(column.name)} * 1e0"
-        selected.append(f"HEX(CAST({text} AS BINARY)) AS c{number}")
+        selected.append(f"CAST({text} AS BINARY) AS c{number}")
         types.append(kind)
     key = table.column(table.primary_key[0]) if len(table.primary_key) == 1 else None
     keyed = key is not None and key.is_integer
