@@ -217,10 +217,12 @@ class ItemBuilder:
                 if not self.lobs.support_lobs:
                     continue
                 limit = self.lobs.max_bytes
-                size = len(str(value).encode())
-                if limit is not None and size > limit:
-                    value = truncate(str(value), limit)
-                    long_values.append((name, size))
+                # A lone surrogate has no UTF-8 bytes to count: not truncated, it is refused (invalid-utf8) below.
+                if limit is not None and utf8_error(str(value)) is None:
+                    size = len(str(value).encode())
+                    if size > limit:
+                        value = truncate(str(value), limit)
+                        long_values.append((name, size))
             converted = attribute(value, column, assumptions)
             if converted is not None:
                 copied[name] = converted

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from mappings.design import GlobalSecondaryIndex, KeyAttribute, KeyType, TableDesign
 from mappings.document.enums import AttributeSubType, AttributeType, ObjectMappingAction
 from mappings.document.table_mappings import TableMappings
-from mappings.dynamodb_limits import canonical_number, is_number, number_range_error, significant_digits
+from mappings.dynamodb_limits import canonical_number, is_number, number_range_error, significant_digits, utf8_error
 from mappings.items import ItemBuilder, LobPolicy, Rejection, canonical, normalize
 from mappings.items.values import attribute, document_value, render, truncate
 from mappings.schema import CLOB_TYPES, Column, SourceSchema, Table
@@ -75,7 +75,8 @@ def reference_build(builder: ItemBuilder, schema: str, table: str, row: Mapping[
             if not builder.lobs.support_lobs:
                 continue
             limit = builder.lobs.max_bytes
-            if limit is not None and len(str(value).encode()) > limit:
+            # The one change from the code before: a lone surrogate in a LOB column is refused, not a crash.
+            if limit is not None and utf8_error(str(value)) is None and len(str(value).encode()) > limit:
                 value = truncate(str(value), limit)
         converted = attribute(value, column, builder.assumptions)
         if converted is not None:
@@ -277,3 +278,13 @@ def test_checks_of_numbers_in_one_parse_agree_with_the_three_checks() -> None:
             error = number_range_error(text)
             expected = None if error is None else ("number-out-of-range", error)
         assert number_problem(text) == expected, text
+
+
+def test_a_lone_surrogate_in_a_lob_column_is_refused_not_a_crash() -> None:
+    # DynamoDB strings are UTF-8 (HowItWorks.NamingRulesDataTypes); a lone surrogate has no UTF-8 bytes, so the
+    # LOB size check cannot count them: the row is rejected as invalid-utf8 whatever the LOB limit.
+    for builder in (BUILDERS[0], BUILDERS[1]):  # no LOB limit kept / LimitedSizeLobMode of 1 KB
+        built = builder.build("db", "t", {"id": 1, "Name": "n", "code": "c", "note": "caf\udce9" + "x" * 2000})
+        assert isinstance(built, Rejection), built
+        assert built.reason == "invalid-utf8"
+        assert "lone surrogate U+DCE9 at character 3" in built.error
