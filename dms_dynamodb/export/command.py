@@ -7,7 +7,9 @@ With ``--mysql-url`` each export also records the source's binlog position read 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,7 +95,9 @@ def _aws_export(args: argparse.Namespace, tables: tuple[str, ...]) -> int:
         raise UsageError("--s3-bucket starts an AWS export: leave out --endpoint-url (or write local files with --out)")
     ddb = dynamodb(None)
     for table in tables:
-        head = _source_head(args.mysql_url)  # before the request: the export is of a later time
+        head = _source_head(args.mysql_url)  # before the request: the export must be of a later time
+        if head is not None:
+            _wait_past(head.read_at, 2 * CLOCK_SKEW)
         arn = start_export(ddb, table, args.s3_bucket, args.s3_prefix)
         print(f"export of {table} started: {arn}", flush=True)
         description = wait_for_export(ddb, arn)
@@ -103,11 +107,44 @@ def _aws_export(args: argparse.Namespace, tables: tuple[str, ...]) -> int:
             f"export of {table} COMPLETED: {description.get('ItemCount', '?')} items; "
             f"its folder: s3://{args.s3_bucket}/{folder} (copy it locally and pass it to verify --export)"
         )
-        if head is not None:
+        if head is not None and _after_head(description.get("ExportTime"), head):
             _record_s3_position(ddb, args.s3_bucket, folder, str(description.get("TableArn", "")), arn, head)
     if args.mysql_url is None:
         print(NO_POSITION)
     return 0
+
+
+#: Assumed: this machine's clock and AWS's differ by less than this (NTP). A position is recorded for an AWS
+#: export only when its ExportTime is at least this much after the head was read.
+CLOCK_SKEW = dt.timedelta(seconds=2)
+
+
+def _wait_past(read_at: str, margin: dt.timedelta) -> None:
+    """Send the request only once the clock is ``margin`` past the head's reading, so an export of the
+    request's time is of a time after it whatever the two clocks' difference (within CLOCK_SKEW)."""
+    from dms_dynamodb.export.position import instant
+
+    left = (instant(read_at, "the head's reading") + margin - dt.datetime.now(dt.UTC)).total_seconds()
+    if left > 0:
+        time.sleep(left)
+
+
+def _after_head(export_time: Any, head: SourceHead) -> bool:
+    """Whether the export's snapshot (DescribeExport's ExportTime) is after the head was read; if not, or
+    unknown, say why no starting point is recorded. AWS's API reference does not say which time an export
+    without ExportTime is of ("Time in the past from which to export table data"), so it is checked."""
+    from dms_dynamodb.export.position import instant
+
+    read_at = instant(head.read_at, "the head's reading")
+    if isinstance(export_time, dt.datetime) and export_time.astimezone(dt.UTC) >= read_at + CLOCK_SKEW:
+        return True
+    print(
+        f"  NO starting point recorded: the export's ExportTime ({export_time or 'not given'}) is not "
+        f"{CLOCK_SKEW.total_seconds():g} s after the source's head was read ({head.read_at}), so changes between "
+        "the two could hide from verify --since; verify this export without one, then run a full live verify "
+        "for a starting point (or export again)"
+    )
+    return False
 
 
 def _source_head(url: str | None) -> SourceHead | None:

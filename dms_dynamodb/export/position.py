@@ -85,13 +85,37 @@ class ExportPosition:
         )
 
     def check_belongs(self, export: Export, where: str) -> None:
-        """The position must be of this export (its table and, where the summary names it, its export ARN)."""
-        if self.table_arn != export.table_arn or (export.export_arn and self.export_arn != export.export_arn):
+        """The position must be of this export (its table and its export ARN) and read before its time.
+
+        A summary naming no ``exportArn`` (written by hand) cannot tie a position to itself: any earlier
+        export's file of the same table would pass, so it is refused, as is a position read after the
+        export's ``exportTime`` (then a change made and undone in between hides from ``--since``)."""
+        remedy = "remove it (the export then has no starting point) or export again with --mysql-url"
+        if not export.export_arn:
+            raise ExportError(
+                f"{where}: the export's manifest-summary.json names no exportArn, so nothing ties this position "
+                f"({self.export_arn}) to it; {remedy}"
+            )
+        if self.table_arn != export.table_arn or self.export_arn != export.export_arn:
             raise ExportError(
                 f"{where}: it is the position of {self.export_arn} ({self.table_arn}), not of this export "
-                f"({export.export_arn or '?'}, {export.table_arn}): a file copied from another export; remove it "
-                "(the export then has no starting point) or export again with --mysql-url"
+                f"({export.export_arn}, {export.table_arn}): a file copied from another export; {remedy}"
             )
+        read_at, taken = instant(self.read_at, f"{where}: readAt"), instant(export.export_time, "its exportTime")
+        if read_at > taken:
+            raise ExportError(
+                f"{where}: read at {self.read_at}, after the export's exportTime {export.export_time}: not a "
+                f"position read before this export; {remedy}"
+            )
+
+
+def instant(text: str, what: str) -> dt.datetime:
+    """An ISO 8601 time as the manifests and position files write it (``2026-12-06T10:00:00.000Z``)."""
+    try:
+        found = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ExportError(f"{what} {text!r} is not an ISO 8601 time (2026-12-06T10:00:00.000Z)") from None
+    return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
 
 
 def now() -> str:

@@ -4,6 +4,7 @@ position next to AWS's manifests (botocore Stubber; no AWS account is reachable 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -107,7 +108,10 @@ def test_an_aws_export_reads_the_head_before_its_request_and_writes_the_position
         return EXPORT_ARN
 
     def wait(_ddb: Any, arn: str) -> dict[str, Any]:
-        return {"ExportArn": arn, "TableArn": ARN, "ItemCount": 3, "ExportManifest": f"{FOLDER}/manifest-summary.json"}
+        # DescribeExport's ExportTime: the snapshot, 5 s after the head was read (the 2 s margin for the clocks).
+        taken = dt.datetime(2026, 12, 6, 10, 0, 5, tzinfo=dt.UTC)
+        manifest = f"{FOLDER}/manifest-summary.json"
+        return {"ExportArn": arn, "TableArn": ARN, "ItemCount": 3, "ExportTime": taken, "ExportManifest": manifest}
 
     ddb = boto3.client("dynamodb", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
     s3 = _s3()
@@ -153,3 +157,52 @@ def test_the_gate_says_its_p0_came_from_exports() -> None:
     )
     live = _evidence_chain(args, Evidence(Path("e.jsonl"), evidence.position, evidence.at, "shop", ()), None)
     assert live.startswith("evidence: a clean full verify at binlog.000007:1234 (e.jsonl, ")
+
+
+def test_a_position_beside_a_summary_without_an_export_arn_is_refused(tmp_path: Path) -> None:
+    # A hand-written export of the same table names no exportArn: nothing ties a position file to it.
+    write_position(tmp_path, _position())
+    hand_written = Export(tmp_path, ARN, "2026-12-07T09:00:00.000Z", 0, (), None)
+    with pytest.raises(ExportError, match="names no exportArn, so nothing ties this position"):
+        read_position(tmp_path, hand_written)
+
+
+def test_a_position_read_after_its_exports_time_is_refused(tmp_path: Path) -> None:
+    write_position(tmp_path, _position())  # read at 2026-12-06T10:00:00.000Z
+    export = Export(tmp_path, ARN, "2026-12-06T09:59:59.000Z", 0, (), EXPORT_ARN)
+    with pytest.raises(ExportError, match=r"after the export.s exportTime 2026-12-06T09:59:59\.000Z"):
+        read_position(tmp_path, export)
+    same_instant = Export(tmp_path, ARN, "2026-12-06T10:00:00.000Z", 0, (), EXPORT_ARN)
+    assert read_position(tmp_path, same_instant) == _position()
+
+
+@pytest.mark.parametrize(
+    "export_time",
+    [dt.datetime(2026, 12, 6, 9, 55, tzinfo=dt.UTC), dt.datetime(2026, 12, 6, 10, 0, 1, tzinfo=dt.UTC), None],
+    ids=["before the head", "within the clock margin", "not given"],
+)
+def test_an_aws_export_not_clearly_after_the_head_records_no_starting_point(
+    export_time: dt.datetime | None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """AWS's API reference does not say which time an export without ExportTime is of: DescribeExport's
+    ExportTime is checked, and a snapshot not 2 s after the head's reading gets no position."""
+    import boto3
+
+    from dms_dynamodb.cli import main
+    from dms_dynamodb.export import aws, command
+
+    head = SourceHead(Checkpoint("binlog.000007", 1234), "db1:3306", "2026-12-06T10:00:00.000Z")
+    described = {"ExportArn": EXPORT_ARN, "TableArn": ARN, "ItemCount": 3, "ExportManifest": f"{FOLDER}/m.json"}
+    if export_time is not None:
+        described["ExportTime"] = export_time
+    written: list[Any] = []
+    ddb = boto3.client("dynamodb", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
+    monkeypatch.setattr(command, "_source_head", lambda _url: head)
+    monkeypatch.setattr(command, "dynamodb", lambda _url: ddb)
+    monkeypatch.setattr(aws, "start_export", lambda *_a: EXPORT_ARN)
+    monkeypatch.setattr(aws, "wait_for_export", lambda *_a: described)
+    monkeypatch.setattr(command, "_record_s3_position", lambda *a: written.append(a))
+    export = ["export", "--stack", str(stack_file("shop")), "--s3-bucket", "b", "--s3-prefix", "pre"]
+    assert main([*export, "--mysql-url", "mysql://dms@db1:3306/shop"]) == 0
+    assert written == []
+    assert "NO starting point recorded: the export's ExportTime" in capsys.readouterr().out
