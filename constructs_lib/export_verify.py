@@ -16,8 +16,13 @@ What it provisions (one :class:`ExportVerifyJob` per pipeline; any number on one
   subnet), a security group with the self-referencing rules Glue requires (AWS Glue developer guide,
   "Setting up networking for development for AWS Glue": a self-referencing inbound rule for all TCP
   ports; outbound to all ports or self-referencing; here "all traffic", ``-1``), out to the source's port
-  and to HTTPS only; the
-  source lets that group in through its own ingress grant (``allow_from``);
+  and to HTTPS only; the source lets that group in through its own ingress grant (``allow_from``). In
+  isolated subnets (the pipeline has :class:`~constructs_lib.network.ServiceEndpoints`) HTTPS goes to the
+  endpoints only: an S3 gateway endpoint on the pipeline's route tables (AWS Glue developer guide, "Setting
+  up network access to data stores": "To access Amazon S3 from within your VPC, a VPC endpoint is required"),
+  the pipeline's Secrets Manager endpoint, which admits the job's group, and DynamoDB's gateway with
+  ``settle``; CloudWatch Logs needs none (Glue publishes the job's logs through its own proxy: "Configuring
+  AWS calls to go through your VPC"). With NAT, HTTPS goes anywhere;
 - a security configuration: the job's S3 output, CloudWatch logs and bookmarks encrypted with the
   migration key.
 
@@ -66,6 +71,7 @@ from constructs_lib.export_verify_props import (
     GlueWorkerType,
 )
 from constructs_lib.guardrails.rules import UNSCOPED_ACTIONS
+from constructs_lib.network import ServiceEndpoints
 from constructs_lib.terraform import literal, literal_tags
 
 HTTPS_PORT = 443
@@ -245,17 +251,45 @@ class ExportVerifyJob(Construct):
                 to_port=network.port,
                 description=literal(f"MySQL source in {block}"),
             )
-        VpcSecurityGroupEgressRule(
-            self,
-            "EgressHttps",
-            security_group_id=group.id,
-            cidr_ipv4="0.0.0.0/0",
-            ip_protocol="tcp",
-            from_port=HTTPS_PORT,
-            to_port=HTTPS_PORT,
-            description="S3, Secrets Manager, CloudWatch Logs and Glue APIs (endpoints or NAT)",
-        )
+        endpoints = props.pipeline.service_endpoints
+        if endpoints is None:  # the pipeline's subnets reach AWS through a NAT gateway: so does the job
+            VpcSecurityGroupEgressRule(
+                self,
+                "EgressHttps",
+                security_group_id=group.id,
+                cidr_ipv4="0.0.0.0/0",
+                ip_protocol="tcp",
+                from_port=HTTPS_PORT,
+                to_port=HTTPS_PORT,
+                description="S3 and Secrets Manager APIs through the NAT gateway",
+            )
+        else:
+            self._reach_endpoints(group, endpoints)
         return group
+
+    def _reach_endpoints(self, group: SecurityGroup, endpoints: ServiceEndpoints) -> None:
+        """Isolated subnets: S3 through a gateway endpoint (Glue refuses a subnet with neither one nor NAT), the
+        source's secret through the pipeline's Secrets Manager endpoint, DynamoDB through its gateway (``settle``)."""
+        props = self.props
+        endpoints.allow_https_from(group.id, description=f"HTTPS from the Glue verify job {props.identifier}")
+        targets = {
+            "EgressToS3": (endpoints.s3_gateway().prefix_list_id, "S3 through the gateway endpoint"),
+            "EgressToSecretsManager": (None, "Secrets Manager through the interface endpoint"),
+        }
+        if props.settle:
+            targets["EgressToDynamoDb"] = (endpoints.dynamodb.prefix_list_id, "DynamoDB through the gateway endpoint")
+        for name, (prefix_list, description) in targets.items():
+            VpcSecurityGroupEgressRule(
+                self,
+                name,
+                security_group_id=group.id,
+                prefix_list_id=prefix_list,
+                referenced_security_group_id=None if prefix_list else endpoints.security_group.id,
+                ip_protocol="tcp",
+                from_port=HTTPS_PORT,
+                to_port=HTTPS_PORT,
+                description=description,
+            )
 
     def _define_role(self, context: AccountContext, tags: dict[str, str] | None) -> tuple[IamRole, IamRolePolicy]:
         props = self.props

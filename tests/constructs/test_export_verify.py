@@ -20,6 +20,7 @@ from cdktf import TerraformStack
 
 from constructs_lib.errors import ConstructValidationError
 from constructs_lib.export_verify import ExportVerifyJob, ExportVerifyJobProps, package_zip
+from constructs_lib.network import NetworkProps
 from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps
 from constructs_lib.single_table import DynamoDbSingleTable
 from constructs_lib.source_database import MySqlSource, MySqlSourceProps
@@ -33,7 +34,9 @@ JAR = "s3://assets/drivers/mariadb-java-client-3.5.6.jar"
 CA = "s3://assets/certs/us-east-1-bundle.pem"
 
 
-def _stack(jobs: tuple[str, ...] = ("shop-verify",), **changes: Any) -> tuple[TerraformStack, dict[str, Any]]:
+def _stack(
+    jobs: tuple[str, ...] = ("shop-verify",), network: NetworkProps | None = None, **changes: Any
+) -> tuple[TerraformStack, dict[str, Any]]:
     stack = new_stack()
     source = MySqlSource(
         stack,
@@ -54,6 +57,7 @@ def _stack(jobs: tuple[str, ...] = ("shop-verify",), **changes: Any) -> tuple[Te
             target=table,
             table_mappings=shop_table_mappings(),
             monitoring=None,
+            network=network or NetworkProps(),
         ),
     )
     for name in jobs:
@@ -227,6 +231,80 @@ def test_the_connection_runs_in_the_sources_vpc_behind_a_group_the_source_lets_i
         if r["security_group_id"] == groups["shop-mysql"] and r["from_port"] == 3306
     ]
     assert sorted(into_source) == sorted([groups["shop-dms"], glue])
+
+
+ISOLATED = NetworkProps(nat=False, route_table_ids=["rtb-1", "rtb-2"])
+
+
+def _egress_of(doc: dict[str, Any], group: str) -> list[tuple[Any, Any, Any]]:
+    return sorted(
+        (
+            r.get("referenced_security_group_id") or r.get("prefix_list_id") or r.get("cidr_ipv4"),
+            r["ip_protocol"],
+            r.get("from_port", -1),
+        )
+        for r in resources(doc, "aws_vpc_security_group_egress_rule").values()
+        if r["security_group_id"] == group
+    )
+
+
+def test_isolated_subnets_get_an_s3_gateway_on_their_route_tables_and_the_job_reaches_the_endpoints_only() -> None:
+    _, doc = _stack(network=ISOLATED, settle=True)
+    endpoints = {e["service_name"]: (k, e) for k, e in resources(doc, "aws_vpc_endpoint").items()}
+    region = "${data.aws_region." + _key(doc, "aws_region", "data") + ".region}"
+    s3_name, s3 = endpoints[f"com.amazonaws.{region}.s3"]
+    assert (s3["vpc_endpoint_type"], s3["route_table_ids"], s3["vpc_id"]) == ("Gateway", ["rtb-1", "rtb-2"], "vpc-1")
+    ddb_name, _ = endpoints[f"com.amazonaws.{region}.dynamodb"]
+    groups = {g["name"]: f"${{aws_security_group.{k}.id}}" for k, g in resources(doc, "aws_security_group").items()}
+    glue, endpoint_group = groups["shop-verify-glue"], groups["shop-endpoints"]
+    assert _egress_of(doc, glue) == sorted(
+        [
+            (glue, "-1", -1),
+            (groups["shop-mysql"], "tcp", 3306),
+            (f"${{aws_vpc_endpoint.{s3_name}.prefix_list_id}}", "tcp", 443),
+            (f"${{aws_vpc_endpoint.{ddb_name}.prefix_list_id}}", "tcp", 443),
+            (endpoint_group, "tcp", 443),
+        ]
+    )  # no 0.0.0.0/0: nothing leaves the VPC but through its endpoints
+    into_endpoints = sorted(
+        (r["referenced_security_group_id"], r["from_port"], r["to_port"], r["description"])
+        for r in resources(doc, "aws_vpc_security_group_ingress_rule").values()
+        if r["security_group_id"] == endpoint_group
+    )
+    assert into_endpoints == sorted(
+        [
+            (groups["shop-dms"], 443, 443, "HTTPS from DMS"),
+            (glue, 443, 443, "HTTPS from the Glue verify job shop-verify"),
+        ]
+    )
+
+
+def test_without_settle_the_isolated_job_has_no_way_to_dynamodb() -> None:
+    _, doc = _stack(network=ISOLATED)
+    s3 = next(k for k, e in resources(doc, "aws_vpc_endpoint").items() if e["service_name"].endswith(".s3"))
+    glue = next(f"${{aws_security_group.{k}.id}}" for k, g in resources(doc, "aws_security_group").items()
+                if g["name"] == "shop-verify-glue")  # fmt: skip
+    assert [t for t, _, _ in _egress_of(doc, glue) if t.endswith(".prefix_list_id}")] == [
+        f"${{aws_vpc_endpoint.{s3}.prefix_list_id}}"
+    ]
+
+
+def test_the_endpoints_exist_only_with_a_job_and_two_jobs_share_one_s3_gateway() -> None:
+    _, without = _stack(jobs=(), network=ISOLATED)
+    assert sorted(e["service_name"].rsplit(".", 1)[1] for e in resources(without, "aws_vpc_endpoint").values()) == [
+        "dynamodb", "secretsmanager",
+    ]  # fmt: skip
+    _, two = _stack(jobs=("verify-a", "verify-b"), network=ISOLATED)
+    assert sorted(e["service_name"].rsplit(".", 1)[1] for e in resources(two, "aws_vpc_endpoint").values()) == [
+        "dynamodb", "s3", "secretsmanager",
+    ]  # fmt: skip
+    groups = {g["name"]: f"${{aws_security_group.{k}.id}}" for k, g in resources(two, "aws_security_group").items()}
+    admitted = sorted(
+        r["referenced_security_group_id"]
+        for r in resources(two, "aws_vpc_security_group_ingress_rule").values()
+        if r["security_group_id"] == groups["shop-endpoints"]
+    )
+    assert admitted == sorted(groups[n] for n in ("shop-dms", "verify-a-glue", "verify-b-glue"))
 
 
 def test_the_security_configuration_encrypts_logs_bookmarks_and_s3_output_with_the_key() -> None:

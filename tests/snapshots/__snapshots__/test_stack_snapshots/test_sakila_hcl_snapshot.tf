@@ -442,6 +442,23 @@ resource "aws_vpc_security_group_egress_rule" "Migration_ServiceEndpoints_DmsToS
   security_group_id            = "${aws_security_group.Migration_SecurityGroup_0E27E444.id}"
   to_port                      = 443
 }
+resource "aws_vpc_security_group_ingress_rule" "Migration_ServiceEndpoints_HttpsFrom-cae2db7c_E0D265AA" {
+  description                  = "HTTPS from the Glue verify job sakila-verify"
+  from_port                    = 443
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+  security_group_id            = "${aws_security_group.Migration_ServiceEndpoints_SecurityGroup_D9C23054.id}"
+  to_port                      = 443
+}
+resource "aws_vpc_endpoint" "Migration_ServiceEndpoints_S3_FF267E1B" {
+  route_table_ids = "${var.private_route_table_ids}"
+  service_name    = "com.amazonaws.${data.aws_region.AccountContext_region_565574B7.region}.s3"
+  tags = {
+    Name = "sakila-s3"
+  }
+  vpc_endpoint_type = "Gateway"
+  vpc_id            = "${var.vpc_id}"
+}
 resource "aws_dms_replication_subnet_group" "Migration_SubnetGroup_3FB08A56" {
   replication_subnet_group_description = "DMS subnets for sakila"
   replication_subnet_group_id          = "sakila"
@@ -779,13 +796,21 @@ resource "aws_vpc_security_group_egress_rule" "ExportVerify_EgressToMySql_F55C28
   security_group_id            = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
   to_port                      = 3306
 }
-resource "aws_vpc_security_group_egress_rule" "ExportVerify_EgressHttps_7896F059" {
-  cidr_ipv4         = "0.0.0.0/0"
-  description       = "S3, Secrets Manager, CloudWatch Logs and Glue APIs (endpoints or NAT)"
+resource "aws_vpc_security_group_egress_rule" "ExportVerify_EgressToS3_DF0BABD3" {
+  description       = "S3 through the gateway endpoint"
   from_port         = 443
   ip_protocol       = "tcp"
+  prefix_list_id    = "${aws_vpc_endpoint.Migration_ServiceEndpoints_S3_FF267E1B.prefix_list_id}"
   security_group_id = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
   to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "ExportVerify_EgressToSecretsManager_0AD8A423" {
+  description                  = "Secrets Manager through the interface endpoint"
+  from_port                    = 443
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = "${aws_security_group.Migration_ServiceEndpoints_SecurityGroup_D9C23054.id}"
+  security_group_id            = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+  to_port                      = 443
 }
 resource "aws_glue_connection" "ExportVerify_Connection_EB34F7BA" {
   connection_type = "NETWORK"
