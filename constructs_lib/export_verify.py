@@ -4,8 +4,9 @@ DynamoDB export, run where the data is, from the stack that defines the migratio
 What it provisions (one :class:`ExportVerifyJob` per pipeline; any number on one source):
 
 - the job (``glueetl``, Python 3, Glue 5.0 or 5.1) whose script is a two-line launcher of
-  :mod:`dms_dynamodb.verify.spark.job`, with this package's ``dms_dynamodb`` and ``mappings`` as one
-  zip (``--extra-py-files``, a :class:`cdktf.TerraformAsset`) and the *verify plan document*: the
+  :mod:`dms_dynamodb.verify.spark.job`, with this package's ``dms_dynamodb`` and ``mappings`` and the
+  PyMySQL Glue's image lacks as one zip (``--extra-py-files``, a :class:`cdktf.TerraformAsset`; no pip at
+  run time) and the *verify plan document*: the
   task's table mappings and settings and the target table's keys and GSIs as a minimal Terraform JSON,
   read by the same stack reader as every command;
 - a role Glue assumes, allowed only: the assets it runs, the export prefix (read), the report prefix
@@ -174,9 +175,10 @@ class ExportVerifyJob(Construct):
             "--database": literal(props.source.database_name),
             "--extra-py-files": f"{assets}{self.package_key}",
             "--extra-jars": props.jdbc_driver_s3_uri,
-            "--additional-python-modules": literal(",".join(props.python_modules)),
             "--enable-continuous-cloudwatch-log": "true",
         }
+        if props.python_modules:
+            arguments["--additional-python-modules"] = literal(",".join(props.python_modules))
         self.job = GlueJob(
             self,
             "Resource",

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from constructs_lib.interfaces import MigrationSource
     from constructs_lib.pipeline import DmsMigrationPipeline
 
-#: PyMySQL for the source (Glue's Python has boto3 and pyarrow): pip installs it when the job starts.
-DEFAULT_PYTHON_MODULES = ("PyMySQL==1.2.4",)
+#: None: what the job imports and Glue's image lacks (PyMySQL) travels in its zip (``export_verify_assets``),
+#: so the job needs no package index (isolated subnets have none).
+DEFAULT_PYTHON_MODULES: tuple[str, ...] = ()
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9-]{0,49}$")
 
 
@@ -72,6 +73,8 @@ class ExportVerifyJobProps:
     timeout_minutes: int = 120
     #: Let the job read the live table (``dynamodb:GetItem``), for ``--settle``.
     settle: bool = False
+    #: ``--additional-python-modules`` (pip, at job start: needs a way to the index or ``s3://`` wheels).
+    #: Default: - none (the argument is left out).
     python_modules: tuple[str, ...] = DEFAULT_PYTHON_MODULES
     tags: dict[str, str] = field(default_factory=dict)
 

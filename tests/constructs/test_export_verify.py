@@ -106,9 +106,8 @@ def test_the_job_runs_the_packaged_module_with_the_secrets_arn_and_no_secret_val
         "--database": "shop",
         "--extra-py-files": "s3://assets/dms-dynamodb/shop-verify/dms_dynamodb.zip",
         "--extra-jars": JAR,
-        "--additional-python-modules": "PyMySQL==1.2.4",
         "--enable-continuous-cloudwatch-log": "true",
-    }
+    }  # no --additional-python-modules: PyMySQL is in the zip, and pip would need a way to an index
     assert (
         job["security_configuration"]
         == f"${{aws_glue_security_configuration.{_key(doc, 'aws_glue_security_configuration')}.name}}"
@@ -118,6 +117,12 @@ def test_the_job_runs_the_packaged_module_with_the_secrets_arn_and_no_secret_val
     assert script["content"] == "from dms_dynamodb.verify.spark.job import main\n\nmain()\n"
     for upload in resources(doc, "aws_s3_object").values():
         assert (upload["bucket"], upload["server_side_encryption"], upload["kms_key_id"]) == ("assets", "aws:kms", KEY)
+
+
+def test_python_modules_given_are_passed_to_pip() -> None:
+    _, doc = _stack(python_modules=("s3://assets/wheels/extra-1.0-py3-none-any.whl", "tzdata==2025.2"))
+    arguments = only(doc, "aws_glue_job")["default_arguments"]
+    assert arguments["--additional-python-modules"] == "s3://assets/wheels/extra-1.0-py3-none-any.whl,tzdata==2025.2"
 
 
 def test_the_role_may_read_the_export_and_the_secret_and_write_reports_and_nothing_wider() -> None:
@@ -358,9 +363,106 @@ def test_props_the_job_cannot_use_are_named(changes: dict[str, Any], message: st
         _props(changes.pop("identifier", "shop-verify"), None, None, **changes)
 
 
-def test_the_package_zip_is_the_same_bytes_for_the_same_code_and_holds_both_packages(tmp_path: Path) -> None:
+def test_the_package_zip_is_the_same_bytes_for_the_same_code_and_holds_the_packages(tmp_path: Path) -> None:
     first, second = package_zip(tmp_path / "a"), package_zip(tmp_path / "b")
     assert first.read_bytes() == second.read_bytes() and first.name == second.name
     names = zipfile.ZipFile(first).namelist()
     assert "dms_dynamodb/verify/spark/job.py" in names and "mappings/items/__init__.py" in names
-    assert not [n for n in names if "__pycache__" in n or not n.endswith(".py")]
+    assert [n for n in names if "__pycache__" in n or not n.endswith(".py")] == ["pymysql/LICENSE.PyMySQL-1.2.4"]
+
+
+#: What Glue 5.0's image provides of what the job may import (AWS Glue developer guide, "Python modules already
+#: provided in AWS Glue"), with Spark's own pyspark and py4j.
+GLUE_PROVIDED = {"pyspark", "py4j", "pyarrow", "pandas", "numpy", "boto3", "botocore"}
+#: Imported somewhere in the package, never on the job's way (it passes no --since, reads no DDL, has no terminal).
+NOT_ON_THE_JOBS_WAY = {
+    "pymysqlreplication": "cdc and --since",
+    "sqlglot": "DDL files",
+    "tqdm": "a terminal's bars",
+    # PyMySQL's optional ones (pymysql/_auth.py): RSA password exchange only without TLS (the job's source
+    # connection has TLS: --ssl-ca), and MariaDB's ed25519 plugin
+    "cryptography": "sha256/caching_sha2 passwords without TLS",
+    "nacl": "MariaDB's ed25519_password",
+}
+
+_ISOLATED_RUN = r"""
+import importlib, json, sys
+zip_path, provided, plan = sys.argv[1:4]
+sys.path[:0] = [zip_path, provided]
+for name in ("dms_dynamodb.cli", "dms_dynamodb.verify.export_command", "dms_dynamodb.verify.spark.engine",
+             "dms_dynamodb.verify.spark.jdbc", "dms_dynamodb.verify.spark.session", "dms_dynamodb.verify.recheck",
+             "dms_dynamodb.verify.settle", "dms_dynamodb.verify.full", "pymysql.cursors", "pymysql.converters",
+             "pyspark.sql", "pyarrow"):
+    importlib.import_module(name)
+from dms_dynamodb.verify.spark.job import run
+status = run(["--plan", plan, "--mysql-url", "mysql://verify:pw@127.0.0.1:9/shop", "--export", "/nonexistent"])
+print(json.dumps({"status": status, "pymysql": sys.modules["pymysql"].__file__,
+                  "site": [p for p in sys.path if "site-packages" in p]}))
+"""
+
+
+def _imported_names(archive: zipfile.ZipFile) -> dict[str, set[str]]:
+    """Every top-level module any ``import`` in the zip names (nested ones too), and where."""
+    import ast
+
+    found: dict[str, set[str]] = {}
+    for name in archive.namelist():
+        if not name.endswith(".py"):
+            continue
+        for node in ast.walk(ast.parse(archive.read(name))):
+            if isinstance(node, ast.Import):
+                tops = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                tops = [node.module.split(".")[0]]
+            else:
+                continue
+            for top in tops:
+                found.setdefault(top, set()).add(name)
+    return found
+
+
+def test_the_zip_holds_every_import_glue_lacks_and_runs_the_job_with_only_stdlib_pyspark_and_pyarrow(
+    tmp_path: Path,
+) -> None:
+    import importlib.util
+    import subprocess
+    import sys
+
+    from tests import timing
+
+    path = package_zip(tmp_path / "zip")
+    archive = zipfile.ZipFile(path)
+    inside = {n.split("/")[0] for n in archive.namelist()}
+    assert inside == {"dms_dynamodb", "mappings", "pymysql"}
+    assert "pymysql/LICENSE.PyMySQL-1.2.4" in archive.namelist()  # the pinned, installed version, with its license
+    outside = {
+        top: sorted(where)[0]
+        for top, where in _imported_names(archive).items()
+        if top not in sys.stdlib_module_names and top not in inside and top not in GLUE_PROVIDED
+        and top not in NOT_ON_THE_JOBS_WAY and top != "__future__"
+    }  # fmt: skip
+    assert outside == {}  # a new third-party import: ship it in the zip, or say why the job never reaches it
+    provided = tmp_path / "provided"  # Glue's image, as far as the job goes: Spark's Python and pyarrow
+    provided.mkdir()
+    for name in ("pyspark", "py4j", "pyarrow"):
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None
+        (provided / name).symlink_to(Path(spec.origin).parent)
+    _, doc = _stack()
+    plan_object = next(o for o in resources(doc, "aws_s3_object").values() if o["key"].endswith("plan.tf.json"))
+    plan = tmp_path / "plan.tf.json"
+    plan.write_bytes(base64.b64decode(plan_object["content_base64"]))
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", _ISOLATED_RUN, str(path), str(provided), str(plan)],
+        capture_output=True,
+        text=True,
+        timeout=timing.seconds(120),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    # the plan read by the stack reader, then the source tried by the zip's PyMySQL (its error 2003) and refused:
+    # the CLI's exit for a source it cannot connect to while planning (2, a usage error naming the URL, no password)
+    assert outcome == {"status": 2, "pymysql": f"{path}/pymysql/__init__.py", "site": []}
+    assert "cannot connect to the source mysql://verify:***@127.0.0.1:9/shop: (2003," in done.stderr
+    assert "No module named" not in done.stdout + done.stderr

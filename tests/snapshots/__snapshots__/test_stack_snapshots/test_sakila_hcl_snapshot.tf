@@ -1029,7 +1029,6 @@ resource "aws_glue_job" "ExportVerify_C95185E8" {
     --database                         = "yourdb"
     --extra-py-files                   = "s3://${var.verify_assets_bucket}/dms-dynamodb/sakila-verify/dms_dynamodb.zip"
     --extra-jars                       = "${var.jdbc_driver_s3_uri}"
-    --additional-python-modules        = "PyMySQL==1.2.4"
     --enable-continuous-cloudwatch-log = "true"
   }
   description            = "dms-dynamodb verify --export --engine spark: task sakila"
