@@ -10,9 +10,10 @@ What it provisions (one :class:`ExportVerifyJob` per pipeline; any number on one
   task's table mappings and settings and the target table's keys and GSIs as a minimal Terraform JSON,
   read by the same stack reader as every command;
 - a role Glue assumes, allowed only: the assets it runs, the export prefix (read), the report prefix
-  (write), the source's DMS secret (and its key), the migration key for its own encrypted output,
-  its log groups, the network interfaces of its connection; ``dynamodb:GetItem`` on the table only
-  with ``settle``;
+  (write), the migration key for its own encrypted output, its log groups, the network interfaces of
+  its connection; and, through the source's and the table's own grants keyed by this role (aws-cdk's
+  ``grant*``), the source's DMS secret (and its key: ``grant_read_secret``) and, only with ``settle``,
+  ``dynamodb:GetItem`` on the table (``grant_read_items``);
 - a ``NETWORK`` connection into the source's VPC: one subnet (its availability zone read from the
   subnet), a security group with the self-referencing rules Glue requires (AWS Glue developer guide,
   "Setting up networking for development for AWS Glue": a self-referencing inbound rule for all TCP
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import cast
 
 from cdktf import AssetType, Fn, TerraformAsset, Token
 from constructs import Construct
@@ -72,6 +74,7 @@ from constructs_lib.export_verify_props import (
     GlueWorkerType,
 )
 from constructs_lib.guardrails.rules import UNSCOPED_ACTIONS
+from constructs_lib.interfaces import ItemReadableTable, VerifiableSource, interface_problems
 from constructs_lib.network import ServiceEndpoints
 from constructs_lib.terraform import literal, literal_tags
 
@@ -106,6 +109,7 @@ class ExportVerifyJob(Construct):
         context = AccountContext.of(self)
         tags = literal_tags(props.tags) or None
         self.subnet = DataAwsSubnet(self, "Subnet", id=props.subnet_id)
+        self._check_source()
         self.security_group = self._define_security_group(tags)
         props.source.allow_from(self.security_group.id)
         self.connection = GlueConnection(
@@ -166,6 +170,10 @@ class ExportVerifyJob(Construct):
             upload("Package", self.package_key, source=self.package.path, source_hash=self.package.asset_hash),
         ]
         self.role, self.policy = self._define_role(context, tags)
+        # What the job reads of the source and the table: their grants, keyed by this job's role
+        self.grants = [props.source.grant_read_secret(self.role)]
+        if props.settle:
+            self.grants.append(self._table().grant_read_items(self.role))
         assets = f"s3://{props.assets_bucket}/"
         arguments = {
             "--job-language": "python",
@@ -196,7 +204,7 @@ class ExportVerifyJob(Construct):
             command=GlueJobCommand(name="glueetl", python_version="3", script_location=f"{assets}{self.script_key}"),
             default_arguments=arguments,
             tags=tags,
-            depends_on=[self.policy, *uploads],
+            depends_on=[self.policy, *self.grants, *uploads],
         )
 
     @property
@@ -349,11 +357,6 @@ class ExportVerifyJob(Construct):
                 sid="WriteReports", actions=["s3:PutObject"], resources=[f"{export_bucket}/{props.report_prefix}*"]
             ),
             DataAwsIamPolicyDocumentStatement(
-                sid="ReadSourceSecret",
-                actions=["secretsmanager:GetSecretValue"],
-                resources=[props.source.dms_secret_arn],
-            ),
-            DataAwsIamPolicyDocumentStatement(
                 sid="UseMigrationKey",
                 actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
                 resources=[props.kms_key_arn],
@@ -389,18 +392,6 @@ class ExportVerifyJob(Construct):
                 ],
             ),
         ]
-        if props.source.secret_kms_key_arn:
-            statements.append(
-                DataAwsIamPolicyDocumentStatement(
-                    sid="DecryptSourceSecret", actions=["kms:Decrypt"], resources=[props.source.secret_kms_key_arn]
-                )
-            )
-        if props.settle:
-            statements.append(
-                DataAwsIamPolicyDocumentStatement(
-                    sid="ReadLiveItems", actions=["dynamodb:GetItem"], resources=[self._table_arn()]
-                )
-            )
         document = DataAwsIamPolicyDocument(self, "PolicyDocument", statement=statements)
         policy = IamRolePolicy(self, "Policy", name="verify-job", role=role.id, policy=document.json)
         # EC2's Describe actions take no resource ARNs: a policy of their own, the one "*" in the role
@@ -422,13 +413,23 @@ class ExportVerifyJob(Construct):
         )
         return role, policy
 
-    def _table_arn(self) -> str:
-        target = self.props.pipeline.props.target
-        arn = getattr(target, "table_arn", None)
-        if not isinstance(arn, str):
+    def _check_source(self) -> None:
+        source = self.props.source
+        problems = interface_problems(source, VerifiableSource)
+        if problems:
             raise ConstructValidationError(
-                "ExportVerifyJobProps.settle: the pipeline's target has no table_arn (an existing endpoint); "
-                "--settle needs dynamodb:GetItem on the table",
+                f"ExportVerifyJobProps.source: a {type(source).__name__} is not a VerifiableSource: "
+                f"{'; '.join(problems)} (MySqlSource and ExistingMySqlSource are)",
                 self,
             )
-        return arn
+
+    def _table(self) -> ItemReadableTable:
+        target = self.props.pipeline.props.target
+        if interface_problems(target, ItemReadableTable):
+            raise ConstructValidationError(
+                f"ExportVerifyJobProps.settle: the pipeline's target ({type(target).__name__}) grants no item reads "
+                "(grant_read_items; an existing endpoint has no table here); --settle needs dynamodb:GetItem on the "
+                "table: give the table (DynamoDbSingleTable or ExistingDynamoDbTable) or leave settle off",
+                self,
+            )
+        return cast(ItemReadableTable, target)

@@ -13,7 +13,7 @@ from cdktf import Token
 from constructs_lib.errors import require
 
 if TYPE_CHECKING:
-    from constructs_lib.interfaces import MigrationSource
+    from constructs_lib.interfaces import VerifiableSource
     from constructs_lib.pipeline import DmsMigrationPipeline
 
 #: None: what the job imports and Glue's image lacks (PyMySQL) travels in its zip (``export_verify_assets``),
@@ -49,8 +49,8 @@ class ExportVerifyJobProps:
     identifier: str
     #: The pipeline whose task and target table the job verifies.
     pipeline: DmsMigrationPipeline
-    #: Its source: the job reads its DMS secret and connects where DMS does.
-    source: MigrationSource
+    #: Its source: the job reads its DMS secret (``grant_read_secret``) and connects where DMS does.
+    source: VerifiableSource
     #: One private subnet of the source's VPC (Glue runs its workers' network interfaces there).
     subnet_id: str
     #: The bucket the job's script, package and plan document are uploaded to.

@@ -35,7 +35,10 @@ CA = "s3://assets/certs/us-east-1-bundle.pem"
 
 
 def _stack(
-    jobs: tuple[str, ...] = ("shop-verify",), network: NetworkProps | None = None, **changes: Any
+    jobs: tuple[str, ...] = ("shop-verify",),
+    network: NetworkProps | None = None,
+    table_key: str | None = None,
+    **changes: Any,
 ) -> tuple[TerraformStack, dict[str, Any]]:
     stack = new_stack()
     source = MySqlSource(
@@ -45,7 +48,7 @@ def _stack(
             identifier="shop", vpc_id="vpc-1", subnet_ids=["a", "b"], database_name="shop", kms_key_arn=KEY
         ),
     )
-    table = DynamoDbSingleTable(stack, "Table", SingleTableProps.from_design(SHOP_DESIGN))
+    table = DynamoDbSingleTable(stack, "Table", SingleTableProps.from_design(SHOP_DESIGN, kms_key_arn=table_key))
     pipeline = DmsMigrationPipeline(
         stack,
         "Migration",
@@ -125,6 +128,22 @@ def test_python_modules_given_are_passed_to_pip() -> None:
     assert arguments["--additional-python-modules"] == "s3://assets/wheels/extra-1.0-py3-none-any.whl,tzdata==2025.2"
 
 
+def _policies_of(doc: dict[str, Any], role_name: str) -> dict[str, list[dict[str, Any]]]:
+    """The inline policies on one role, by name: their statements (documents resolved)."""
+    documents = resources(doc, "aws_iam_policy_document", "data")
+    roles = {f"${{aws_iam_role.{k}.id}}": r["name"] for k, r in resources(doc, "aws_iam_role").items()}
+    found = {}
+    for policy in resources(doc, "aws_iam_role_policy").values():
+        if roles.get(policy["role"]) != role_name:
+            continue
+        text = policy["policy"]
+        if text.startswith("${data.aws_iam_policy_document."):
+            found[policy["name"]] = documents[text.split(".")[2]]["statement"]
+        else:
+            found[policy["name"]] = json.loads(text)["Statement"]
+    return found
+
+
 def test_the_role_may_read_the_export_and_the_secret_and_write_reports_and_nothing_wider() -> None:
     _, doc = _stack()
     documents = resources(doc, "aws_iam_policy_document", "data")
@@ -154,8 +173,6 @@ def test_the_role_may_read_the_export_and_the_secret_and_write_reports_and_nothi
         "ListExports": (["s3:ListBucket"], [f"arn:{partition}:s3:::exports"]),
         "ReadExports": (["s3:GetObject"], [f"arn:{partition}:s3:::exports/shop/*"]),
         "WriteReports": (["s3:PutObject"], [f"arn:{partition}:s3:::exports/verify-reports/*"]),
-        "ReadSourceSecret": (["secretsmanager:GetSecretValue"], [secret]),
-        "DecryptSourceSecret": (["kms:Decrypt"], [KEY]),
         "UseMigrationKey": (["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], [KEY]),
         "Logs": (
             ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
@@ -178,6 +195,13 @@ def test_the_role_may_read_the_export_and_the_secret_and_write_reports_and_nothi
         ),
     }
     assert by_sid["ListExports"]["condition"] == [{"test": "StringLike", "values": ["shop/*"], "variable": "s3:prefix"}]
+    policies = _policies_of(doc, "shop-verify-glue")
+    assert sorted(policies) == ["read-source-secret", "verify-job", "verify-job-describe-network"]
+    # the source's grant (MySqlSource.grant_read_secret), keyed by this role: the value only, not DescribeSecret
+    assert policies["read-source-secret"] == [
+        {"sid": "ReadSourceSecret", "actions": ["secretsmanager:GetSecretValue"], "resources": [secret]},
+        {"sid": "DecryptSourceSecret", "actions": ["kms:Decrypt"], "resources": [KEY]},
+    ]
     describe = next(
         p for p in resources(doc, "aws_iam_role_policy").values() if p["name"] == "verify-job-describe-network"
     )
@@ -189,16 +213,59 @@ def test_the_role_may_read_the_export_and_the_secret_and_write_reports_and_nothi
 
 
 def test_settle_lets_the_job_read_items_of_the_table_only() -> None:
-    _, doc = _stack(settle=True)
-    documents = resources(doc, "aws_iam_policy_document", "data")
-    statements = [s for d in documents.values() for s in d.get("statement", []) if s.get("sid") == "ReadLiveItems"]
-    assert statements == [
-        {
-            "sid": "ReadLiveItems",
-            "actions": ["dynamodb:GetItem"],
-            "resources": [f"${{aws_dynamodb_table.{_key(doc, 'aws_dynamodb_table')}.arn}}"],
-        }
+    _, doc = _stack(settle=True, table_key=KEY)
+    table = f"${{aws_dynamodb_table.{_key(doc, 'aws_dynamodb_table')}.arn}}"
+    # the table's grant (DynamoDbSingleTable.grant_read_items), keyed by the job's role: no scans, no writes
+    assert _policies_of(doc, "shop-verify-glue")["read-table-items"] == [
+        {"sid": "ReadItems", "actions": ["dynamodb:GetItem"], "resources": [table]},
+        {"sid": "DecryptItems", "actions": ["kms:Decrypt"], "resources": [KEY]},
     ]
+    _, without = _stack()
+    assert "read-table-items" not in _policies_of(without, "shop-verify-glue")
+    job = only(doc, "aws_glue_job")
+    assert sorted(d.split(".")[1] for d in job["depends_on"] if d.startswith("aws_iam_role_policy.")) == sorted(
+        k for k, p in resources(doc, "aws_iam_role_policy").items()
+        if p["name"] in ("verify-job", "read-source-secret", "read-table-items")
+    )  # fmt: skip
+
+
+def test_each_job_gets_its_own_grants_and_a_second_grant_to_one_role_is_the_same_policy() -> None:
+    stack, doc = _stack(jobs=("verify-a", "verify-b"), settle=True)
+    for role in ("verify-a-glue", "verify-b-glue"):
+        assert {"read-source-secret", "read-table-items"} <= set(_policies_of(doc, role))
+    a, b = (stack.node.find_child(n) for n in ("verify-a", "verify-b"))
+    assert isinstance(a, ExportVerifyJob) and isinstance(b, ExportVerifyJob)
+    source, table = a.props.source, a.props.pipeline.props.target
+    assert source.grant_read_secret(a.role) is a.grants[0] and source.grant_read_secret(b.role) is b.grants[0]
+    assert isinstance(table, DynamoDbSingleTable) and table.grant_read_items(a.role) is a.grants[1]
+    assert isinstance(source, MySqlSource)
+    ids = sorted(c.node.id for c in source.node.children if c.node.id.startswith("ReadSecretPolicy"))
+    # the first grantee's ids are the plain ones; the second's carry a suffix made from its role
+    assert (ids[0], ids[1].startswith("ReadSecretPolicy-"), len(ids)) == ("ReadSecretPolicy", True, 4)
+
+
+class _SourceOfAnotherTeam:
+    """Has the pipeline's MigrationSource members, not the verify job's."""
+
+    engine_name = "mysql"
+    database_name = "shop"
+    dms_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-AbCdEf"
+    secret_kms_key_arn = None
+    endpoint_address = "db.example.com"
+
+    def allow_from(self, security_group_id: str) -> None:
+        pass
+
+
+def test_a_source_without_the_verify_members_is_named() -> None:
+    stack, _ = _stack(jobs=())
+    pipeline = stack.node.find_child("Migration")
+    with pytest.raises(
+        ConstructValidationError,
+        match=r"ExportVerifyJobProps.source: a _SourceOfAnotherTeam is not a VerifiableSource: .*"
+        r"no 'grant_read_secret'",
+    ):
+        ExportVerifyJob(stack, "Job", _props("shop-verify", pipeline, _SourceOfAnotherTeam()))
 
 
 def test_the_connection_runs_in_the_sources_vpc_behind_a_group_the_source_lets_in() -> None:

@@ -262,6 +262,31 @@ resource "aws_vpc_security_group_ingress_rule" "Source_IngressFromDms-cae2db7c_2
   security_group_id            = "${aws_security_group.Source_SecurityGroup_D4D974DE.id}"
   to_port                      = 3306
 }
+data "aws_iam_policy_document" "Source_ReadSecretPolicyDocument_29A32D52" {
+  statement {
+    actions = [
+      "secretsmanager:GetSecretValue"
+    ]
+    resources = [
+      "${aws_secretsmanager_secret.Source_DmsUserSecret_32394B4D.arn}"
+    ]
+    sid = "ReadSourceSecret"
+  }
+  statement {
+    actions = [
+      "kms:Decrypt"
+    ]
+    resources = [
+      "${aws_kms_key.Key_961B73FD.arn}"
+    ]
+    sid = "DecryptSourceSecret"
+  }
+}
+resource "aws_iam_role_policy" "Source_ReadSecretPolicy_562B6B10" {
+  name   = "read-source-secret"
+  policy = "${data.aws_iam_policy_document.Source_ReadSecretPolicyDocument_29A32D52.json}"
+  role   = "${aws_iam_role.ExportVerify_Role_072A8283.id}"
+}
 resource "aws_dynamodb_table" "Table_CD117FA1" {
   billing_mode                = "PAY_PER_REQUEST"
   deletion_protection_enabled = true
@@ -941,15 +966,6 @@ data "aws_iam_policy_document" "ExportVerify_PolicyDocument_DA34F35F" {
   }
   statement {
     actions = [
-      "secretsmanager:GetSecretValue"
-    ]
-    resources = [
-      "${aws_secretsmanager_secret.Source_DmsUserSecret_32394B4D.arn}"
-    ]
-    sid = "ReadSourceSecret"
-  }
-  statement {
-    actions = [
       "kms:Decrypt",
       "kms:Encrypt",
       "kms:GenerateDataKey*",
@@ -997,15 +1013,6 @@ data "aws_iam_policy_document" "ExportVerify_PolicyDocument_DA34F35F" {
     ]
     sid = "ConnectionNetworkInterfaces"
   }
-  statement {
-    actions = [
-      "kms:Decrypt"
-    ]
-    resources = [
-      "${aws_kms_key.Key_961B73FD.arn}"
-    ]
-    sid = "DecryptSourceSecret"
-  }
 }
 resource "aws_iam_role_policy" "ExportVerify_Policy_4A9FCDF0" {
   name   = "verify-job"
@@ -1050,6 +1057,7 @@ resource "aws_glue_job" "ExportVerify_C95185E8" {
   }
   depends_on = [
     "aws_iam_role_policy.ExportVerify_Policy_4A9FCDF0",
+    "aws_iam_role_policy.Source_ReadSecretPolicy_562B6B10",
     "aws_s3_object.ExportVerify_Script_F707FECD",
     "aws_s3_object.ExportVerify_Plan_81E8A306",
     "aws_s3_object.ExportVerify_Package_8985BD04",
