@@ -191,17 +191,14 @@ class ExistingMySqlSource(Construct):
     def ssl_mode(self) -> SslMode | None:
         return self.props.ssl_mode
 
-    def allow_from(self, security_group_id: str) -> None:
-        """A rule of its own on the database's security group, once per DMS group (the group stays the owner's)."""
+    def allow_from(
+        self, security_group_id: str, *, description: str = "MySQL from DMS (added by the migration stack)"
+    ) -> None:
+        """A rule of its own on the database's security group, once per group (the group stays the owner's)."""
         if self.props.security_group_id is None:
             return  # CIDR sources: their firewall is not in this stack
         ingress_from_dms(
-            self,
-            self._ingress,
-            self.props.security_group_id,
-            security_group_id,
-            self.props.port,
-            "MySQL from DMS (added by the migration stack)",
+            self, self._ingress, self.props.security_group_id, security_group_id, self.props.port, description
         )
 
     def grant_read_secret(self, role: IamRole) -> IamRolePolicy:

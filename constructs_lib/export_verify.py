@@ -35,6 +35,7 @@ provides (props): the job reads the source over TLS, verifying the server's name
 from __future__ import annotations
 
 import base64
+import inspect
 import json
 from typing import cast
 
@@ -111,7 +112,9 @@ class ExportVerifyJob(Construct):
         self.subnet = DataAwsSubnet(self, "Subnet", id=props.subnet_id)
         self._check_source()
         self.security_group = self._define_security_group(tags)
-        props.source.allow_from(self.security_group.id)
+        props.source.allow_from(
+            self.security_group.id, description=f"MySQL from the Glue verify job {props.identifier}"
+        )
         self.connection = GlueConnection(
             self,
             "Connection",
@@ -416,6 +419,9 @@ class ExportVerifyJob(Construct):
     def _check_source(self) -> None:
         source = self.props.source
         problems = interface_problems(source, VerifiableSource)
+        allow_from = getattr(source, "allow_from", None)
+        if callable(allow_from) and "description" not in inspect.signature(allow_from).parameters:
+            problems.append("'allow_from' takes no description")
         if problems:
             raise ConstructValidationError(
                 f"ExportVerifyJobProps.source: a {type(source).__name__} is not a VerifiableSource: "

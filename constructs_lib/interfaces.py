@@ -94,7 +94,11 @@ class MigrationTarget(Protocol):
 
 class VerifiableSource(MigrationSource, Protocol):
     """A source the Glue verify job (:class:`~constructs_lib.export_verify.ExportVerifyJob`) reads: what DMS needs,
-    plus a grant on its secret. Both library sources are one."""
+    plus an ingress rule described as the job's and a grant on its secret. Both library sources are one."""
+
+    def allow_from(self, security_group_id: str, *, description: str = "MySQL from DMS") -> None:
+        """As :meth:`MigrationSource.allow_from`, with the rule's description (what the group is)."""
+        ...
 
     def grant_read_secret(self, role: IamRole) -> IamRolePolicy:
         """Let ``role`` read the secret (``dms_secret_arn``) and decrypt it; keyed by the role, as aws-cdk's

@@ -19,6 +19,7 @@ import pytest
 from cdktf import TerraformStack
 
 from constructs_lib.errors import ConstructValidationError
+from constructs_lib.existing import ExistingMySqlSource, ExistingMySqlSourceProps
 from constructs_lib.export_verify import ExportVerifyJob, ExportVerifyJobProps, package_zip
 from constructs_lib.network import NetworkProps
 from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps
@@ -263,7 +264,7 @@ def test_a_source_without_the_verify_members_is_named() -> None:
     with pytest.raises(
         ConstructValidationError,
         match=r"ExportVerifyJobProps.source: a _SourceOfAnotherTeam is not a VerifiableSource: .*"
-        r"no 'grant_read_secret'",
+        r"no 'grant_read_secret'; 'allow_from' takes no description",
     ):
         ExportVerifyJob(stack, "Job", _props("shop-verify", pipeline, _SourceOfAnotherTeam()))
 
@@ -298,11 +299,35 @@ def test_the_connection_runs_in_the_sources_vpc_behind_a_group_the_source_lets_i
     )
     assert egress == sorted([(glue, -1, -1), (groups["shop-mysql"], 3306, 3306), ("0.0.0.0/0", 443, 443)])
     into_source = [
-        r["referenced_security_group_id"]
+        (r["referenced_security_group_id"], r["description"])
         for r in resources(doc, "aws_vpc_security_group_ingress_rule").values()
         if r["security_group_id"] == groups["shop-mysql"] and r["from_port"] == 3306
     ]
-    assert sorted(into_source) == sorted([groups["shop-dms"], glue])
+    # each rule says whose it is: DMS's keeps its words (and its id), the job's names the job
+    assert sorted(into_source) == sorted(
+        [(groups["shop-dms"], "MySQL from DMS"), (glue, "MySQL from the Glue verify job shop-verify")]
+    )
+
+
+def test_an_existing_sources_rule_for_the_job_is_described_as_the_jobs() -> None:
+    stack = new_stack()
+    source = ExistingMySqlSource(
+        stack,
+        "Source",
+        ExistingMySqlSourceProps(
+            server_name="db.example.com",
+            database_name="shop",
+            secret_arn="arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-AbCdEf",
+            security_group_id="sg-0123456789abcdef0",
+        ),
+    )
+    source.allow_from("sg-00000000000000001")
+    source.allow_from("sg-00000000000000002", description="MySQL from the Glue verify job shop-verify")
+    rules = resources(synth(stack), "aws_vpc_security_group_ingress_rule")
+    assert sorted((r["referenced_security_group_id"], r["description"]) for r in rules.values()) == [
+        ("sg-00000000000000001", "MySQL from DMS (added by the migration stack)"),
+        ("sg-00000000000000002", "MySQL from the Glue verify job shop-verify"),
+    ]
 
 
 ISOLATED = NetworkProps(nat=False, route_table_ids=["rtb-1", "rtb-2"])

@@ -255,7 +255,7 @@ resource "aws_vpc_security_group_ingress_rule" "Source_IngressFromDms_E9DC46C1" 
   to_port                      = 3306
 }
 resource "aws_vpc_security_group_ingress_rule" "Source_IngressFromDms-cae2db7c_2EBAC68C" {
-  description                  = "MySQL from DMS"
+  description                  = "MySQL from the Glue verify job sakila-verify"
   from_port                    = 3306
   ip_protocol                  = "tcp"
   referenced_security_group_id = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
