@@ -27,8 +27,8 @@ from constructs_lib.errors import ConstructValidationError, require
 from constructs_lib.grants import GrantsByGrantee
 from constructs_lib.interfaces import MigrationSource as MigrationSource  # re-exported: it was defined here
 from constructs_lib.interfaces import MigrationTarget as MigrationTarget  # re-exported: it was defined here
-from constructs_lib.single_table import dms_target_policy
-from constructs_lib.source_database import SourceEngine, SourceNetwork, SslMode, ingress_from_dms
+from constructs_lib.single_table import dms_target_policy, read_items_policy
+from constructs_lib.source_database import SourceEngine, SourceNetwork, SslMode, ingress_from_dms, read_secret_policy
 from constructs_lib.table_props import SingleTableProps
 from mappings.design import TableDesign
 
@@ -157,6 +157,7 @@ class ExistingMySqlSource(Construct):
         super().__init__(scope, id)
         self.props = props
         self._ingress: GrantsByGrantee[VpcSecurityGroupIngressRule] = GrantsByGrantee()
+        self._secret_readers: GrantsByGrantee[IamRolePolicy] = GrantsByGrantee()
         Annotations.of(self).add_info(
             "an existing source: Terraform cannot check its binlog settings or the DMS user's grants; run "
             "`dms-dynamodb preflight --mysql-url mysql://<dms user>@<server>/ --stack <this stack>` before the first task"
@@ -190,17 +191,20 @@ class ExistingMySqlSource(Construct):
     def ssl_mode(self) -> SslMode | None:
         return self.props.ssl_mode
 
-    def allow_from(self, security_group_id: str) -> None:
-        """A rule of its own on the database's security group, once per DMS group (the group stays the owner's)."""
+    def allow_from(
+        self, security_group_id: str, *, description: str = "MySQL from DMS (added by the migration stack)"
+    ) -> None:
+        """A rule of its own on the database's security group, once per group (the group stays the owner's)."""
         if self.props.security_group_id is None:
             return  # CIDR sources: their firewall is not in this stack
         ingress_from_dms(
-            self,
-            self._ingress,
-            self.props.security_group_id,
-            security_group_id,
-            self.props.port,
-            "MySQL from DMS (added by the migration stack)",
+            self, self._ingress, self.props.security_group_id, security_group_id, self.props.port, description
+        )
+
+    def grant_read_secret(self, role: IamRole) -> IamRolePolicy:
+        """Let ``role`` read the DMS user's secret (and decrypt it with its key); once per role."""
+        return read_secret_policy(
+            self, self._secret_readers, role, self.props.secret_arn, self.props.secret_kms_key_arn
         )
 
 
@@ -256,6 +260,7 @@ class ExistingDynamoDbTable(Construct):
         super().__init__(scope, id)
         self.existing = props
         self._grants: GrantsByGrantee[IamRolePolicy] = GrantsByGrantee()
+        self._readers: GrantsByGrantee[IamRolePolicy] = GrantsByGrantee()
         self._props = SingleTableProps.from_design(props.design, kms_key_arn=props.kms_key_arn)
 
     @property
@@ -273,6 +278,10 @@ class ExistingDynamoDbTable(Construct):
     def grant_dms_target(self, role: IamRole) -> IamRolePolicy:
         """Let DMS (through ``role``) load this table and keep its control tables next to it; once per role."""
         return dms_target_policy(self, self._grants, role, self.table_arn, self.existing.kms_key_arn)
+
+    def grant_read_items(self, role: IamRole) -> IamRolePolicy:
+        """Let ``role`` read single items (``GetItem``, and decrypt them with the table's key); once per role."""
+        return read_items_policy(self, self._readers, role, self.table_arn, self.existing.kms_key_arn)
 
 
 @dataclass(frozen=True)

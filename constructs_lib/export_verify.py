@@ -4,20 +4,27 @@ DynamoDB export, run where the data is, from the stack that defines the migratio
 What it provisions (one :class:`ExportVerifyJob` per pipeline; any number on one source):
 
 - the job (``glueetl``, Python 3, Glue 5.0 or 5.1) whose script is a two-line launcher of
-  :mod:`dms_dynamodb.verify.spark.job`, with this package's ``dms_dynamodb`` and ``mappings`` as one
-  zip (``--extra-py-files``, a :class:`cdktf.TerraformAsset`) and the *verify plan document*: the
+  :mod:`dms_dynamodb.verify.spark.job`, with this package's ``dms_dynamodb`` and ``mappings`` and the
+  PyMySQL Glue's image lacks as one zip (``--extra-py-files``, a :class:`cdktf.TerraformAsset`; no pip at
+  run time) and the *verify plan document*: the
   task's table mappings and settings and the target table's keys and GSIs as a minimal Terraform JSON,
   read by the same stack reader as every command;
 - a role Glue assumes, allowed only: the assets it runs, the export prefix (read), the report prefix
-  (write), the source's DMS secret (and its key), the migration key for its own encrypted output,
-  its log groups, the network interfaces of its connection; ``dynamodb:GetItem`` on the table only
-  with ``settle``;
+  (write), the migration key for its own encrypted output, its log groups, the network interfaces of
+  its connection; and, through the source's and the table's own grants keyed by this role (aws-cdk's
+  ``grant*``), the source's DMS secret (and its key: ``grant_read_secret``) and, only with ``settle``,
+  ``dynamodb:GetItem`` on the table (``grant_read_items``);
 - a ``NETWORK`` connection into the source's VPC: one subnet (its availability zone read from the
   subnet), a security group with the self-referencing rules Glue requires (AWS Glue developer guide,
   "Setting up networking for development for AWS Glue": a self-referencing inbound rule for all TCP
   ports; outbound to all ports or self-referencing; here "all traffic", ``-1``), out to the source's port
-  and to HTTPS only; the
-  source lets that group in through its own ingress grant (``allow_from``);
+  and to HTTPS only; the source lets that group in through its own ingress grant (``allow_from``). In
+  isolated subnets (the pipeline has :class:`~constructs_lib.network.ServiceEndpoints`) HTTPS goes to the
+  endpoints only: an S3 gateway endpoint on the pipeline's route tables (AWS Glue developer guide, "Setting
+  up network access to data stores": "To access Amazon S3 from within your VPC, a VPC endpoint is required"),
+  the pipeline's Secrets Manager endpoint, which admits the job's group, and DynamoDB's gateway with
+  ``settle``; CloudWatch Logs needs none (Glue publishes the job's logs through its own proxy: "Configuring
+  AWS calls to go through your VPC"). With NAT, HTTPS goes anywhere;
 - a security configuration: the job's S3 output, CloudWatch logs and bookmarks encrypted with the
   migration key.
 
@@ -28,7 +35,9 @@ provides (props): the job reads the source over TLS, verifying the server's name
 from __future__ import annotations
 
 import base64
+import inspect
 import json
+from typing import cast
 
 from cdktf import AssetType, Fn, TerraformAsset, Token
 from constructs import Construct
@@ -66,6 +75,8 @@ from constructs_lib.export_verify_props import (
     GlueWorkerType,
 )
 from constructs_lib.guardrails.rules import UNSCOPED_ACTIONS
+from constructs_lib.interfaces import ItemReadableTable, VerifiableSource, interface_problems
+from constructs_lib.network import ServiceEndpoints
 from constructs_lib.terraform import literal, literal_tags
 
 HTTPS_PORT = 443
@@ -99,8 +110,11 @@ class ExportVerifyJob(Construct):
         context = AccountContext.of(self)
         tags = literal_tags(props.tags) or None
         self.subnet = DataAwsSubnet(self, "Subnet", id=props.subnet_id)
+        self._check_source()
         self.security_group = self._define_security_group(tags)
-        props.source.allow_from(self.security_group.id)
+        props.source.allow_from(
+            self.security_group.id, description=f"MySQL from the Glue verify job {props.identifier}"
+        )
         self.connection = GlueConnection(
             self,
             "Connection",
@@ -159,6 +173,10 @@ class ExportVerifyJob(Construct):
             upload("Package", self.package_key, source=self.package.path, source_hash=self.package.asset_hash),
         ]
         self.role, self.policy = self._define_role(context, tags)
+        # What the job reads of the source and the table: their grants, keyed by this job's role
+        self.grants = [props.source.grant_read_secret(self.role)]
+        if props.settle:
+            self.grants.append(self._table().grant_read_items(self.role))
         assets = f"s3://{props.assets_bucket}/"
         arguments = {
             "--job-language": "python",
@@ -168,9 +186,10 @@ class ExportVerifyJob(Construct):
             "--database": literal(props.source.database_name),
             "--extra-py-files": f"{assets}{self.package_key}",
             "--extra-jars": props.jdbc_driver_s3_uri,
-            "--additional-python-modules": literal(",".join(props.python_modules)),
             "--enable-continuous-cloudwatch-log": "true",
         }
+        if props.python_modules:
+            arguments["--additional-python-modules"] = literal(",".join(props.python_modules))
         self.job = GlueJob(
             self,
             "Resource",
@@ -188,7 +207,7 @@ class ExportVerifyJob(Construct):
             command=GlueJobCommand(name="glueetl", python_version="3", script_location=f"{assets}{self.script_key}"),
             default_arguments=arguments,
             tags=tags,
-            depends_on=[self.policy, *uploads],
+            depends_on=[self.policy, *self.grants, *uploads],
         )
 
     @property
@@ -245,17 +264,45 @@ class ExportVerifyJob(Construct):
                 to_port=network.port,
                 description=literal(f"MySQL source in {block}"),
             )
-        VpcSecurityGroupEgressRule(
-            self,
-            "EgressHttps",
-            security_group_id=group.id,
-            cidr_ipv4="0.0.0.0/0",
-            ip_protocol="tcp",
-            from_port=HTTPS_PORT,
-            to_port=HTTPS_PORT,
-            description="S3, Secrets Manager, CloudWatch Logs and Glue APIs (endpoints or NAT)",
-        )
+        endpoints = props.pipeline.service_endpoints
+        if endpoints is None:  # the pipeline's subnets reach AWS through a NAT gateway: so does the job
+            VpcSecurityGroupEgressRule(
+                self,
+                "EgressHttps",
+                security_group_id=group.id,
+                cidr_ipv4="0.0.0.0/0",
+                ip_protocol="tcp",
+                from_port=HTTPS_PORT,
+                to_port=HTTPS_PORT,
+                description="S3 and Secrets Manager APIs through the NAT gateway",
+            )
+        else:
+            self._reach_endpoints(group, endpoints)
         return group
+
+    def _reach_endpoints(self, group: SecurityGroup, endpoints: ServiceEndpoints) -> None:
+        """Isolated subnets: S3 through a gateway endpoint (Glue refuses a subnet with neither one nor NAT), the
+        source's secret through the pipeline's Secrets Manager endpoint, DynamoDB through its gateway (``settle``)."""
+        props = self.props
+        endpoints.allow_https_from(group.id, description=f"HTTPS from the Glue verify job {props.identifier}")
+        targets = {
+            "EgressToS3": (endpoints.s3_gateway().prefix_list_id, "S3 through the gateway endpoint"),
+            "EgressToSecretsManager": (None, "Secrets Manager through the interface endpoint"),
+        }
+        if props.settle:
+            targets["EgressToDynamoDb"] = (endpoints.dynamodb.prefix_list_id, "DynamoDB through the gateway endpoint")
+        for name, (prefix_list, description) in targets.items():
+            VpcSecurityGroupEgressRule(
+                self,
+                name,
+                security_group_id=group.id,
+                prefix_list_id=prefix_list,
+                referenced_security_group_id=None if prefix_list else endpoints.security_group.id,
+                ip_protocol="tcp",
+                from_port=HTTPS_PORT,
+                to_port=HTTPS_PORT,
+                description=description,
+            )
 
     def _define_role(self, context: AccountContext, tags: dict[str, str] | None) -> tuple[IamRole, IamRolePolicy]:
         props = self.props
@@ -313,11 +360,6 @@ class ExportVerifyJob(Construct):
                 sid="WriteReports", actions=["s3:PutObject"], resources=[f"{export_bucket}/{props.report_prefix}*"]
             ),
             DataAwsIamPolicyDocumentStatement(
-                sid="ReadSourceSecret",
-                actions=["secretsmanager:GetSecretValue"],
-                resources=[props.source.dms_secret_arn],
-            ),
-            DataAwsIamPolicyDocumentStatement(
                 sid="UseMigrationKey",
                 actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
                 resources=[props.kms_key_arn],
@@ -353,18 +395,6 @@ class ExportVerifyJob(Construct):
                 ],
             ),
         ]
-        if props.source.secret_kms_key_arn:
-            statements.append(
-                DataAwsIamPolicyDocumentStatement(
-                    sid="DecryptSourceSecret", actions=["kms:Decrypt"], resources=[props.source.secret_kms_key_arn]
-                )
-            )
-        if props.settle:
-            statements.append(
-                DataAwsIamPolicyDocumentStatement(
-                    sid="ReadLiveItems", actions=["dynamodb:GetItem"], resources=[self._table_arn()]
-                )
-            )
         document = DataAwsIamPolicyDocument(self, "PolicyDocument", statement=statements)
         policy = IamRolePolicy(self, "Policy", name="verify-job", role=role.id, policy=document.json)
         # EC2's Describe actions take no resource ARNs: a policy of their own, the one "*" in the role
@@ -386,13 +416,26 @@ class ExportVerifyJob(Construct):
         )
         return role, policy
 
-    def _table_arn(self) -> str:
-        target = self.props.pipeline.props.target
-        arn = getattr(target, "table_arn", None)
-        if not isinstance(arn, str):
+    def _check_source(self) -> None:
+        source = self.props.source
+        problems = interface_problems(source, VerifiableSource)
+        allow_from = getattr(source, "allow_from", None)
+        if callable(allow_from) and "description" not in inspect.signature(allow_from).parameters:
+            problems.append("'allow_from' takes no description")
+        if problems:
             raise ConstructValidationError(
-                "ExportVerifyJobProps.settle: the pipeline's target has no table_arn (an existing endpoint); "
-                "--settle needs dynamodb:GetItem on the table",
+                f"ExportVerifyJobProps.source: a {type(source).__name__} is not a VerifiableSource: "
+                f"{'; '.join(problems)} (MySqlSource and ExistingMySqlSource are)",
                 self,
             )
-        return arn
+
+    def _table(self) -> ItemReadableTable:
+        target = self.props.pipeline.props.target
+        if interface_problems(target, ItemReadableTable):
+            raise ConstructValidationError(
+                f"ExportVerifyJobProps.settle: the pipeline's target ({type(target).__name__}) grants no item reads "
+                "(grant_read_items; an existing endpoint has no table here); --settle needs dynamodb:GetItem on the "
+                "table: give the table (DynamoDbSingleTable or ExistingDynamoDbTable) or leave settle off",
+                self,
+            )
+        return cast(ItemReadableTable, target)

@@ -1,12 +1,16 @@
 """What the verify job runs, written at synth: the launcher script, the plan document (the pipeline's task and
-table in the shape the tools' stack reader reads) and this package as a byte-stable zip."""
+table in the shape the tools' stack reader reads) and this package, with what Glue's image lacks, as a
+byte-stable zip."""
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import tempfile
 import zipfile
+from importlib.metadata import distribution
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from cdktf import Token
@@ -67,16 +71,37 @@ def plan_document(pipeline: DmsMigrationPipeline) -> dict[str, Any]:
     return {"resource": {"aws_dms_replication_task": {"task": task}, "aws_dynamodb_table": {"table": body}}}
 
 
+#: What Glue 5.0 and 5.1 lack of what the job imports, shipped in the zip: PyMySQL (pure Python). Their
+#: images provide boto3, pyarrow and pandas, and no PyMySQL (AWS Glue developer guide, "Using Python libraries
+#: with AWS Glue", "Python modules already provided in AWS Glue"; 4.0 had PyMySQL 1.0.2).
+VENDORED = ("pymysql",)
+
+
+def _distribution_license(package: ModuleType) -> list[tuple[str, bytes]]:
+    """The vendored package's license, from its installed distribution (MIT asks for it to travel along)."""
+    from importlib.metadata import packages_distributions
+
+    (dist_name,) = packages_distributions()[package.__name__]
+    found = distribution(dist_name)
+    files = [f for f in found.files or () if f.name.startswith("LICENSE") and ".dist-info" in str(f.parent)]
+    return [(f"{package.__name__}/LICENSE.{dist_name}-{found.version}", Path(str(found.locate_file(f))).read_bytes())
+            for f in files[:1]]  # fmt: skip
+
+
 def package_zip(directory: Path | None = None) -> Path:
-    """``dms_dynamodb`` and ``mappings`` (their ``.py`` files) as one zip, byte for byte the same for the same
-    code (sorted entries, fixed times and modes): its asset hash changes only when the code does."""
+    """``dms_dynamodb``, ``mappings`` and the vendored PyMySQL (their ``.py`` files; the installed, pinned version)
+    as one zip, byte for byte the same for the same code (sorted entries, fixed times and modes): its asset
+    hash changes only when the code does. The job then needs no package index when it starts."""
     import dms_dynamodb
     import mappings
 
+    packages: list[ModuleType] = [dms_dynamodb, mappings, *(importlib.import_module(n) for n in VENDORED)]
     entries = []
-    for package in (dms_dynamodb, mappings):
+    for package in packages:
         root = Path(str(package.__file__)).parent
         entries += [(str(f.relative_to(root.parent)), f.read_bytes()) for f in sorted(root.rglob("*.py"))]
+        if package.__name__ in VENDORED:
+            entries += _distribution_license(package)
     digest = hashlib.sha256(b"".join(name.encode() + b"\0" + data for name, data in entries)).hexdigest()[:16]
     folder = directory or Path(tempfile.gettempdir()) / "dms-dynamodb-glue-package"
     folder.mkdir(parents=True, exist_ok=True)

@@ -13,11 +13,12 @@ from cdktf import Token
 from constructs_lib.errors import require
 
 if TYPE_CHECKING:
-    from constructs_lib.interfaces import MigrationSource
+    from constructs_lib.interfaces import VerifiableSource
     from constructs_lib.pipeline import DmsMigrationPipeline
 
-#: PyMySQL for the source (Glue's Python has boto3 and pyarrow): pip installs it when the job starts.
-DEFAULT_PYTHON_MODULES = ("PyMySQL==1.2.4",)
+#: None: what the job imports and Glue's image lacks (PyMySQL) travels in its zip (``export_verify_assets``),
+#: so the job needs no package index (isolated subnets have none).
+DEFAULT_PYTHON_MODULES: tuple[str, ...] = ()
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9-]{0,49}$")
 
 
@@ -48,8 +49,8 @@ class ExportVerifyJobProps:
     identifier: str
     #: The pipeline whose task and target table the job verifies.
     pipeline: DmsMigrationPipeline
-    #: Its source: the job reads its DMS secret and connects where DMS does.
-    source: MigrationSource
+    #: Its source: the job reads its DMS secret (``grant_read_secret``) and connects where DMS does.
+    source: VerifiableSource
     #: One private subnet of the source's VPC (Glue runs its workers' network interfaces there).
     subnet_id: str
     #: The bucket the job's script, package and plan document are uploaded to.
@@ -72,6 +73,8 @@ class ExportVerifyJobProps:
     timeout_minutes: int = 120
     #: Let the job read the live table (``dynamodb:GetItem``), for ``--settle``.
     settle: bool = False
+    #: ``--additional-python-modules`` (pip, at job start: needs a way to the index or ``s3://`` wheels).
+    #: Default: - none (the argument is left out).
     python_modules: tuple[str, ...] = DEFAULT_PYTHON_MODULES
     tags: dict[str, str] = field(default_factory=dict)
 

@@ -27,7 +27,7 @@ from constructs_lib.table_props import SingleTableProps
 if TYPE_CHECKING:
     from constructs_lib.aws import IamRole, IamRolePolicy
 
-__all__ = ["MigrationSource", "MigrationTarget", "interface_problems"]
+__all__ = ["ItemReadableTable", "MigrationSource", "MigrationTarget", "VerifiableSource", "interface_problems"]
 
 
 class MigrationSource(Protocol):
@@ -89,6 +89,31 @@ class MigrationTarget(Protocol):
 
     def grant_dms_target(self, role: IamRole) -> IamRolePolicy:
         """Let DMS, through ``role``, load the table; keyed by the role as aws-cdk's ``grant*`` are."""
+        ...
+
+
+class VerifiableSource(MigrationSource, Protocol):
+    """A source the Glue verify job (:class:`~constructs_lib.export_verify.ExportVerifyJob`) reads: what DMS needs,
+    plus an ingress rule described as the job's and a grant on its secret. Both library sources are one."""
+
+    def allow_from(self, security_group_id: str, *, description: str = "MySQL from DMS") -> None:
+        """As :meth:`MigrationSource.allow_from`, with the rule's description (what the group is)."""
+        ...
+
+    def grant_read_secret(self, role: IamRole) -> IamRolePolicy:
+        """Let ``role`` read the secret (``dms_secret_arn``) and decrypt it; keyed by the role, as aws-cdk's
+        ``grant*`` are (a second call for the same role returns the same policy)."""
+        ...
+
+
+class ItemReadableTable(Protocol):
+    """A table whose single items a role may read (the verify job's ``--settle``)."""
+
+    @property
+    def table_arn(self) -> str: ...
+
+    def grant_read_items(self, role: IamRole) -> IamRolePolicy:
+        """``dynamodb:GetItem`` on the table (and its key) for ``role``; keyed by the role."""
         ...
 
 

@@ -3,7 +3,10 @@
 The article puts DMS in PRIVATE_ISOLATED subnets, which cannot reach DynamoDB or Secrets Manager
 without a NAT gateway. With ``NetworkProps(nat=False, route_table_ids=...)`` the pipeline adds a
 DynamoDB gateway endpoint and a Secrets Manager interface endpoint (reachable only from the DMS
-security group); DMS Serverless always needs both.
+security group); DMS Serverless always needs both. Other workloads in those subnets (the Glue verify
+job) ask for what they need on top: an S3 gateway endpoint (:meth:`ServiceEndpoints.s3_gateway`, made
+on first use) and HTTPS into the interface endpoint from their own group
+(:meth:`ServiceEndpoints.allow_https_from`, once per group, as grants are).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from constructs import Construct
 
 from constructs_lib.account import AccountContext
 from constructs_lib.aws import SecurityGroup, VpcEndpoint, VpcSecurityGroupEgressRule, VpcSecurityGroupIngressRule
+from constructs_lib.grants import GrantsByGrantee, grantee_key
 from constructs_lib.terraform import literal
 
 HTTPS = 443
@@ -66,6 +70,9 @@ class ServiceEndpoints(Construct):
     ) -> None:
         super().__init__(scope, id)
         context = AccountContext.of(self)
+        self._identifier, self._vpc_id, self._route_table_ids = identifier, vpc_id, list(route_table_ids)
+        self._s3: VpcEndpoint | None = None
+        self._ingress: GrantsByGrantee[VpcSecurityGroupIngressRule] = GrantsByGrantee()
         self.dynamodb = VpcEndpoint(
             self,
             "DynamoDb",
@@ -82,16 +89,8 @@ class ServiceEndpoints(Construct):
             vpc_id=vpc_id,
             description=literal(f"Secrets Manager endpoint for DMS {identifier}: 443 from DMS only"),
         )
-        VpcSecurityGroupIngressRule(
-            self,
-            "FromDms",
-            security_group_id=self.security_group.id,
-            referenced_security_group_id=dms_security_group.id,
-            ip_protocol="tcp",
-            from_port=HTTPS,
-            to_port=HTTPS,
-            description="HTTPS from DMS",
-        )
+        # DMS is the first grantee: its rule keeps the id it always had ("FromDms")
+        self._allow(dms_security_group.id, "FromDms", "HTTPS from DMS")
         self.secrets_manager = VpcEndpoint(
             self,
             "SecretsManager",
@@ -123,3 +122,36 @@ class ServiceEndpoints(Construct):
             to_port=HTTPS,
             description="Secrets Manager through the interface endpoint",
         )
+
+    def allow_https_from(self, security_group_id: str, *, description: str) -> VpcSecurityGroupIngressRule:
+        """Let one more security group reach the interface endpoint on 443; once per group."""
+        return self._allow(security_group_id, "HttpsFrom", description)
+
+    def _allow(self, security_group_id: str, base_id: str, description: str) -> VpcSecurityGroupIngressRule:
+        return self._ingress.get_or_make(
+            grantee_key(self, security_group_id),
+            lambda construct_id: VpcSecurityGroupIngressRule(
+                self,
+                construct_id(base_id),
+                security_group_id=self.security_group.id,
+                referenced_security_group_id=security_group_id,
+                ip_protocol="tcp",
+                from_port=HTTPS,
+                to_port=HTTPS,
+                description=literal(description),
+            ),
+        )
+
+    def s3_gateway(self) -> VpcEndpoint:
+        """The S3 gateway endpoint on the same route tables, defined on first use (DMS itself needs none)."""
+        if self._s3 is None:
+            self._s3 = VpcEndpoint(
+                self,
+                "S3",
+                vpc_id=self._vpc_id,
+                service_name=f"com.amazonaws.{AccountContext.of(self).region}.s3",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=self._route_table_ids,
+                tags={"Name": f"{self._identifier}-s3"},
+            )
+        return self._s3

@@ -46,6 +46,7 @@ from constructs_lib.pipeline_props import (
     ServerlessCompute,
     SslMode,
 )
+from constructs_lib.source_database import secret_read_statements
 from constructs_lib.table_props import SingleTableProps
 from constructs_lib.terraform import literal, literal_tags
 from mappings import TableMappings, TargetTablePrepMode, TaskSettings
@@ -352,19 +353,8 @@ class DmsMigrationPipeline(Construct):
             assume_role_policy=self._trust_policy("SecretsTrustPolicy", regional=True).json,
             tags=self._tags,
         )
-        statements = [
-            DataAwsIamPolicyDocumentStatement(
-                sid="ReadSourceSecret",
-                actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                resources=[source.dms_secret_arn],
-            )
-        ]
-        if source.secret_kms_key_arn:
-            statements.append(
-                DataAwsIamPolicyDocumentStatement(
-                    sid="DecryptSourceSecret", actions=["kms:Decrypt"], resources=[source.secret_kms_key_arn]
-                )
-            )
+        # DMS's own role and policy (their addresses predate the grant): the grant's statements, plus DescribeSecret
+        statements = secret_read_statements(source.dms_secret_arn, source.secret_kms_key_arn, describe=True)
         document = DataAwsIamPolicyDocument(self, "SecretsPolicyDocument", statement=statements)
         policy = IamRolePolicy(
             self, "SecretsAccessPolicy", name="dms-source-secret", role=role.id, policy=document.json

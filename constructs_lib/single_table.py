@@ -67,6 +67,7 @@ class DynamoDbSingleTable(Construct):
         super().__init__(scope, id)
         self.props = props
         self._grants: GrantsByGrantee[IamRolePolicy] = GrantsByGrantee()
+        self._readers: GrantsByGrantee[IamRolePolicy] = GrantsByGrantee()
         attributes: dict[str, KeyAttribute] = {}
         for key in props.key_attributes:
             attributes.setdefault(key.name, key)
@@ -112,6 +113,10 @@ class DynamoDbSingleTable(Construct):
         """Let DMS (through ``role``) load this table and keep its control tables next to it; once per role."""
         return dms_target_policy(self, self._grants, role, self.table_arn, self.props.kms_key_arn)
 
+    def grant_read_items(self, role: IamRole) -> IamRolePolicy:
+        """Let ``role`` read single items (``GetItem``, and decrypt them with the table's key); once per role."""
+        return read_items_policy(self, self._readers, role, self.table_arn, self.props.kms_key_arn)
+
 
 def dms_target_policy(
     scope: Construct,
@@ -154,3 +159,29 @@ def _define_target_policy(
     return IamRolePolicy(
         scope, construct_id("DmsTargetPolicy"), name="dms-dynamodb-target", role=role.id, policy=document.json
     )
+
+
+def read_items_policy(
+    scope: Construct,
+    grants: GrantsByGrantee[IamRolePolicy],
+    role: IamRole,
+    table_arn: str,
+    kms_key_arn: str | None,
+) -> IamRolePolicy:
+    """One policy per role on ``role``: ``dynamodb:GetItem`` on the table (a verify's re-check of the live item),
+    ``kms:Decrypt`` on its customer-managed key; no scans, no writes."""
+
+    def make(construct_id: Callable[[str], str]) -> IamRolePolicy:
+        statements = [
+            DataAwsIamPolicyDocumentStatement(sid="ReadItems", actions=["dynamodb:GetItem"], resources=[table_arn])
+        ]
+        if kms_key_arn:
+            statements.append(
+                DataAwsIamPolicyDocumentStatement(sid="DecryptItems", actions=["kms:Decrypt"], resources=[kms_key_arn])
+            )
+        document = DataAwsIamPolicyDocument(scope, construct_id("ReadItemsPolicyDocument"), statement=statements)
+        return IamRolePolicy(
+            scope, construct_id("ReadItemsPolicy"), name="read-table-items", role=role.id, policy=document.json
+        )
+
+    return grants.get_or_make(role.node.path, make)

@@ -13,7 +13,7 @@ user, which you fill after deploy (README, post-deploy checklist): no password r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -30,6 +30,7 @@ from constructs_lib.aws import (
     DbParameterGroupParameter,
     DbSubnetGroup,
     IamRole,
+    IamRolePolicy,
     IamRolePolicyAttachment,
     RdsCluster,
     RdsClusterInstance,
@@ -136,6 +137,7 @@ class MySqlSource(Construct):
         super().__init__(scope, id)
         self.props = props
         self._ingress: GrantsByGrantee[VpcSecurityGroupIngressRule] = GrantsByGrantee()
+        self._secret_readers: GrantsByGrantee[IamRolePolicy] = GrantsByGrantee()
         tags = literal_tags(props.tags) or None
         self.security_group = SecurityGroup(
             self,
@@ -338,8 +340,12 @@ class MySqlSource(Construct):
         return None
 
     def allow_from(self, security_group_id: str, *, description: str = "MySQL from DMS") -> None:
-        """Open 3306 to one security group (a DMS pipeline's), and nothing else; once per group."""
+        """Open 3306 to one security group (a DMS pipeline's, a verify job's), and nothing else; once per group."""
         ingress_from_dms(self, self._ingress, self.security_group.id, security_group_id, MYSQL_PORT, description)
+
+    def grant_read_secret(self, role: IamRole) -> IamRolePolicy:
+        """Let ``role`` read the DMS user's secret (and decrypt it with its key); once per role."""
+        return read_secret_policy(self, self._secret_readers, role, self.dms_secret_arn, self.secret_kms_key_arn)
 
 
 def ingress_from_dms(
@@ -364,3 +370,37 @@ def ingress_from_dms(
             description=literal(description),
         ),
     )
+
+
+def secret_read_statements(
+    secret_arn: str, key_arn: str | None, *, describe: bool = False
+) -> list[DataAwsIamPolicyDocumentStatement]:
+    """Reading one secret: ``GetSecretValue`` (and ``DescribeSecret``, which DMS calls) on it, ``kms:Decrypt`` on its
+    customer-managed key (an AWS managed key needs no grant)."""
+    actions = ["secretsmanager:GetSecretValue", *(["secretsmanager:DescribeSecret"] if describe else [])]
+    statements = [DataAwsIamPolicyDocumentStatement(sid="ReadSourceSecret", actions=actions, resources=[secret_arn])]
+    if key_arn:
+        statements.append(
+            DataAwsIamPolicyDocumentStatement(sid="DecryptSourceSecret", actions=["kms:Decrypt"], resources=[key_arn])
+        )
+    return statements
+
+
+def read_secret_policy(
+    scope: Construct,
+    grants: GrantsByGrantee[IamRolePolicy],
+    role: IamRole,
+    secret_arn: str,
+    key_arn: str | None,
+) -> IamRolePolicy:
+    """One policy per role on ``role``: read the source's secret (:func:`secret_read_statements`)."""
+
+    def make(construct_id: Callable[[str], str]) -> IamRolePolicy:
+        document = DataAwsIamPolicyDocument(
+            scope, construct_id("ReadSecretPolicyDocument"), statement=secret_read_statements(secret_arn, key_arn)
+        )
+        return IamRolePolicy(
+            scope, construct_id("ReadSecretPolicy"), name="read-source-secret", role=role.id, policy=document.json
+        )
+
+    return grants.get_or_make(role.node.path, make)

@@ -19,7 +19,9 @@ import pytest
 from cdktf import TerraformStack
 
 from constructs_lib.errors import ConstructValidationError
+from constructs_lib.existing import ExistingMySqlSource, ExistingMySqlSourceProps
 from constructs_lib.export_verify import ExportVerifyJob, ExportVerifyJobProps, package_zip
+from constructs_lib.network import NetworkProps
 from constructs_lib.pipeline import DmsMigrationPipeline, DmsMigrationPipelineProps
 from constructs_lib.single_table import DynamoDbSingleTable
 from constructs_lib.source_database import MySqlSource, MySqlSourceProps
@@ -33,7 +35,12 @@ JAR = "s3://assets/drivers/mariadb-java-client-3.5.6.jar"
 CA = "s3://assets/certs/us-east-1-bundle.pem"
 
 
-def _stack(jobs: tuple[str, ...] = ("shop-verify",), **changes: Any) -> tuple[TerraformStack, dict[str, Any]]:
+def _stack(
+    jobs: tuple[str, ...] = ("shop-verify",),
+    network: NetworkProps | None = None,
+    table_key: str | None = None,
+    **changes: Any,
+) -> tuple[TerraformStack, dict[str, Any]]:
     stack = new_stack()
     source = MySqlSource(
         stack,
@@ -42,7 +49,7 @@ def _stack(jobs: tuple[str, ...] = ("shop-verify",), **changes: Any) -> tuple[Te
             identifier="shop", vpc_id="vpc-1", subnet_ids=["a", "b"], database_name="shop", kms_key_arn=KEY
         ),
     )
-    table = DynamoDbSingleTable(stack, "Table", SingleTableProps.from_design(SHOP_DESIGN))
+    table = DynamoDbSingleTable(stack, "Table", SingleTableProps.from_design(SHOP_DESIGN, kms_key_arn=table_key))
     pipeline = DmsMigrationPipeline(
         stack,
         "Migration",
@@ -54,6 +61,7 @@ def _stack(jobs: tuple[str, ...] = ("shop-verify",), **changes: Any) -> tuple[Te
             target=table,
             table_mappings=shop_table_mappings(),
             monitoring=None,
+            network=network or NetworkProps(),
         ),
     )
     for name in jobs:
@@ -102,9 +110,8 @@ def test_the_job_runs_the_packaged_module_with_the_secrets_arn_and_no_secret_val
         "--database": "shop",
         "--extra-py-files": "s3://assets/dms-dynamodb/shop-verify/dms_dynamodb.zip",
         "--extra-jars": JAR,
-        "--additional-python-modules": "PyMySQL==1.2.4",
         "--enable-continuous-cloudwatch-log": "true",
-    }
+    }  # no --additional-python-modules: PyMySQL is in the zip, and pip would need a way to an index
     assert (
         job["security_configuration"]
         == f"${{aws_glue_security_configuration.{_key(doc, 'aws_glue_security_configuration')}.name}}"
@@ -114,6 +121,28 @@ def test_the_job_runs_the_packaged_module_with_the_secrets_arn_and_no_secret_val
     assert script["content"] == "from dms_dynamodb.verify.spark.job import main\n\nmain()\n"
     for upload in resources(doc, "aws_s3_object").values():
         assert (upload["bucket"], upload["server_side_encryption"], upload["kms_key_id"]) == ("assets", "aws:kms", KEY)
+
+
+def test_python_modules_given_are_passed_to_pip() -> None:
+    _, doc = _stack(python_modules=("s3://assets/wheels/extra-1.0-py3-none-any.whl", "tzdata==2025.2"))
+    arguments = only(doc, "aws_glue_job")["default_arguments"]
+    assert arguments["--additional-python-modules"] == "s3://assets/wheels/extra-1.0-py3-none-any.whl,tzdata==2025.2"
+
+
+def _policies_of(doc: dict[str, Any], role_name: str) -> dict[str, list[dict[str, Any]]]:
+    """The inline policies on one role, by name: their statements (documents resolved)."""
+    documents = resources(doc, "aws_iam_policy_document", "data")
+    roles = {f"${{aws_iam_role.{k}.id}}": r["name"] for k, r in resources(doc, "aws_iam_role").items()}
+    found = {}
+    for policy in resources(doc, "aws_iam_role_policy").values():
+        if roles.get(policy["role"]) != role_name:
+            continue
+        text = policy["policy"]
+        if text.startswith("${data.aws_iam_policy_document."):
+            found[policy["name"]] = documents[text.split(".")[2]]["statement"]
+        else:
+            found[policy["name"]] = json.loads(text)["Statement"]
+    return found
 
 
 def test_the_role_may_read_the_export_and_the_secret_and_write_reports_and_nothing_wider() -> None:
@@ -145,8 +174,6 @@ def test_the_role_may_read_the_export_and_the_secret_and_write_reports_and_nothi
         "ListExports": (["s3:ListBucket"], [f"arn:{partition}:s3:::exports"]),
         "ReadExports": (["s3:GetObject"], [f"arn:{partition}:s3:::exports/shop/*"]),
         "WriteReports": (["s3:PutObject"], [f"arn:{partition}:s3:::exports/verify-reports/*"]),
-        "ReadSourceSecret": (["secretsmanager:GetSecretValue"], [secret]),
-        "DecryptSourceSecret": (["kms:Decrypt"], [KEY]),
         "UseMigrationKey": (["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], [KEY]),
         "Logs": (
             ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
@@ -169,6 +196,13 @@ def test_the_role_may_read_the_export_and_the_secret_and_write_reports_and_nothi
         ),
     }
     assert by_sid["ListExports"]["condition"] == [{"test": "StringLike", "values": ["shop/*"], "variable": "s3:prefix"}]
+    policies = _policies_of(doc, "shop-verify-glue")
+    assert sorted(policies) == ["read-source-secret", "verify-job", "verify-job-describe-network"]
+    # the source's grant (MySqlSource.grant_read_secret), keyed by this role: the value only, not DescribeSecret
+    assert policies["read-source-secret"] == [
+        {"sid": "ReadSourceSecret", "actions": ["secretsmanager:GetSecretValue"], "resources": [secret]},
+        {"sid": "DecryptSourceSecret", "actions": ["kms:Decrypt"], "resources": [KEY]},
+    ]
     describe = next(
         p for p in resources(doc, "aws_iam_role_policy").values() if p["name"] == "verify-job-describe-network"
     )
@@ -180,16 +214,59 @@ def test_the_role_may_read_the_export_and_the_secret_and_write_reports_and_nothi
 
 
 def test_settle_lets_the_job_read_items_of_the_table_only() -> None:
-    _, doc = _stack(settle=True)
-    documents = resources(doc, "aws_iam_policy_document", "data")
-    statements = [s for d in documents.values() for s in d.get("statement", []) if s.get("sid") == "ReadLiveItems"]
-    assert statements == [
-        {
-            "sid": "ReadLiveItems",
-            "actions": ["dynamodb:GetItem"],
-            "resources": [f"${{aws_dynamodb_table.{_key(doc, 'aws_dynamodb_table')}.arn}}"],
-        }
+    _, doc = _stack(settle=True, table_key=KEY)
+    table = f"${{aws_dynamodb_table.{_key(doc, 'aws_dynamodb_table')}.arn}}"
+    # the table's grant (DynamoDbSingleTable.grant_read_items), keyed by the job's role: no scans, no writes
+    assert _policies_of(doc, "shop-verify-glue")["read-table-items"] == [
+        {"sid": "ReadItems", "actions": ["dynamodb:GetItem"], "resources": [table]},
+        {"sid": "DecryptItems", "actions": ["kms:Decrypt"], "resources": [KEY]},
     ]
+    _, without = _stack()
+    assert "read-table-items" not in _policies_of(without, "shop-verify-glue")
+    job = only(doc, "aws_glue_job")
+    assert sorted(d.split(".")[1] for d in job["depends_on"] if d.startswith("aws_iam_role_policy.")) == sorted(
+        k for k, p in resources(doc, "aws_iam_role_policy").items()
+        if p["name"] in ("verify-job", "read-source-secret", "read-table-items")
+    )  # fmt: skip
+
+
+def test_each_job_gets_its_own_grants_and_a_second_grant_to_one_role_is_the_same_policy() -> None:
+    stack, doc = _stack(jobs=("verify-a", "verify-b"), settle=True)
+    for role in ("verify-a-glue", "verify-b-glue"):
+        assert {"read-source-secret", "read-table-items"} <= set(_policies_of(doc, role))
+    a, b = (stack.node.find_child(n) for n in ("verify-a", "verify-b"))
+    assert isinstance(a, ExportVerifyJob) and isinstance(b, ExportVerifyJob)
+    source, table = a.props.source, a.props.pipeline.props.target
+    assert source.grant_read_secret(a.role) is a.grants[0] and source.grant_read_secret(b.role) is b.grants[0]
+    assert isinstance(table, DynamoDbSingleTable) and table.grant_read_items(a.role) is a.grants[1]
+    assert isinstance(source, MySqlSource)
+    ids = sorted(c.node.id for c in source.node.children if c.node.id.startswith("ReadSecretPolicy"))
+    # the first grantee's ids are the plain ones; the second's carry a suffix made from its role
+    assert (ids[0], ids[1].startswith("ReadSecretPolicy-"), len(ids)) == ("ReadSecretPolicy", True, 4)
+
+
+class _SourceOfAnotherTeam:
+    """Has the pipeline's MigrationSource members, not the verify job's."""
+
+    engine_name = "mysql"
+    database_name = "shop"
+    dms_secret_arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-AbCdEf"
+    secret_kms_key_arn = None
+    endpoint_address = "db.example.com"
+
+    def allow_from(self, security_group_id: str) -> None:
+        pass
+
+
+def test_a_source_without_the_verify_members_is_named() -> None:
+    stack, _ = _stack(jobs=())
+    pipeline = stack.node.find_child("Migration")
+    with pytest.raises(
+        ConstructValidationError,
+        match=r"ExportVerifyJobProps.source: a _SourceOfAnotherTeam is not a VerifiableSource: .*"
+        r"no 'grant_read_secret'; 'allow_from' takes no description",
+    ):
+        ExportVerifyJob(stack, "Job", _props("shop-verify", pipeline, _SourceOfAnotherTeam()))
 
 
 def test_the_connection_runs_in_the_sources_vpc_behind_a_group_the_source_lets_in() -> None:
@@ -222,11 +299,109 @@ def test_the_connection_runs_in_the_sources_vpc_behind_a_group_the_source_lets_i
     )
     assert egress == sorted([(glue, -1, -1), (groups["shop-mysql"], 3306, 3306), ("0.0.0.0/0", 443, 443)])
     into_source = [
-        r["referenced_security_group_id"]
+        (r["referenced_security_group_id"], r["description"])
         for r in resources(doc, "aws_vpc_security_group_ingress_rule").values()
         if r["security_group_id"] == groups["shop-mysql"] and r["from_port"] == 3306
     ]
-    assert sorted(into_source) == sorted([groups["shop-dms"], glue])
+    # each rule says whose it is: DMS's keeps its words (and its id), the job's names the job
+    assert sorted(into_source) == sorted(
+        [(groups["shop-dms"], "MySQL from DMS"), (glue, "MySQL from the Glue verify job shop-verify")]
+    )
+
+
+def test_an_existing_sources_rule_for_the_job_is_described_as_the_jobs() -> None:
+    stack = new_stack()
+    source = ExistingMySqlSource(
+        stack,
+        "Source",
+        ExistingMySqlSourceProps(
+            server_name="db.example.com",
+            database_name="shop",
+            secret_arn="arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-AbCdEf",
+            security_group_id="sg-0123456789abcdef0",
+        ),
+    )
+    source.allow_from("sg-00000000000000001")
+    source.allow_from("sg-00000000000000002", description="MySQL from the Glue verify job shop-verify")
+    rules = resources(synth(stack), "aws_vpc_security_group_ingress_rule")
+    assert sorted((r["referenced_security_group_id"], r["description"]) for r in rules.values()) == [
+        ("sg-00000000000000001", "MySQL from DMS (added by the migration stack)"),
+        ("sg-00000000000000002", "MySQL from the Glue verify job shop-verify"),
+    ]
+
+
+ISOLATED = NetworkProps(nat=False, route_table_ids=["rtb-1", "rtb-2"])
+
+
+def _egress_of(doc: dict[str, Any], group: str) -> list[tuple[Any, Any, Any]]:
+    return sorted(
+        (
+            r.get("referenced_security_group_id") or r.get("prefix_list_id") or r.get("cidr_ipv4"),
+            r["ip_protocol"],
+            r.get("from_port", -1),
+        )
+        for r in resources(doc, "aws_vpc_security_group_egress_rule").values()
+        if r["security_group_id"] == group
+    )
+
+
+def test_isolated_subnets_get_an_s3_gateway_on_their_route_tables_and_the_job_reaches_the_endpoints_only() -> None:
+    _, doc = _stack(network=ISOLATED, settle=True)
+    endpoints = {e["service_name"]: (k, e) for k, e in resources(doc, "aws_vpc_endpoint").items()}
+    region = "${data.aws_region." + _key(doc, "aws_region", "data") + ".region}"
+    s3_name, s3 = endpoints[f"com.amazonaws.{region}.s3"]
+    assert (s3["vpc_endpoint_type"], s3["route_table_ids"], s3["vpc_id"]) == ("Gateway", ["rtb-1", "rtb-2"], "vpc-1")
+    ddb_name, _ = endpoints[f"com.amazonaws.{region}.dynamodb"]
+    groups = {g["name"]: f"${{aws_security_group.{k}.id}}" for k, g in resources(doc, "aws_security_group").items()}
+    glue, endpoint_group = groups["shop-verify-glue"], groups["shop-endpoints"]
+    assert _egress_of(doc, glue) == sorted(
+        [
+            (glue, "-1", -1),
+            (groups["shop-mysql"], "tcp", 3306),
+            (f"${{aws_vpc_endpoint.{s3_name}.prefix_list_id}}", "tcp", 443),
+            (f"${{aws_vpc_endpoint.{ddb_name}.prefix_list_id}}", "tcp", 443),
+            (endpoint_group, "tcp", 443),
+        ]
+    )  # no 0.0.0.0/0: nothing leaves the VPC but through its endpoints
+    into_endpoints = sorted(
+        (r["referenced_security_group_id"], r["from_port"], r["to_port"], r["description"])
+        for r in resources(doc, "aws_vpc_security_group_ingress_rule").values()
+        if r["security_group_id"] == endpoint_group
+    )
+    assert into_endpoints == sorted(
+        [
+            (groups["shop-dms"], 443, 443, "HTTPS from DMS"),
+            (glue, 443, 443, "HTTPS from the Glue verify job shop-verify"),
+        ]
+    )
+
+
+def test_without_settle_the_isolated_job_has_no_way_to_dynamodb() -> None:
+    _, doc = _stack(network=ISOLATED)
+    s3 = next(k for k, e in resources(doc, "aws_vpc_endpoint").items() if e["service_name"].endswith(".s3"))
+    glue = next(f"${{aws_security_group.{k}.id}}" for k, g in resources(doc, "aws_security_group").items()
+                if g["name"] == "shop-verify-glue")  # fmt: skip
+    assert [t for t, _, _ in _egress_of(doc, glue) if t.endswith(".prefix_list_id}")] == [
+        f"${{aws_vpc_endpoint.{s3}.prefix_list_id}}"
+    ]
+
+
+def test_the_endpoints_exist_only_with_a_job_and_two_jobs_share_one_s3_gateway() -> None:
+    _, without = _stack(jobs=(), network=ISOLATED)
+    assert sorted(e["service_name"].rsplit(".", 1)[1] for e in resources(without, "aws_vpc_endpoint").values()) == [
+        "dynamodb", "secretsmanager",
+    ]  # fmt: skip
+    _, two = _stack(jobs=("verify-a", "verify-b"), network=ISOLATED)
+    assert sorted(e["service_name"].rsplit(".", 1)[1] for e in resources(two, "aws_vpc_endpoint").values()) == [
+        "dynamodb", "s3", "secretsmanager",
+    ]  # fmt: skip
+    groups = {g["name"]: f"${{aws_security_group.{k}.id}}" for k, g in resources(two, "aws_security_group").items()}
+    admitted = sorted(
+        r["referenced_security_group_id"]
+        for r in resources(two, "aws_vpc_security_group_ingress_rule").values()
+        if r["security_group_id"] == groups["shop-endpoints"]
+    )
+    assert admitted == sorted(groups[n] for n in ("shop-dms", "verify-a-glue", "verify-b-glue"))
 
 
 def test_the_security_configuration_encrypts_logs_bookmarks_and_s3_output_with_the_key() -> None:
@@ -280,9 +455,106 @@ def test_props_the_job_cannot_use_are_named(changes: dict[str, Any], message: st
         _props(changes.pop("identifier", "shop-verify"), None, None, **changes)
 
 
-def test_the_package_zip_is_the_same_bytes_for_the_same_code_and_holds_both_packages(tmp_path: Path) -> None:
+def test_the_package_zip_is_the_same_bytes_for_the_same_code_and_holds_the_packages(tmp_path: Path) -> None:
     first, second = package_zip(tmp_path / "a"), package_zip(tmp_path / "b")
     assert first.read_bytes() == second.read_bytes() and first.name == second.name
     names = zipfile.ZipFile(first).namelist()
     assert "dms_dynamodb/verify/spark/job.py" in names and "mappings/items/__init__.py" in names
-    assert not [n for n in names if "__pycache__" in n or not n.endswith(".py")]
+    assert [n for n in names if "__pycache__" in n or not n.endswith(".py")] == ["pymysql/LICENSE.PyMySQL-1.2.4"]
+
+
+#: What Glue 5.0's image provides of what the job may import (AWS Glue developer guide, "Python modules already
+#: provided in AWS Glue"), with Spark's own pyspark and py4j.
+GLUE_PROVIDED = {"pyspark", "py4j", "pyarrow", "pandas", "numpy", "boto3", "botocore"}
+#: Imported somewhere in the package, never on the job's way (it passes no --since, reads no DDL, has no terminal).
+NOT_ON_THE_JOBS_WAY = {
+    "pymysqlreplication": "cdc and --since",
+    "sqlglot": "DDL files",
+    "tqdm": "a terminal's bars",
+    # PyMySQL's optional ones (pymysql/_auth.py): RSA password exchange only without TLS (the job's source
+    # connection has TLS: --ssl-ca), and MariaDB's ed25519 plugin
+    "cryptography": "sha256/caching_sha2 passwords without TLS",
+    "nacl": "MariaDB's ed25519_password",
+}
+
+_ISOLATED_RUN = r"""
+import importlib, json, sys
+zip_path, provided, plan = sys.argv[1:4]
+sys.path[:0] = [zip_path, provided]
+for name in ("dms_dynamodb.cli", "dms_dynamodb.verify.export_command", "dms_dynamodb.verify.spark.engine",
+             "dms_dynamodb.verify.spark.jdbc", "dms_dynamodb.verify.spark.session", "dms_dynamodb.verify.recheck",
+             "dms_dynamodb.verify.settle", "dms_dynamodb.verify.full", "pymysql.cursors", "pymysql.converters",
+             "pyspark.sql", "pyarrow"):
+    importlib.import_module(name)
+from dms_dynamodb.verify.spark.job import run
+status = run(["--plan", plan, "--mysql-url", "mysql://verify:pw@127.0.0.1:9/shop", "--export", "/nonexistent"])
+print(json.dumps({"status": status, "pymysql": sys.modules["pymysql"].__file__,
+                  "site": [p for p in sys.path if "site-packages" in p]}))
+"""
+
+
+def _imported_names(archive: zipfile.ZipFile) -> dict[str, set[str]]:
+    """Every top-level module any ``import`` in the zip names (nested ones too), and where."""
+    import ast
+
+    found: dict[str, set[str]] = {}
+    for name in archive.namelist():
+        if not name.endswith(".py"):
+            continue
+        for node in ast.walk(ast.parse(archive.read(name))):
+            if isinstance(node, ast.Import):
+                tops = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                tops = [node.module.split(".")[0]]
+            else:
+                continue
+            for top in tops:
+                found.setdefault(top, set()).add(name)
+    return found
+
+
+def test_the_zip_holds_every_import_glue_lacks_and_runs_the_job_with_only_stdlib_pyspark_and_pyarrow(
+    tmp_path: Path,
+) -> None:
+    import importlib.util
+    import subprocess
+    import sys
+
+    from tests import timing
+
+    path = package_zip(tmp_path / "zip")
+    archive = zipfile.ZipFile(path)
+    inside = {n.split("/")[0] for n in archive.namelist()}
+    assert inside == {"dms_dynamodb", "mappings", "pymysql"}
+    assert "pymysql/LICENSE.PyMySQL-1.2.4" in archive.namelist()  # the pinned, installed version, with its license
+    outside = {
+        top: sorted(where)[0]
+        for top, where in _imported_names(archive).items()
+        if top not in sys.stdlib_module_names and top not in inside and top not in GLUE_PROVIDED
+        and top not in NOT_ON_THE_JOBS_WAY and top != "__future__"
+    }  # fmt: skip
+    assert outside == {}  # a new third-party import: ship it in the zip, or say why the job never reaches it
+    provided = tmp_path / "provided"  # Glue's image, as far as the job goes: Spark's Python and pyarrow
+    provided.mkdir()
+    for name in ("pyspark", "py4j", "pyarrow"):
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None
+        (provided / name).symlink_to(Path(spec.origin).parent)
+    _, doc = _stack()
+    plan_object = next(o for o in resources(doc, "aws_s3_object").values() if o["key"].endswith("plan.tf.json"))
+    plan = tmp_path / "plan.tf.json"
+    plan.write_bytes(base64.b64decode(plan_object["content_base64"]))
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", _ISOLATED_RUN, str(path), str(provided), str(plan)],
+        capture_output=True,
+        text=True,
+        timeout=timing.seconds(120),
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    # the plan read by the stack reader, then the source tried by the zip's PyMySQL (its error 2003) and refused:
+    # the CLI's exit for a source it cannot connect to while planning (2, a usage error naming the URL, no password)
+    assert outcome == {"status": 2, "pymysql": f"{path}/pymysql/__init__.py", "site": []}
+    assert "cannot connect to the source mysql://verify:***@127.0.0.1:9/shop: (2003," in done.stderr
+    assert "No module named" not in done.stdout + done.stderr

@@ -86,16 +86,22 @@ def test_monitoring_prop_errors(kwargs: dict[str, Any], message: str) -> None:
         MonitoringProps(**kwargs)
 
 
+def _endpoints_by_service(doc: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    return {e["service_name"].rsplit(".", 1)[1]: (n, e) for n, e in resources(doc, "aws_vpc_endpoint").items()}
+
+
 def test_isolated_subnets_get_dynamodb_and_secrets_manager_endpoints(sakila: dict[str, Any]) -> None:
-    endpoints = {e["vpc_endpoint_type"]: e for e in resources(sakila, "aws_vpc_endpoint").values()}
-    assert endpoints["Gateway"]["service_name"].endswith(".dynamodb")
-    assert endpoints["Gateway"]["route_table_ids"] == "${var.private_route_table_ids}"
-    assert endpoints["Interface"]["service_name"].endswith(".secretsmanager")
-    assert endpoints["Interface"]["private_dns_enabled"] is True
+    endpoints = {service: e for service, (_, e) in _endpoints_by_service(sakila).items()}
+    # s3: the Glue verify job's (tests/constructs/test_export_verify.py); DMS needs none
+    assert sorted(endpoints) == ["dynamodb", "s3", "secretsmanager"]
+    assert endpoints["dynamodb"]["vpc_endpoint_type"] == "Gateway"
+    assert endpoints["dynamodb"]["route_table_ids"] == "${var.private_route_table_ids}"
+    assert endpoints["secretsmanager"]["vpc_endpoint_type"] == "Interface"
+    assert endpoints["secretsmanager"]["private_dns_enabled"] is True
 
 
 def test_isolated_dms_egress_goes_only_to_the_endpoints(sakila: dict[str, Any]) -> None:
-    endpoints = {e["vpc_endpoint_type"]: n for n, e in resources(sakila, "aws_vpc_endpoint").items()}
+    endpoints = {service: n for service, (n, _) in _endpoints_by_service(sakila).items()}
     groups = {g["name"]: n for n, g in resources(sakila, "aws_security_group").items()}
     dms = f"${{aws_security_group.{groups['sakila-dms']}.id}}"
     egress = [
@@ -111,22 +117,25 @@ def test_isolated_dms_egress_goes_only_to_the_endpoints(sakila: dict[str, Any]) 
     assert destinations == sorted(
         [
             (f"${{aws_security_group.{groups['sakila-source-mysql']}.id}}", "tcp", 3306, 3306),
-            (f"${{aws_vpc_endpoint.{endpoints['Gateway']}.prefix_list_id}}", "tcp", 443, 443),
+            (f"${{aws_vpc_endpoint.{endpoints['dynamodb']}.prefix_list_id}}", "tcp", 443, 443),
             (f"${{aws_security_group.{groups['sakila-endpoints']}.id}}", "tcp", 443, 443),
         ]
     )
 
 
-def test_interface_endpoint_admits_only_dms(sakila: dict[str, Any]) -> None:
+def test_interface_endpoint_admits_dms_and_the_verify_job_only(sakila: dict[str, Any]) -> None:
     groups = {g["name"]: n for n, g in resources(sakila, "aws_security_group").items()}
     rules = [
         r
         for r in resources(sakila, "aws_vpc_security_group_ingress_rule").values()
         if r["security_group_id"] == f"${{aws_security_group.{groups['sakila-endpoints']}.id}}"
     ]
-    assert [(r["referenced_security_group_id"], r["from_port"]) for r in rules] == [
-        (f"${{aws_security_group.{groups['sakila-dms']}.id}}", 443)
-    ]
+    assert sorted((r["referenced_security_group_id"], r["from_port"], r["to_port"]) for r in rules) == sorted(
+        [
+            (f"${{aws_security_group.{groups['sakila-dms']}.id}}", 443, 443),
+            (f"${{aws_security_group.{groups['sakila-verify-glue']}.id}}", 443, 443),
+        ]
+    )
 
 
 def test_isolated_subnets_without_route_tables_are_rejected() -> None:

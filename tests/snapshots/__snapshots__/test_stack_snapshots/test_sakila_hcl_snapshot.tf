@@ -255,12 +255,37 @@ resource "aws_vpc_security_group_ingress_rule" "Source_IngressFromDms_E9DC46C1" 
   to_port                      = 3306
 }
 resource "aws_vpc_security_group_ingress_rule" "Source_IngressFromDms-cae2db7c_2EBAC68C" {
-  description                  = "MySQL from DMS"
+  description                  = "MySQL from the Glue verify job sakila-verify"
   from_port                    = 3306
   ip_protocol                  = "tcp"
   referenced_security_group_id = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
   security_group_id            = "${aws_security_group.Source_SecurityGroup_D4D974DE.id}"
   to_port                      = 3306
+}
+data "aws_iam_policy_document" "Source_ReadSecretPolicyDocument_29A32D52" {
+  statement {
+    actions = [
+      "secretsmanager:GetSecretValue"
+    ]
+    resources = [
+      "${aws_secretsmanager_secret.Source_DmsUserSecret_32394B4D.arn}"
+    ]
+    sid = "ReadSourceSecret"
+  }
+  statement {
+    actions = [
+      "kms:Decrypt"
+    ]
+    resources = [
+      "${aws_kms_key.Key_961B73FD.arn}"
+    ]
+    sid = "DecryptSourceSecret"
+  }
+}
+resource "aws_iam_role_policy" "Source_ReadSecretPolicy_562B6B10" {
+  name   = "read-source-secret"
+  policy = "${data.aws_iam_policy_document.Source_ReadSecretPolicyDocument_29A32D52.json}"
+  role   = "${aws_iam_role.ExportVerify_Role_072A8283.id}"
 }
 resource "aws_dynamodb_table" "Table_CD117FA1" {
   billing_mode                = "PAY_PER_REQUEST"
@@ -441,6 +466,23 @@ resource "aws_vpc_security_group_egress_rule" "Migration_ServiceEndpoints_DmsToS
   referenced_security_group_id = "${aws_security_group.Migration_ServiceEndpoints_SecurityGroup_D9C23054.id}"
   security_group_id            = "${aws_security_group.Migration_SecurityGroup_0E27E444.id}"
   to_port                      = 443
+}
+resource "aws_vpc_security_group_ingress_rule" "Migration_ServiceEndpoints_HttpsFrom-cae2db7c_E0D265AA" {
+  description                  = "HTTPS from the Glue verify job sakila-verify"
+  from_port                    = 443
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+  security_group_id            = "${aws_security_group.Migration_ServiceEndpoints_SecurityGroup_D9C23054.id}"
+  to_port                      = 443
+}
+resource "aws_vpc_endpoint" "Migration_ServiceEndpoints_S3_FF267E1B" {
+  route_table_ids = "${var.private_route_table_ids}"
+  service_name    = "com.amazonaws.${data.aws_region.AccountContext_region_565574B7.region}.s3"
+  tags = {
+    Name = "sakila-s3"
+  }
+  vpc_endpoint_type = "Gateway"
+  vpc_id            = "${var.vpc_id}"
 }
 resource "aws_dms_replication_subnet_group" "Migration_SubnetGroup_3FB08A56" {
   replication_subnet_group_description = "DMS subnets for sakila"
@@ -779,13 +821,21 @@ resource "aws_vpc_security_group_egress_rule" "ExportVerify_EgressToMySql_F55C28
   security_group_id            = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
   to_port                      = 3306
 }
-resource "aws_vpc_security_group_egress_rule" "ExportVerify_EgressHttps_7896F059" {
-  cidr_ipv4         = "0.0.0.0/0"
-  description       = "S3, Secrets Manager, CloudWatch Logs and Glue APIs (endpoints or NAT)"
+resource "aws_vpc_security_group_egress_rule" "ExportVerify_EgressToS3_DF0BABD3" {
+  description       = "S3 through the gateway endpoint"
   from_port         = 443
   ip_protocol       = "tcp"
+  prefix_list_id    = "${aws_vpc_endpoint.Migration_ServiceEndpoints_S3_FF267E1B.prefix_list_id}"
   security_group_id = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
   to_port           = 443
+}
+resource "aws_vpc_security_group_egress_rule" "ExportVerify_EgressToSecretsManager_0AD8A423" {
+  description                  = "Secrets Manager through the interface endpoint"
+  from_port                    = 443
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = "${aws_security_group.Migration_ServiceEndpoints_SecurityGroup_D9C23054.id}"
+  security_group_id            = "${aws_security_group.ExportVerify_SecurityGroup_8666FC9C.id}"
+  to_port                      = 443
 }
 resource "aws_glue_connection" "ExportVerify_Connection_EB34F7BA" {
   connection_type = "NETWORK"
@@ -916,15 +966,6 @@ data "aws_iam_policy_document" "ExportVerify_PolicyDocument_DA34F35F" {
   }
   statement {
     actions = [
-      "secretsmanager:GetSecretValue"
-    ]
-    resources = [
-      "${aws_secretsmanager_secret.Source_DmsUserSecret_32394B4D.arn}"
-    ]
-    sid = "ReadSourceSecret"
-  }
-  statement {
-    actions = [
       "kms:Decrypt",
       "kms:Encrypt",
       "kms:GenerateDataKey*",
@@ -972,15 +1013,6 @@ data "aws_iam_policy_document" "ExportVerify_PolicyDocument_DA34F35F" {
     ]
     sid = "ConnectionNetworkInterfaces"
   }
-  statement {
-    actions = [
-      "kms:Decrypt"
-    ]
-    resources = [
-      "${aws_kms_key.Key_961B73FD.arn}"
-    ]
-    sid = "DecryptSourceSecret"
-  }
 }
 resource "aws_iam_role_policy" "ExportVerify_Policy_4A9FCDF0" {
   name   = "verify-job"
@@ -1004,7 +1036,6 @@ resource "aws_glue_job" "ExportVerify_C95185E8" {
     --database                         = "yourdb"
     --extra-py-files                   = "s3://${var.verify_assets_bucket}/dms-dynamodb/sakila-verify/dms_dynamodb.zip"
     --extra-jars                       = "${var.jdbc_driver_s3_uri}"
-    --additional-python-modules        = "PyMySQL==1.2.4"
     --enable-continuous-cloudwatch-log = "true"
   }
   description            = "dms-dynamodb verify --export --engine spark: task sakila"
@@ -1026,6 +1057,7 @@ resource "aws_glue_job" "ExportVerify_C95185E8" {
   }
   depends_on = [
     "aws_iam_role_policy.ExportVerify_Policy_4A9FCDF0",
+    "aws_iam_role_policy.Source_ReadSecretPolicy_562B6B10",
     "aws_s3_object.ExportVerify_Script_F707FECD",
     "aws_s3_object.ExportVerify_Plan_81E8A306",
     "aws_s3_object.ExportVerify_Package_8985BD04",
