@@ -3,6 +3,9 @@ else unknown refused (exit 2 naming it), and no secret value in any message."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from dms_dynamodb.source.url import parse
@@ -64,3 +67,27 @@ def test_a_secret_missing_a_key_is_named_without_its_values() -> None:
             {"host": "db", "username": "dms", "password": "Hunter22", "port": "x"}, ARN, ssl_ca=None, database=""
         )
     assert "Hunter22" not in str(raised.value)
+
+
+def test_without_spark_master_or_jdbc_jar_the_job_takes_the_submitters_session_and_names_a_missing_driver(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.tf.json"
+    plan.write_text("{}")
+    asked: list[str] = []
+
+    def verify(argv: list[str]) -> int:
+        asked.extend(argv)
+        return 0
+
+    monkeypatch.setattr("dms_dynamodb.cli.main", verify)
+
+    def no_driver() -> Any:
+        raise FileNotFoundError("the JDBC driver org.mariadb.jdbc.Driver is not on the Spark session's classpath")
+
+    argv = ["--plan", str(plan), "--export", "/e", "--mysql-url", "mysql://u@h/"]
+    assert run(argv, session=no_driver) == 2
+    assert "is not on the Spark session's classpath" in capsys.readouterr().err and asked == []
+    # with --spark-master (a run outside a submitter) the command builds its own session: not the submitter's
+    assert run([*argv, "--spark-master", "local[2]", "--jdbc-jar", "/j.jar"], session=no_driver) == 0
+    assert asked[asked.index("--spark-master") + 1] == "local[2]" and asked[asked.index("--jdbc-jar") + 1] == "/j.jar"

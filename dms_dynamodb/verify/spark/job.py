@@ -12,7 +12,10 @@ A cluster has no stack file and no ``--mysql-url`` typed by a person, so the job
   format (``host``, ``port``, ``username``, ``password``), read with boto3 when the job runs and never
   printed, plus ``--ssl-ca PATH|s3://...`` (the server is then verified by its name, ``VERIFY_IDENTITY``)
   and ``--database NAME``;
-- ``--report PATH|s3://...``, ``--settle SECONDS``, ``--skip-checks true``, ``--task ID``.
+- ``--report PATH|s3://...``, ``--settle SECONDS``, ``--skip-checks true``, ``--task ID``;
+- ``--spark-master MASTER``, ``--jdbc-jar PATH``: only outside a submitter (``python -m`` on a workstation).
+  Without them the job takes the submitter's session (:func:`~dms_dynamodb.verify.spark.session.submitted_session`:
+  ``spark-submit --master/--jars``, Glue's conf and ``--extra-jars``), never a ``local[*]`` of its own.
 
 Then it runs the command itself (:func:`dms_dynamodb.cli.main`): the same checks, records, report and
 exit code (0 clean, 1 findings, 2 bad input, 3 the source or target unreachable). On Glue a non-zero
@@ -59,7 +62,8 @@ ARGUMENTS = (
 USAGE = (
     "usage: job.py --plan PATH|s3://BUCKET/KEY --export PATH|s3://...[,...] "
     "(--mysql-url URL | --source-secret-arn ARN [--ssl-ca PATH|s3://...] [--database NAME]) "
-    "[--report PATH|s3://...] [--settle SECONDS] [--skip-checks true] [--task ID]"
+    "[--report PATH|s3://...] [--settle SECONDS] [--skip-checks true] [--task ID] "
+    "[--spark-master MASTER --jdbc-jar PATH (outside spark-submit/Glue)]"
 )
 
 
@@ -182,9 +186,12 @@ def read_secret(arn: str, secrets: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------- main
 
 
-def run(argv: Sequence[str], *, s3: Any = None, secrets: Any = None) -> int:
-    """The job: its exit status (``s3``, ``secrets``: boto3 clients, made when first needed if not given)."""
+def run(argv: Sequence[str], *, s3: Any = None, secrets: Any = None, session: Callable[[], Any] | None = None) -> int:
+    """The job: its exit status (``s3``, ``secrets``: boto3 clients, made when first needed if not given;
+    ``session``: the submitter's Spark session, :func:`~dms_dynamodb.verify.spark.session.submitted_session`)."""
     from dms_dynamodb.cli import main as cli_main
+
+    make_session = session or _submitted_session
 
     def client(name: str, given: Any) -> Callable[[], Any]:
         made: list[Any] = [given]
@@ -232,12 +239,28 @@ def run(argv: Sequence[str], *, s3: Any = None, secrets: Any = None) -> int:
             command += ["--report", local_report]
         if args.get("--skip-checks") == "true":
             command.append("--skip-checks")
+        if not (args.get("--spark-master") or args.get("--jdbc-jar")):
+            try:  # the submitter's session (spark-submit, Glue): built before the command, which then uses it
+                spark = make_session()
+            except FileNotFoundError as exc:
+                print(f"dms-dynamodb verify job: {exc}", file=sys.stderr)
+                return 2
+            if spark is not None:
+                context = spark.sparkContext
+                jars = context.getConf().get("spark.jars", "") or "none"
+                print(f"verify job: the submitter's Spark session: master {context.master}, jars {jars}")
         status = cli_main(command)
         if report and local_report and report != local_report and Path(local_report).exists():
             bucket, key = split_s3(report)
             s3_client().put_object(Bucket=bucket, Key=key, Body=Path(local_report).read_bytes())
             print(f"report uploaded to {report}")
         return status
+
+
+def _submitted_session() -> Any:
+    from dms_dynamodb.verify.spark.session import submitted_session
+
+    return submitted_session()
 
 
 def main() -> None:  # pragma: no cover - the process entry point
