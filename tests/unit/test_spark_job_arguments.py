@@ -69,6 +69,48 @@ def test_a_secret_missing_a_key_is_named_without_its_values() -> None:
     assert "Hunter22" not in str(raised.value)
 
 
+def _clean_then(status: int, lines: str) -> Any:
+    def verify(argv: list[str]) -> int:  # the command ran and wrote its report
+        Path(argv[argv.index("--report") + 1]).write_text(lines)
+        return status
+
+    return verify
+
+
+@pytest.mark.parametrize(("status", "logged"), [(0, True), (1, False)])
+def test_a_report_s3_refuses_is_exit_3_and_kept_and_a_clean_one_is_logged(
+    status: int,
+    logged: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import boto3
+    from botocore.stub import Stubber
+
+    plan = tmp_path / "plan.tf.json"
+    plan.write_text("{}")
+    lines = '{"type": "VERIFIED_AT"}\n' if status == 0 else '{"type": "MISSING_TARGET", "key": {"pk": 1}}\n'
+    monkeypatch.setattr("dms_dynamodb.cli.main", _clean_then(status, lines))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "kept"))
+    (tmp_path / "kept").mkdir()
+    monkeypatch.setattr("tempfile.tempdir", None)  # TMPDIR is read again
+    s3 = boto3.client("s3", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
+    argv = ["--plan", str(plan), "--export", "/e", "--mysql-url", "mysql://u@h/", "--report", "s3://b/r.jsonl"]
+    with Stubber(s3) as stub:
+        stub.add_client_error("put_object", "AccessDenied", "Access Denied", 403)
+        assert run(argv, s3=s3, session=lambda: None) == 3
+    captured = capsys.readouterr()
+    (kept,) = (tmp_path / "kept").glob("dms-dynamodb-report-*.jsonl")
+    assert kept.read_text() == lines and kept.stat().st_mode & 0o777 == 0o600
+    verdict = "clean" if status == 0 else "with findings"
+    assert (
+        f"the report (verify {verdict}) could not be uploaded to s3://b/r.jsonl: AccessDenied: An error occurred "
+        f"(AccessDenied) when calling the PutObject operation: Access Denied; it is kept at {kept} on the driver"
+    ) in captured.err
+    assert (lines in captured.out) is logged
+
+
 def test_without_spark_master_or_jdbc_jar_the_job_takes_the_submitters_session_and_names_a_missing_driver(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

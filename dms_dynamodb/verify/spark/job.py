@@ -18,7 +18,8 @@ A cluster has no stack file and no ``--mysql-url`` typed by a person, so the job
   ``spark-submit --master/--jars``, Glue's conf and ``--extra-jars``), never a ``local[*]`` of its own.
 
 Then it runs the command itself (:func:`dms_dynamodb.cli.main`): the same checks, records, report and
-exit code (0 clean, 1 findings, 2 bad input, 3 the source or target unreachable). On Glue a non-zero
+exit code (0 clean, 1 findings, 2 bad input, 3 the source or target unreachable, or a report S3 would not
+take: kept, see :func:`upload_report`). On Glue a non-zero
 exit fails the job run, so findings show as a failed run whose log holds the summary and the report.
 
 Arguments come as ``--name value`` pairs, as Glue passes them. Glue's own (``GLUE_ARGUMENTS``: the job's
@@ -251,9 +252,7 @@ def run(argv: Sequence[str], *, s3: Any = None, secrets: Any = None, session: Ca
                 print(f"verify job: the submitter's Spark session: master {context.master}, jars {jars}")
         status = cli_main(command)
         if report and local_report and report != local_report and Path(local_report).exists():
-            bucket, key = split_s3(report)
-            s3_client().put_object(Bucket=bucket, Key=key, Body=Path(local_report).read_bytes())
-            print(f"report uploaded to {report}")
+            return upload_report(Path(local_report), report, s3_client, status)
         return status
 
 
@@ -261,6 +260,35 @@ def _submitted_session() -> Any:
     from dms_dynamodb.verify.spark.session import submitted_session
 
     return submitted_session()
+
+
+def upload_report(local: Path, report: str, s3: Callable[[], Any], status: int) -> int:
+    """Upload the report; when S3 refuses it, keep it and exit 3 (the report could not be written), not 1.
+
+    The scratch folder goes with the job, so the report is first copied to a file of its own (0600) in the
+    system's temporary folder, which outlives the process on a host that stays (spark-submit's driver
+    node); on Glue the worker's disk does not, so a clean report (one ``VERIFIED_AT`` line, no row of data)
+    is also printed into the job's log. A report with findings holds rows of data: it is not logged.
+    """
+    bucket, key = split_s3(report)
+    try:
+        s3().put_object(Bucket=bucket, Key=key, Body=local.read_bytes())
+    except Exception as exc:  # botocore's ClientError (AccessDenied, NoSuchBucket, KMS) or a connection error
+        handle, kept = tempfile.mkstemp(prefix="dms-dynamodb-report-", suffix=".jsonl")  # 0600
+        with os.fdopen(handle, "wb") as copy:
+            copy.write(local.read_bytes())
+        verdict = {0: "clean", 1: "with findings"}.get(status, f"exit {status}")
+        print(
+            f"dms-dynamodb verify job: the report (verify {verdict}) could not be uploaded to {report}: "
+            f"{type(exc).__name__}: {exc}; it is kept at {kept} on the driver",
+            file=sys.stderr,
+        )
+        if status == 0:
+            print(f"the clean report, not uploaded to {report} (kept here, in the job's log):")
+            print(local.read_text(), end="", flush=True)
+        return 3
+    print(f"report uploaded to {report}")
+    return status
 
 
 def main() -> None:  # pragma: no cover - the process entry point
