@@ -69,6 +69,27 @@ def test_a_secret_missing_a_key_is_named_without_its_values() -> None:
     assert "Hunter22" not in str(raised.value)
 
 
+def test_several_exports_in_one_value_split_only_before_s3_so_a_comma_in_a_path_stays() -> None:
+    args = parse_arguments(
+        ["--plan", "p", "--source-secret-arn", ARN, "--export", "s3://e/a,b/, s3://e/c/", "--export", "/x,y"]
+    )
+    assert args.exports == ["s3://e/a,b/", "s3://e/c/", "/x,y"]
+
+
+def test_a_mysql_url_with_a_password_is_refused_naming_the_secret_path() -> None:
+    with pytest.raises(JobError, match="--mysql-url carries a password") as raised:
+        parse_arguments(["--plan", "p", "--export", "e", "--mysql-url", "mysql://dms:Hunter22@db:3306/shop"])
+    assert "--source-secret-arn" in str(raised.value) and "Hunter22" not in str(raised.value)
+    without = parse_arguments(["--plan", "p", "--export", "e", "--mysql-url", "mysql://dms@db:3306/shop"])
+    assert without.get("--mysql-url") == "mysql://dms@db:3306/shop"
+
+
+def test_an_ipv6_host_in_the_secret_is_bracketed() -> None:
+    secret = {"host": "fd00::5", "port": 3306, "username": "dms", "password": "pw"}
+    parts = parse(url_from_secret(secret, ARN, ssl_ca=None, database="shop"))
+    assert (parts.host, parts.port, parts.database) == ("fd00::5", 3306, "shop")
+
+
 def _clean_then(status: int, lines: str) -> Any:
     def verify(argv: list[str]) -> int:  # the command ran and wrote its report
         Path(argv[argv.index("--report") + 1]).write_text(lines)
@@ -133,3 +154,30 @@ def test_without_spark_master_or_jdbc_jar_the_job_takes_the_submitters_session_a
     # with --spark-master (a run outside a submitter) the command builds its own session: not the submitter's
     assert run([*argv, "--spark-master", "local[2]", "--jdbc-jar", "/j.jar"], session=no_driver) == 0
     assert asked[asked.index("--spark-master") + 1] == "local[2]" and asked[asked.index("--jdbc-jar") + 1] == "/j.jar"
+
+
+def test_the_jobs_stdout_is_line_buffered_so_the_log_keeps_the_order_of_its_lines(tmp_path: Path) -> None:
+    """Glue's stdout is a pipe: block-buffered, a stdout line would reach the log after a later stderr line."""
+    import os
+    import subprocess
+    import sys
+
+    from dms_dynamodb.verify.spark import job
+    from tests.timing import seconds
+
+    argv = ["--JOB_NAME", "v", "--plan", str(tmp_path / "absent.json"), "--export", "/e", "--source-secret-arn", ARN]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as Glue runs it: no such variable
+    done = subprocess.run(
+        [sys.executable, str(job.__file__), *argv],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=seconds(60),
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout.splitlines() == [
+        "verify job: Glue's own arguments ignored: --JOB_NAME",
+        f"dms-dynamodb verify job: --plan {tmp_path / 'absent.json'}: no such file",
+    ]

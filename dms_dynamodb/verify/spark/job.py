@@ -6,12 +6,13 @@ A cluster has no stack file and no ``--mysql-url`` typed by a person, so the job
 - ``--plan PATH|s3://...``: the *verify plan document*, a Terraform JSON holding the DMS task
   (``aws_dms_replication_task``) and its target table(s) (``aws_dynamodb_table``), read by the same stack
   reader as every command (the ``ExportVerifyJob`` construct writes it from the stack);
-- ``--export PATH|s3://...``: one per target table (Glue passes one value per name: several are
-  comma-separated);
-- the source: ``--mysql-url URL``, or ``--source-secret-arn ARN``, a Secrets Manager secret in DMS's
-  format (``host``, ``port``, ``username``, ``password``), read with boto3 when the job runs and never
-  printed, plus ``--ssl-ca PATH|s3://...`` (the server is then verified by its name, ``VERIFY_IDENTITY``)
-  and ``--database NAME``;
+- ``--export PATH|s3://...``: one per target table (Glue passes one value per name: several in one value
+  are separated by a comma before each further ``s3://``, so a comma inside a key stays);
+- the source: ``--source-secret-arn ARN``, a Secrets Manager secret in DMS's format (``host``, ``port``,
+  ``username``, ``password``), read with boto3 when the job runs and never printed, plus ``--ssl-ca
+  PATH|s3://...`` (the server is then verified by its name, ``VERIFY_IDENTITY``) and ``--database NAME``;
+  or ``--mysql-url URL`` without a password (``MYSQL_PWD`` or ``?defaults_file=`` gives it): a job's
+  arguments are kept in Glue's run history, so a URL carrying a password is refused;
 - ``--report PATH|s3://...``, ``--settle SECONDS``, ``--skip-checks true``, ``--task ID``;
 - ``--spark-master MASTER``, ``--jdbc-jar PATH``: only outside a submitter (``python -m`` on a workstation).
   Without them the job takes the submitter's session (:func:`~dms_dynamodb.verify.spark.session.submitted_session`:
@@ -29,8 +30,10 @@ usage error naming it (exit 2).
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -55,6 +58,9 @@ GLUE_ARGUMENTS = frozenset(
         "--scriptLocation", "--spark-event-logs-path", "--use-postgres-driver", "--user-jars-first",
     }
 )  # fmt: skip
+#: Several exports in one ``--export`` value (Glue passes one value per name): a comma starts a new one only
+#: where ``s3://`` follows it, so a key or a path holding a comma stays whole.
+EXPORT_SEPARATOR = re.compile(r",\s*(?=s3://)")
 #: The job's own arguments; ``--export`` may repeat.
 ARGUMENTS = (
     "--plan", "--export", "--mysql-url", "--source-secret-arn", "--ssl-ca", "--database", "--report",
@@ -101,7 +107,7 @@ def parse_arguments(argv: Sequence[str]) -> JobArguments:
         if name in GLUE_ARGUMENTS:
             found.ignored.append(name)
         elif name == "--export":
-            found.exports += [part.strip() for part in value.split(",") if part.strip()]
+            found.exports += [part.strip() for part in EXPORT_SEPARATOR.split(value) if part.strip()]
         elif name in ARGUMENTS:
             if name in found.values:
                 raise JobError(f"{name} is given twice")
@@ -119,7 +125,27 @@ def parse_arguments(argv: Sequence[str]) -> JobArguments:
     skip = found.get("--skip-checks")
     if skip is not None and skip not in ("true", "false"):
         raise JobError(f"--skip-checks takes true or false; got {skip!r}")
+    refuse_password_in_url(found.get("--mysql-url"))
     return found
+
+
+def refuse_password_in_url(url: str | None) -> None:
+    """A job's arguments are kept where anyone who can read the job can read them (Glue's run history:
+    GetJobRun, the console; ``ps`` on a spark-submit host): a ``--mysql-url`` with its password is refused."""
+    if not url:
+        return
+    from dms_dynamodb.source.url import SourceUrlError, parse
+
+    try:
+        password = parse(url).password
+    except SourceUrlError as exc:  # its message shows the URL redacted
+        raise JobError(str(exc)) from None
+    if password:
+        raise JobError(
+            "--mysql-url carries a password, and a job's arguments are kept in Glue's run history (GetJobRun, "
+            "the console) and shown by ps: give --source-secret-arn ARN (the source's DMS secret), or a URL "
+            "without the password and the password in MYSQL_PWD or ?defaults_file=PATH"
+        )
 
 
 # ------------------------------------------------------------------------------------------ files
@@ -163,6 +189,7 @@ def url_from_secret(secret: dict[str, Any], arn: str, *, ssl_ca: str | None, dat
     if not str(port).isdigit():
         raise JobError(f"--source-secret-arn {arn}: its port is not a number")
     host = str(secret["host"])
+    host = f"[{host}]" if ":" in host else quote(host, safe="")  # an IPv6 literal is bracketed, as a URL writes it
     url = f"mysql://{quote(secret['username'], safe='')}:{quote(secret['password'], safe='')}@{host}:{port}/"
     url += quote(database, safe="")
     return f"{url}?ssl_ca={quote(ssl_ca, safe='/')}" if ssl_ca else url
@@ -292,7 +319,11 @@ def upload_report(local: Path, report: str, s3: Callable[[], Any], status: int) 
 
 
 def main() -> None:  # pragma: no cover - the process entry point
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    # Glue's stdout is a pipe (block-buffered): the summary and the starting point must reach the log line by
+    # line, in order with stderr, and survive a run killed at its timeout. (PYTHONUNBUFFERED is read at start-up:
+    # setting it here would change nothing.)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)
     sys.exit(run(sys.argv[1:]))
 
 
