@@ -19,9 +19,10 @@ A cluster has no stack file and no ``--mysql-url`` typed by a person, so the job
   ``spark-submit --master/--jars``, Glue's conf and ``--extra-jars``), never a ``local[*]`` of its own.
 
 Then it runs the command itself (:func:`dms_dynamodb.cli.main`): the same checks, records, report and
-exit code (0 clean, 1 findings, 2 bad input, 3 the source or target unreachable, or a report S3 would not
-take: kept, see :func:`upload_report`). On Glue a non-zero
-exit fails the job run, so findings show as a failed run whose log holds the summary and the report.
+exit code (0 clean, 1 findings, 2 bad input, including a source that cannot be reached when the job
+starts, as in the command; 3 incomplete: the source or target lost mid-run, or a report S3 would not take,
+which is then kept, see :func:`upload_report`). On Glue a non-zero exit fails the job run, so findings
+show as a failed run whose log holds the summary and the report.
 
 Arguments come as ``--name value`` pairs, as Glue passes them. Glue's own (``GLUE_ARGUMENTS``: the job's
 identity and the documented "Job parameters used by AWS Glue") are ignored by name; anything else is a
