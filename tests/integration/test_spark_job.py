@@ -146,6 +146,17 @@ def test_pymysql_and_jdbc_connect_over_tls_verifying_the_server_and_refuse_the_w
         connect(_url(mariadb, f"ssl_ca={certificates.wrong_ca}"))
 
 
+def test_without_tls_options_pymysql_negotiates_tls_but_the_jdbc_read_is_plain_text(
+    world: tuple[MariaDB, Certificates, Path, str], spark: Any
+) -> None:
+    """What README's TLS paragraph warns of: a bare URL is encrypted for PyMySQL (it takes the TLS the server
+    offers) and clear text for MariaDB Connector/J (it asks for none by default), so pass ssl_ca."""
+    mariadb, _, _, _ = world
+    url = mariadb.tcp_url("shop")  # a user without REQUIRE SSL, no ssl_ca / ssl_mode
+    assert _pymysql_cipher(url).startswith("TLS")
+    assert _jdbc_cipher(spark, url) == ""
+
+
 def test_verify_with_the_wrong_ca_is_an_unreachable_source_and_never_shows_the_password(
     world: tuple[MariaDB, Certificates, Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
