@@ -18,7 +18,8 @@ encrypts without checking the server; ``VERIFY_CA`` also checks its certificate 
 ``VERIFY_IDENTITY`` (the strictest: a CA given is a CA to be checked, and by the name connected to); a
 ``VERIFY_*`` mode without a CA file is refused (PyMySQL would fall back to the system's CAs and skip the
 name check). Without either the connection is as before (PyMySQL's default; the installed PyMySQL tries TLS
-when the server offers it, unverified). With a mode, a server without TLS is refused: no fallback to plain
+when the server offers it, unverified; MariaDB Connector/J, the Spark engine's reader, asks for no TLS by default,
+so that read is plain text). With a mode, a server without TLS is refused: no fallback to plain
 text.
 """
 

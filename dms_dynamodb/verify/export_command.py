@@ -53,8 +53,16 @@ def add_export_verify_arguments(verify: argparse.ArgumentParser) -> None:
         default="local",
         help="with --export: local (one process, streams the files) or spark (Apache Spark; default local)",
     )
-    verify.add_argument("--spark-master", default="local[*]", help="with --engine spark: the master (default local[*])")
-    verify.add_argument("--jdbc-jar", help="with --engine spark: the MariaDB/MySQL JDBC driver jar (default: Debian's)")
+    verify.add_argument(
+        "--spark-master",
+        help="with --engine spark: the master (default local[*]; a Spark session already running in the process "
+        "is used as it is, and a different master is refused)",
+    )
+    verify.add_argument(
+        "--jdbc-jar",
+        help="with --engine spark: the MariaDB/MySQL JDBC driver jar (default: Debian's; a running session "
+        "without it is refused)",
+    )
 
 
 def refuse_engine_without_export(args: argparse.Namespace) -> None:
@@ -65,7 +73,7 @@ def refuse_engine_without_export(args: argparse.Namespace) -> None:
         flag
         for flag, value, default in (
             ("--engine", args.engine, "local"),
-            ("--spark-master", args.spark_master, "local[*]"),
+            ("--spark-master", args.spark_master, None),
             ("--jdbc-jar", args.jdbc_jar, None),
         )
         if value != default

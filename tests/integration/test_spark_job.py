@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,7 @@ from mappings.schema import SourceSchema
 from tests.conftest import SHOP_DDL, stack_file
 from tests.integration.live import loaded_shop
 from tests.integration.tls import Certificates, make_certificates
+from tests.timing import seconds
 
 pyspark = pytest.importorskip("pyspark", reason="the spark extra is not installed")
 TABLE = "shop-table"
@@ -36,10 +41,12 @@ CIPHER = "(SELECT VARIABLE_VALUE AS v FROM information_schema.SESSION_STATUS WHE
 
 @pytest.fixture(scope="session", autouse=True)
 def spark() -> Iterator[Any]:
-    """One Spark session for the test process (local[1]); the job's and the command's getOrCreate reuse it."""
+    """One Spark session for the test process (local[2], as tests/integration/test_verify_export.py's: a second
+    master asked for in one process is refused); the in-process job and command reuse it. The spark-submit test
+    runs the job in a process of its own, where no session exists before the job starts."""
     from dms_dynamodb.verify.spark.session import spark_session
 
-    session = spark_session("local[1]")
+    session = spark_session("local[2]")
     yield session
     session.stop()
 
@@ -92,6 +99,11 @@ def _url(mariadb: MariaDB, query: str, host: str = "127.0.0.1") -> str:
     return f"mysql://verifier:{PASSWORD.replace('#', '%23').replace('/', '%2F').replace('@', '%40')}@{host}:{mariadb.port}/shop?{query}"
 
 
+def _url_without_password(mariadb: MariaDB, query: str) -> str:
+    """What the job takes: the password comes from MYSQL_PWD (a job's arguments are kept in its run history)."""
+    return f"mysql://verifier@127.0.0.1:{mariadb.port}/shop?{query}"
+
+
 def _jdbc_cipher(spark: Any, url: str) -> str:
     from dms_dynamodb.verify.spark.jdbc import jdbc_url
 
@@ -134,6 +146,17 @@ def test_pymysql_and_jdbc_connect_over_tls_verifying_the_server_and_refuse_the_w
         connect(_url(mariadb, f"ssl_ca={certificates.wrong_ca}"))
 
 
+def test_without_tls_options_pymysql_negotiates_tls_but_the_jdbc_read_is_plain_text(
+    world: tuple[MariaDB, Certificates, Path, str], spark: Any
+) -> None:
+    """What README's TLS paragraph warns of: a bare URL is encrypted for PyMySQL (it takes the TLS the server
+    offers) and clear text for MariaDB Connector/J (it asks for none by default), so pass ssl_ca."""
+    mariadb, _, _, _ = world
+    url = mariadb.tcp_url("shop")  # a user without REQUIRE SSL, no ssl_ca / ssl_mode
+    assert _pymysql_cipher(url).startswith("TLS")
+    assert _jdbc_cipher(spark, url) == ""
+
+
 def test_verify_with_the_wrong_ca_is_an_unreachable_source_and_never_shows_the_password(
     world: tuple[MariaDB, Certificates, Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -160,12 +183,16 @@ def _records(path: Path) -> list[str]:
 
 
 def test_the_job_gives_the_commands_records_report_and_exit_from_a_plan_document(
-    world: tuple[MariaDB, Certificates, Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    world: tuple[MariaDB, Certificates, Path, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from dms_dynamodb.verify.spark.job import run
 
     mariadb, certificates, folder, missing = world
-    url = _url(mariadb, f"ssl_ca={certificates.ca}")
+    monkeypatch.setenv("MYSQL_PWD", PASSWORD)
+    url = _url_without_password(mariadb, f"ssl_ca={certificates.ca}")
     command = main(
         ["verify", "--stack", str(stack_file("shop")), "--mysql-url", url, "--export", str(folder),
          "--engine", "spark", "--report", str(tmp_path / "command.jsonl")]
@@ -215,6 +242,58 @@ def test_the_job_reads_the_source_from_a_dms_secret_with_the_ca_and_uploads_the_
     assert PASSWORD not in captured.out + captured.err and "pa:ss" not in captured.out + captured.err
     uploaded = [json.loads(line) for line in s3.objects["reports", "run/1.jsonl"].decode().splitlines()]
     assert [(r["type"], json.dumps(r["key"], sort_keys=True)) for r in uploaded] == [("MISSING_TARGET", missing)]
+
+
+def test_spark_submit_runs_the_job_on_the_submitters_master_and_jars(
+    world: tuple[MariaDB, Certificates, Path, str], tmp_path: Path
+) -> None:
+    """The real entry point: ``spark-submit --master local[1] --jars JAR job.py``, in a process where no Spark
+    session exists before the job starts (this module's session is in the pytest process, not that one). The
+    jar is a copy outside Debian's path: the job must take the submitter's master and jar, not build its own."""
+    from dms_dynamodb.verify.spark import job
+    from dms_dynamodb.verify.spark.session import MARIADB_JAR
+
+    mariadb, certificates, folder, missing = world
+    jar = tmp_path / "driver" / "mariadb-java-client.jar"
+    jar.parent.mkdir()
+    shutil.copyfile(MARIADB_JAR, jar)
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYSPARK_PYTHON": sys.executable,
+        "PYSPARK_DRIVER_PYTHON": sys.executable,
+        "MYSQL_PWD": PASSWORD,
+    }
+    report = tmp_path / "submitted.jsonl"
+    done = subprocess.run(
+        [str(bin_dir / "spark-submit"), "--master", "local[1]", "--jars", str(jar), "--conf", "spark.ui.enabled=false",
+         str(job.__file__), "--plan", str(_plan_document(tmp_path)), "--export", str(folder),
+         "--mysql-url", _url_without_password(mariadb, f"ssl_ca={certificates.ca}"), "--report", str(report)],
+        env=env, capture_output=True, text=True, timeout=seconds(300), check=False,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr[-3000:]  # 1: the deleted item, found
+    assert f"verify job: the submitter's Spark session: master local[1], jars file://{jar}" in done.stdout, done.stdout
+    records = [json.loads(line) for line in report.read_text().splitlines()]
+    assert [(r["type"], json.dumps(r["key"], sort_keys=True)) for r in records] == [("MISSING_TARGET", missing)]
+    assert PASSWORD not in done.stdout + done.stderr
+
+
+def test_verify_refuses_a_master_or_jar_the_running_session_does_not_have(
+    world: tuple[MariaDB, Certificates, Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mariadb, certificates, folder, _ = world
+    url = _url(mariadb, f"ssl_ca={certificates.ca}")
+    args = ["verify", "--stack", str(stack_file("shop")), "--mysql-url", url, "--export", str(folder), "--engine",
+            "spark", "--skip-checks"]  # fmt: skip
+    assert main([*args, "--spark-master", "local[3]"]) == 2
+    err = capsys.readouterr().err
+    assert "--spark-master local[3]: a Spark session is already running on local[2] in this process" in err, err
+    other = tmp_path / "other.jar"
+    other.write_bytes(b"")
+    assert main([*args, "--jdbc-jar", str(other)]) == 2
+    err = capsys.readouterr().err
+    assert f"--jdbc-jar {other}: the Spark session already running in this process has" in err, err
 
 
 class _S3:

@@ -6,17 +6,23 @@ A cluster has no stack file and no ``--mysql-url`` typed by a person, so the job
 - ``--plan PATH|s3://...``: the *verify plan document*, a Terraform JSON holding the DMS task
   (``aws_dms_replication_task``) and its target table(s) (``aws_dynamodb_table``), read by the same stack
   reader as every command (the ``ExportVerifyJob`` construct writes it from the stack);
-- ``--export PATH|s3://...``: one per target table (Glue passes one value per name: several are
-  comma-separated);
-- the source: ``--mysql-url URL``, or ``--source-secret-arn ARN``, a Secrets Manager secret in DMS's
-  format (``host``, ``port``, ``username``, ``password``), read with boto3 when the job runs and never
-  printed, plus ``--ssl-ca PATH|s3://...`` (the server is then verified by its name, ``VERIFY_IDENTITY``)
-  and ``--database NAME``;
-- ``--report PATH|s3://...``, ``--settle SECONDS``, ``--skip-checks true``, ``--task ID``.
+- ``--export PATH|s3://...``: one per target table (Glue passes one value per name: several in one value
+  are separated by a comma before each further ``s3://``, so a comma inside a key stays);
+- the source: ``--source-secret-arn ARN``, a Secrets Manager secret in DMS's format (``host``, ``port``,
+  ``username``, ``password``), read with boto3 when the job runs and never printed, plus ``--ssl-ca
+  PATH|s3://...`` (the server is then verified by its name, ``VERIFY_IDENTITY``) and ``--database NAME``;
+  or ``--mysql-url URL`` without a password (``MYSQL_PWD`` or ``?defaults_file=`` gives it): a job's
+  arguments are kept in Glue's run history, so a URL carrying a password is refused;
+- ``--report PATH|s3://...``, ``--settle SECONDS``, ``--skip-checks true``, ``--task ID``;
+- ``--spark-master MASTER``, ``--jdbc-jar PATH``: only outside a submitter (``python -m`` on a workstation).
+  Without them the job takes the submitter's session (:func:`~dms_dynamodb.verify.spark.session.submitted_session`:
+  ``spark-submit --master/--jars``, Glue's conf and ``--extra-jars``), never a ``local[*]`` of its own.
 
 Then it runs the command itself (:func:`dms_dynamodb.cli.main`): the same checks, records, report and
-exit code (0 clean, 1 findings, 2 bad input, 3 the source or target unreachable). On Glue a non-zero
-exit fails the job run, so findings show as a failed run whose log holds the summary and the report.
+exit code (0 clean, 1 findings, 2 bad input, including a source that cannot be reached when the job
+starts, as in the command; 3 incomplete: the source or target lost mid-run, or a report S3 would not take,
+which is then kept, see :func:`upload_report`). On Glue a non-zero exit fails the job run, so findings
+show as a failed run whose log holds the summary and the report.
 
 Arguments come as ``--name value`` pairs, as Glue passes them. Glue's own (``GLUE_ARGUMENTS``: the job's
 identity and the documented "Job parameters used by AWS Glue") are ignored by name; anything else is a
@@ -25,8 +31,10 @@ usage error naming it (exit 2).
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -51,6 +59,9 @@ GLUE_ARGUMENTS = frozenset(
         "--scriptLocation", "--spark-event-logs-path", "--use-postgres-driver", "--user-jars-first",
     }
 )  # fmt: skip
+#: Several exports in one ``--export`` value (Glue passes one value per name): a comma starts a new one only
+#: where ``s3://`` follows it, so a key or a path holding a comma stays whole.
+EXPORT_SEPARATOR = re.compile(r",\s*(?=s3://)")
 #: The job's own arguments; ``--export`` may repeat.
 ARGUMENTS = (
     "--plan", "--export", "--mysql-url", "--source-secret-arn", "--ssl-ca", "--database", "--report",
@@ -59,7 +70,8 @@ ARGUMENTS = (
 USAGE = (
     "usage: job.py --plan PATH|s3://BUCKET/KEY --export PATH|s3://...[,...] "
     "(--mysql-url URL | --source-secret-arn ARN [--ssl-ca PATH|s3://...] [--database NAME]) "
-    "[--report PATH|s3://...] [--settle SECONDS] [--skip-checks true] [--task ID]"
+    "[--report PATH|s3://...] [--settle SECONDS] [--skip-checks true] [--task ID] "
+    "[--spark-master MASTER --jdbc-jar PATH (outside spark-submit/Glue)]"
 )
 
 
@@ -96,7 +108,7 @@ def parse_arguments(argv: Sequence[str]) -> JobArguments:
         if name in GLUE_ARGUMENTS:
             found.ignored.append(name)
         elif name == "--export":
-            found.exports += [part.strip() for part in value.split(",") if part.strip()]
+            found.exports += [part.strip() for part in EXPORT_SEPARATOR.split(value) if part.strip()]
         elif name in ARGUMENTS:
             if name in found.values:
                 raise JobError(f"{name} is given twice")
@@ -114,7 +126,27 @@ def parse_arguments(argv: Sequence[str]) -> JobArguments:
     skip = found.get("--skip-checks")
     if skip is not None and skip not in ("true", "false"):
         raise JobError(f"--skip-checks takes true or false; got {skip!r}")
+    refuse_password_in_url(found.get("--mysql-url"))
     return found
+
+
+def refuse_password_in_url(url: str | None) -> None:
+    """A job's arguments are kept where anyone who can read the job can read them (Glue's run history:
+    GetJobRun, the console; ``ps`` on a spark-submit host): a ``--mysql-url`` with its password is refused."""
+    if not url:
+        return
+    from dms_dynamodb.source.url import SourceUrlError, parse
+
+    try:
+        password = parse(url).password
+    except SourceUrlError as exc:  # its message shows the URL redacted
+        raise JobError(str(exc)) from None
+    if password:
+        raise JobError(
+            "--mysql-url carries a password, and a job's arguments are kept in Glue's run history (GetJobRun, "
+            "the console) and shown by ps: give --source-secret-arn ARN (the source's DMS secret), or a URL "
+            "without the password and the password in MYSQL_PWD or ?defaults_file=PATH"
+        )
 
 
 # ------------------------------------------------------------------------------------------ files
@@ -158,6 +190,7 @@ def url_from_secret(secret: dict[str, Any], arn: str, *, ssl_ca: str | None, dat
     if not str(port).isdigit():
         raise JobError(f"--source-secret-arn {arn}: its port is not a number")
     host = str(secret["host"])
+    host = f"[{host}]" if ":" in host else quote(host, safe="")  # an IPv6 literal is bracketed, as a URL writes it
     url = f"mysql://{quote(secret['username'], safe='')}:{quote(secret['password'], safe='')}@{host}:{port}/"
     url += quote(database, safe="")
     return f"{url}?ssl_ca={quote(ssl_ca, safe='/')}" if ssl_ca else url
@@ -182,9 +215,12 @@ def read_secret(arn: str, secrets: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------- main
 
 
-def run(argv: Sequence[str], *, s3: Any = None, secrets: Any = None) -> int:
-    """The job: its exit status (``s3``, ``secrets``: boto3 clients, made when first needed if not given)."""
+def run(argv: Sequence[str], *, s3: Any = None, secrets: Any = None, session: Callable[[], Any] | None = None) -> int:
+    """The job: its exit status (``s3``, ``secrets``: boto3 clients, made when first needed if not given;
+    ``session``: the submitter's Spark session, :func:`~dms_dynamodb.verify.spark.session.submitted_session`)."""
     from dms_dynamodb.cli import main as cli_main
+
+    make_session = session or _submitted_session
 
     def client(name: str, given: Any) -> Callable[[], Any]:
         made: list[Any] = [given]
@@ -232,16 +268,63 @@ def run(argv: Sequence[str], *, s3: Any = None, secrets: Any = None) -> int:
             command += ["--report", local_report]
         if args.get("--skip-checks") == "true":
             command.append("--skip-checks")
+        if not (args.get("--spark-master") or args.get("--jdbc-jar")):
+            try:  # the submitter's session (spark-submit, Glue): built before the command, which then uses it
+                spark = make_session()
+            except FileNotFoundError as exc:
+                print(f"dms-dynamodb verify job: {exc}", file=sys.stderr)
+                return 2
+            if spark is not None:
+                context = spark.sparkContext
+                jars = context.getConf().get("spark.jars", "") or "none"
+                print(f"verify job: the submitter's Spark session: master {context.master}, jars {jars}")
         status = cli_main(command)
         if report and local_report and report != local_report and Path(local_report).exists():
-            bucket, key = split_s3(report)
-            s3_client().put_object(Bucket=bucket, Key=key, Body=Path(local_report).read_bytes())
-            print(f"report uploaded to {report}")
+            return upload_report(Path(local_report), report, s3_client, status)
         return status
 
 
+def _submitted_session() -> Any:
+    from dms_dynamodb.verify.spark.session import submitted_session
+
+    return submitted_session()
+
+
+def upload_report(local: Path, report: str, s3: Callable[[], Any], status: int) -> int:
+    """Upload the report; when S3 refuses it, keep it and exit 3 (the report could not be written), not 1.
+
+    The scratch folder goes with the job, so the report is first copied to a file of its own (0600) in the
+    system's temporary folder, which outlives the process on a host that stays (spark-submit's driver
+    node); on Glue the worker's disk does not, so a clean report (one ``VERIFIED_AT`` line, no row of data)
+    is also printed into the job's log. A report with findings holds rows of data: it is not logged.
+    """
+    bucket, key = split_s3(report)
+    try:
+        s3().put_object(Bucket=bucket, Key=key, Body=local.read_bytes())
+    except Exception as exc:  # botocore's ClientError (AccessDenied, NoSuchBucket, KMS) or a connection error
+        handle, kept = tempfile.mkstemp(prefix="dms-dynamodb-report-", suffix=".jsonl")  # 0600
+        with os.fdopen(handle, "wb") as copy:
+            copy.write(local.read_bytes())
+        verdict = {0: "clean", 1: "with findings"}.get(status, f"exit {status}")
+        print(
+            f"dms-dynamodb verify job: the report (verify {verdict}) could not be uploaded to {report}: "
+            f"{type(exc).__name__}: {exc}; it is kept at {kept} on the driver",
+            file=sys.stderr,
+        )
+        if status == 0:
+            print(f"the clean report, not uploaded to {report} (kept here, in the job's log):")
+            print(local.read_text(), end="", flush=True)
+        return 3
+    print(f"report uploaded to {report}")
+    return status
+
+
 def main() -> None:  # pragma: no cover - the process entry point
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    # Glue's stdout is a pipe (block-buffered): the summary and the starting point must reach the log line by
+    # line, in order with stderr, and survive a run killed at its timeout. (PYTHONUNBUFFERED is read at start-up:
+    # setting it here would change nothing.)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)
     sys.exit(run(sys.argv[1:]))
 
 
