@@ -7,6 +7,7 @@ needs to load it: the table, DMS's own control tables and ``dynamodb:ListTables`
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from constructs import Construct
@@ -181,7 +182,16 @@ def read_items_policy(
             )
         document = DataAwsIamPolicyDocument(scope, construct_id("ReadItemsPolicyDocument"), statement=statements)
         return IamRolePolicy(
-            scope, construct_id("ReadItemsPolicy"), name="read-table-items", role=role.id, policy=document.json
+            scope,
+            construct_id("ReadItemsPolicy"),
+            name=f"read-table-items-{_path_hash(scope)}",
+            role=role.id,
+            policy=document.json,
         )
 
     return grants.get_or_make(role.node.path, make)
+
+
+def _path_hash(scope: Construct) -> str:
+    """A role's inline policies need unique names: one role granted on two of these gets one policy each."""
+    return hashlib.sha256(scope.node.path.encode()).hexdigest()[:8]

@@ -13,6 +13,7 @@ user, which you fill after deploy (README, post-deploy checklist): no password r
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -400,7 +401,16 @@ def read_secret_policy(
             scope, construct_id("ReadSecretPolicyDocument"), statement=secret_read_statements(secret_arn, key_arn)
         )
         return IamRolePolicy(
-            scope, construct_id("ReadSecretPolicy"), name="read-source-secret", role=role.id, policy=document.json
+            scope,
+            construct_id("ReadSecretPolicy"),
+            name=f"read-source-secret-{_path_hash(scope)}",
+            role=role.id,
+            policy=document.json,
         )
 
     return grants.get_or_make(role.node.path, make)
+
+
+def _path_hash(scope: Construct) -> str:
+    """A role's inline policies need unique names: one role granted on two of these gets one policy each."""
+    return hashlib.sha256(scope.node.path.encode()).hexdigest()[:8]

@@ -127,8 +127,9 @@ def source_head(connection: Any) -> SourceHead:
     from dms_dynamodb.cdc.checkpoint import binlog_head
     from dms_dynamodb.cutover.evidence import source_identity
 
-    read_at = now()
-    return SourceHead(binlog_head(connection), source_identity(connection), read_at)
+    head = binlog_head(connection)
+    read_at = now()  # after the head: the export must be of a time after this, so it may not be earlier than the read
+    return SourceHead(head, source_identity(connection), read_at)
 
 
 def write_position(folder: Path, position: ExportPosition) -> Path:

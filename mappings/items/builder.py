@@ -213,7 +213,7 @@ class ItemBuilder:
             lowered[lower] = value
             if lower in excluded:
                 continue
-            if column is not None and column.data_type in CLOB_TYPES:
+            if column is not None and column.data_type in CLOB_TYPES and value is not None:
                 if not self.lobs.support_lobs:
                     continue
                 limit = self.lobs.max_bytes

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -129,8 +131,13 @@ def test_python_modules_given_are_passed_to_pip() -> None:
     assert arguments["--additional-python-modules"] == "s3://assets/wheels/extra-1.0-py3-none-any.whl,tzdata==2025.2"
 
 
+def _grant_name(name: str) -> str:
+    """A grant's policy name without its granter's suffix (``read-source-secret-1a2b3c4d``: one per source)."""
+    return re.sub(r"-[0-9a-f]{8}$", "", name)
+
+
 def _policies_of(doc: dict[str, Any], role_name: str) -> dict[str, list[dict[str, Any]]]:
-    """The inline policies on one role, by name: their statements (documents resolved)."""
+    """The inline policies on one role, by name (a grant's without its suffix): their statements."""
     documents = resources(doc, "aws_iam_policy_document", "data")
     roles = {f"${{aws_iam_role.{k}.id}}": r["name"] for k, r in resources(doc, "aws_iam_role").items()}
     found = {}
@@ -139,9 +146,9 @@ def _policies_of(doc: dict[str, Any], role_name: str) -> dict[str, list[dict[str
             continue
         text = policy["policy"]
         if text.startswith("${data.aws_iam_policy_document."):
-            found[policy["name"]] = documents[text.split(".")[2]]["statement"]
+            found[_grant_name(policy["name"])] = documents[text.split(".")[2]]["statement"]
         else:
-            found[policy["name"]] = json.loads(text)["Statement"]
+            found[_grant_name(policy["name"])] = json.loads(text)["Statement"]
     return found
 
 
@@ -226,7 +233,7 @@ def test_settle_lets_the_job_read_items_of_the_table_only() -> None:
     job = only(doc, "aws_glue_job")
     assert sorted(d.split(".")[1] for d in job["depends_on"] if d.startswith("aws_iam_role_policy.")) == sorted(
         k for k, p in resources(doc, "aws_iam_role_policy").items()
-        if p["name"] in ("verify-job", "read-source-secret", "read-table-items")
+        if _grant_name(p["name"]) in ("verify-job", "read-source-secret", "read-table-items")
     )  # fmt: skip
 
 
@@ -487,7 +494,8 @@ for name in ("dms_dynamodb.cli", "dms_dynamodb.verify.export_command", "dms_dyna
              "pyspark.sql", "pyarrow"):
     importlib.import_module(name)
 from dms_dynamodb.verify.spark.job import run
-status = run(["--plan", plan, "--mysql-url", "mysql://verify:pw@127.0.0.1:9/shop", "--export", "/nonexistent"])
+status = run(["--plan", plan, "--mysql-url", "mysql://verify@127.0.0.1:9/shop", "--export", "/nonexistent",
+              "--spark-master", "local[1]", "--jdbc-jar", "/usr/share/java/mariadb-java-client.jar"])
 print(json.dumps({"status": status, "pymysql": sys.modules["pymysql"].__file__,
                   "site": [p for p in sys.path if "site-packages" in p]}))
 """
@@ -550,11 +558,34 @@ def test_the_zip_holds_every_import_glue_lacks_and_runs_the_job_with_only_stdlib
         text=True,
         timeout=timing.seconds(120),
         cwd=tmp_path,
+        env={**os.environ, "MYSQL_PWD": "pw"},  # a job refuses a password in its --mysql-url (Glue's run history)
     )
     assert done.returncode == 0, done.stderr[-3000:]
     outcome = json.loads(done.stdout.strip().splitlines()[-1])
     # the plan read by the stack reader, then the source tried by the zip's PyMySQL (its error 2003) and refused:
     # the CLI's exit for a source it cannot connect to while planning (2, a usage error naming the URL, no password)
     assert outcome == {"status": 2, "pymysql": f"{path}/pymysql/__init__.py", "site": []}
-    assert "cannot connect to the source mysql://verify:***@127.0.0.1:9/shop: (2003," in done.stderr
+    assert "cannot connect to the source mysql://verify@127.0.0.1:9/shop: (2003," in done.stderr
+    assert "pw" not in done.stderr.replace("pymysql", "")
     assert "No module named" not in done.stdout + done.stderr
+
+
+def test_one_role_granted_on_two_tables_and_two_sources_gets_one_inline_policy_each() -> None:
+    # An IAM inline policy is identified by (role, name): PutRolePolicy with a name already there replaces it.
+    from constructs_lib.aws import IamRole
+    from constructs_lib.single_table import DynamoDbSingleTable
+    from constructs_lib.table_props import SingleTableProps
+    from stacks.shop_design import SHOP_DESIGN
+    from tests.synth import new_stack, resources, synth
+
+    stack = new_stack()
+    role = IamRole(stack, "Reader", name="reader", assume_role_policy="{}")
+    for name in ("TableA", "TableB"):
+        props = SingleTableProps.from_design(SHOP_DESIGN)
+        props = type(props)(**{**props.__dict__, "table_name": name.lower()})
+        table = DynamoDbSingleTable(stack, name, props)
+        table.grant_read_items(role)
+        table.grant_read_items(role)  # again: the same grant
+    policies = resources(synth(stack), "aws_iam_role_policy").values()
+    pairs = [(p["role"], p["name"]) for p in policies]
+    assert len(pairs) == 2 and len(set(pairs)) == 2, pairs

@@ -288,3 +288,12 @@ def test_a_lone_surrogate_in_a_lob_column_is_refused_not_a_crash() -> None:
         assert isinstance(built, Rejection), built
         assert built.reason == "invalid-utf8"
         assert "lone surrogate U+DCE9 at character 3" in built.error
+
+
+def test_a_null_lob_is_left_out_under_lob_max_size_zero() -> None:
+    # A NULL column writes no attribute whatever the LOB limit: it is not the 4-byte text "None" truncated to "".
+    builder = ItemBuilder(_mappings("map-record-to-record", []), {}, [SCHEMA], lobs=LobPolicy(max_size_kb=0))
+    built = builder.build("db", "t", {"id": 1, "Name": "n", "code": "c", "note": None})
+    assert not isinstance(built, Rejection)
+    assert "note" not in built
+    assert builder.truncations == []

@@ -283,7 +283,7 @@ data "aws_iam_policy_document" "Source_ReadSecretPolicyDocument_29A32D52" {
   }
 }
 resource "aws_iam_role_policy" "Source_ReadSecretPolicy_562B6B10" {
-  name   = "read-source-secret"
+  name   = "read-source-secret-f6348782"
   policy = "${data.aws_iam_policy_document.Source_ReadSecretPolicyDocument_29A32D52.json}"
   role   = "${aws_iam_role.ExportVerify_Role_072A8283.id}"
 }
