@@ -286,7 +286,10 @@ class ExportVerifyJob(Construct):
         props = self.props
         endpoints.allow_https_from(group.id, description=f"HTTPS from the Glue verify job {props.identifier}")
         targets = {
-            "EgressToS3": (endpoints.s3_gateway().prefix_list_id, "S3 through the gateway endpoint"),
+            "EgressToS3": (
+                props.s3_prefix_list_id or endpoints.s3_gateway().prefix_list_id,
+                "S3 through the gateway endpoint",
+            ),
             "EgressToSecretsManager": (None, "Secrets Manager through the interface endpoint"),
         }
         if props.settle:

@@ -73,6 +73,10 @@ class ExportVerifyJobProps:
     timeout_minutes: int = 120
     #: Let the job read the live table (``dynamodb:GetItem``), for ``--settle``.
     settle: bool = False
+    #: Isolated subnets whose route tables already carry an S3 gateway endpoint (a route table takes one route per
+    #: gateway service): that endpoint's prefix list (``pl-...``), used for the job's egress instead of a new one.
+    #: Default: - an S3 gateway endpoint on the pipeline's route tables, made here.
+    s3_prefix_list_id: str | None = None
     #: ``--additional-python-modules`` (pip, at job start: needs a way to the index or ``s3://`` wheels).
     #: Default: - none (the argument is left out).
     python_modules: tuple[str, ...] = DEFAULT_PYTHON_MODULES

@@ -393,6 +393,17 @@ def test_without_settle_the_isolated_job_has_no_way_to_dynamodb() -> None:
     ]
 
 
+def test_an_existing_s3_gateway_is_used_not_a_second_one_on_the_same_route_tables() -> None:
+    # A route table takes one route per gateway service: with one already there, a second endpoint fails to apply.
+    _, doc = _stack(network=ISOLATED, s3_prefix_list_id="pl-63a5400a")
+    assert sorted(e["service_name"].rsplit(".", 1)[1] for e in resources(doc, "aws_vpc_endpoint").values()) == [
+        "dynamodb", "secretsmanager",
+    ]  # fmt: skip
+    glue = next(f"${{aws_security_group.{k}.id}}" for k, g in resources(doc, "aws_security_group").items()
+                if g["name"] == "shop-verify-glue")  # fmt: skip
+    assert ("pl-63a5400a", "tcp", 443) in _egress_of(doc, glue)
+
+
 def test_the_endpoints_exist_only_with_a_job_and_two_jobs_share_one_s3_gateway() -> None:
     _, without = _stack(jobs=(), network=ISOLATED)
     assert sorted(e["service_name"].rsplit(".", 1)[1] for e in resources(without, "aws_vpc_endpoint").values()) == [
