@@ -264,7 +264,10 @@ def verify_spark(
         aggregates = [F.count("*").alias("n"), F.max_by("item", "ord").alias("item"), F.max("ord").alias("ord")]
         if settle_seconds is not None:
             aggregates.append(F.collect_list("ref").alias("refs"))
-        by_key = items.groupBy("key").agg(*aggregates).cache()
+        # Repartitioned by key first: Spark then aggregates each key in one step after the shuffle; grouped
+        # directly it pre-aggregates before the shuffle (a sort of every row, to merge nothing: keys are
+        # nearly all distinct) and sorts again after it.
+        by_key = items.repartition("key").groupBy("key").agg(*aggregates).cache()
         # One job counts the keys and those written twice (and fills by_key's cache); the overwrites' join,
         # which shuffles every item again, runs only when there are some.
         keys, twice = by_key.agg(F.count("*"), F.count(F.when(F.col("n") > 1, 1))).first()
