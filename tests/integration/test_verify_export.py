@@ -207,8 +207,9 @@ def test_the_source_lost_over_jdbc_mid_run_is_an_incomplete_verify(
     assert records[-1]["type"] == "INCOMPLETE" and records[-1]["server"] == "source"
 
 
+@pytest.mark.parametrize("primary_key", ["PRIMARY KEY", ""], ids=["read-again-by-key", "no-key-text-carried"])
 def test_two_rows_writing_one_key_are_the_same_overwrite_in_spark_and_locally(
-    planted: tuple[str, str, set[tuple[str, str]]], tmp_path: Path, spark: Any
+    planted: tuple[str, str, set[tuple[str, str]]], tmp_path: Path, spark: Any, primary_key: str
 ) -> None:
     import dataclasses
 
@@ -224,32 +225,33 @@ def test_two_rows_writing_one_key_are_the_same_overwrite_in_spark_and_locally(
     from tests.integration.test_filters import _stack
 
     url, endpoint, _ = planted
+    database = "clash" if primary_key else "clashnokey"
     with connect(url).cursor() as cursor:
-        cursor.execute("CREATE DATABASE clash")
-        cursor.execute("CREATE TABLE clash.f (id INT PRIMARY KEY, twin VARCHAR(30) NOT NULL, n INT)")
-        cursor.execute("INSERT INTO clash.f VALUES (1, '7', 1), (2, '7', 2), (3, '8', 3), (4, '9', 4)")
-    base = _stack("clash", [])
+        cursor.execute(f"CREATE DATABASE {database}")
+        cursor.execute(f"CREATE TABLE {database}.f (id INT {primary_key}, twin VARCHAR(30) NOT NULL, n INT)")
+        cursor.execute(f"INSERT INTO {database}.f VALUES (1, '7', 1), (2, '7', 2), (3, '8', 3), (4, '9', 4)")
+    base = _stack(database, [])
     document = json.loads(json.dumps(base.tasks[0].table_mappings.to_dict()))
     document["rules"][1]["mapping-parameters"]["attribute-mappings"][0]["value"] = "F#${twin}"  # 1 and 2: F#7
     task = dataclasses.replace(base.tasks[0], table_mappings=TableMappings.from_dict(document))
     stack = Stack(base.path, base.tables, (task,))
-    clash = url.rsplit("/", 1)[0] + "/clash"
+    clash = url.rsplit("/", 1)[0] + "/" + database
     plan = make_plan(stack, task, connect(clash))
     ddb = client(endpoint)
-    create_table(ddb, stack.tables["clash"])
+    create_table(ddb, stack.tables[database])
     full_load(clash, ddb, plan)
-    export = read_export(write_export(ddb, "clash", tmp_path)[0])
+    export = read_export(write_export(ddb, database, tmp_path)[0])
     reports = {}
     for engine in ("local", "spark"):
         with (tmp_path / f"{engine}.jsonl").open("w") as handle:
             if engine == "local":
                 result = verify(clash, ddb, plan, report=handle, target_pages=lambda _: pages(export))
             else:
-                result = verify_spark(spark, clash, plan, {"clash": export}, report=handle)
+                result = verify_spark(spark, clash, plan, {database: export}, report=handle)
         assert {k: v for k, v in result.counts.items() if v} == {"OVERWRITE": 1}, engine
         reports[engine] = [json.loads(line) for line in (tmp_path / f"{engine}.jsonl").read_text().splitlines()]
     (overwrite,) = reports["spark"]
-    assert overwrite["key"] == {"pk": {"S": "F#7"}} and overwrite["source_table"] == "clash.f and clash.f"
+    assert overwrite["key"] == {"pk": {"S": "F#7"}} and overwrite["source_table"] == f"{database}.f and {database}.f"
     assert [r["id"] for r in overwrite["rows"]] == ["1", "2"]
     assert _sorted(reports["local"]) == _sorted(reports["spark"])
 

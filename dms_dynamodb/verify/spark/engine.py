@@ -7,7 +7,14 @@ counts: nothing proportional to the table is collected. The records are built by
 as the local verify's (``key_values``, ``differences``), so the reports are equal record for record.
 
 Order of rows for OVERWRITE (two rows, one item key: the last wins): table order, then key range,
-then the order the source returns a range's rows, as the local verify reads them.
+then the order the source returns a range's rows, as the local verify reads them. Each row is numbered
+(``ord``: its table's index in the plan, its partition, its place there), which also names its table.
+
+The rows an OVERWRITE shows (the first and the last, as text) are not built for every row: only the
+overwritten keys need them, so the driver reads those few rows again by primary key (as ``--settle``
+does) and shows them as the local verify does. A row with no primary key (no reference to read it by)
+carries its text from the first read. A row gone or changed since the first read is shown as it is now,
+or, gone, by its primary key only (an assumption the README names).
 """
 
 from __future__ import annotations
@@ -40,11 +47,15 @@ from dms_dynamodb.verify.settle import settle, unsettled
 from dms_dynamodb.verify.spark.jdbc import KEY, SourceQuery, inline_filter, jdbc_url, source_query
 from mappings.schema import Table
 
-ROWS = "kind string, key string, item string, source string, row string, ref string, ord long"
+ROWS = "key string, item string, row string, ref string, ord long"
 ITEMS = "key string, item string"
 #: A finding: its record, its key text, the source rows (refs) that map to it, the item (MISSING_SOURCE).
 Finding = tuple[dict[str, Any], str, list[str], dict[str, Any] | None]
-ROWS_COLUMNS = ("kind", "key", "item", "source", "row", "ref", "ord")
+#: Per source row: its item's key text (null: a rejection, whose record is ``item``), its canonical item,
+#: its text (only when it has no ``ref`` to read it again by), its reference, its number (``ord``).
+ROWS_COLUMNS = ("key", "item", "row", "ref", "ord")
+#: ``ord``'s top bits are the row's table's index in ``plan.tables``.
+TABLE_SHIFT = 48
 
 
 def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, target: str, names: list[str]) -> Any:
@@ -63,36 +74,40 @@ def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, tar
         builder = plan.builder
         table = builder.table(query.schema, query.table)
         source = f"{query.schema}.{query.table}"
+        shown = _shown
         context = TaskContext.get()
-        base = (table_index << 48) | ((context.partitionId() if context else 0) << 32)
+        base = (table_index << TABLE_SHIFT) | ((context.partitionId() if context else 0) << 32)
         position = 0
         columns = [f"c{n}" for n in range(len(query.columns))]
         refs = _RowRefs(query, table)
         for batch in batches:
             out: dict[str, list[Any]] = {name: [] for name in ROWS_COLUMNS}
-            kinds, keys, texts, rows, found, order = (out[n] for n in ("kind", "key", "item", "row", "ref", "ord"))
+            keys, texts, rows, found, order = (out[n] for n in ROWS_COLUMNS)
             for row in query.decode_columns([batch.column(name).to_pylist() for name in columns]):
                 position += 1
                 item = builder.build(query.schema, query.table, row)
                 if isinstance(item, Rejection):
                     record = {"type": "REJECTED", "table": target, "key": {}, "source_table": source}
                     record |= {"error": f"{item.reason}: {item.error}", "statement": item.statement}
-                    kinds.append("rejected")
                     keys.append(None)
                     texts.append(json.dumps(record, default=str))
                     rows.append(None)
                     found.append(None)
                 else:
-                    kinds.append("item")
                     keys.append(key_text(target, item, names))
                     texts.append(canonical(item))
-                    rows.append(json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()}))
-                    found.append(refs.text(row))
+                    ref = refs.text(row)
+                    rows.append(shown(row) if ref is None else None)
+                    found.append(ref)
                 order.append(base + position)
-            out["source"] = [source] * len(kinds)
             yield pa.RecordBatch.from_pydict(out, schema=schema)
 
     return build
+
+
+def _shown(row: dict[str, Any]) -> str:
+    """A source row as an OVERWRITE record shows it (as :mod:`dms_dynamodb.verify.sides` does)."""
+    return json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()})
 
 
 class _RowRefs:
@@ -237,32 +252,29 @@ def verify_spark(
         result.actual = sum(e.item_count for e in exports.values()) if keep is None else actual.count()
         # One job over every partition at once reads the source into the cache (toLocalIterator runs a job
         # per partition, one after the other: as the first pass it kept every core but one idle).
-        kinds = dict(rows.groupBy("kind").count().collect())
-        if kinds.get("rejected"):
-            for (text,) in rows.where("kind = 'rejected'").select("item").toLocalIterator():
+        (rejected,) = rows.agg(F.count(F.when(F.col("key").isNull(), 1))).first()
+        if rejected:
+            for (text,) in rows.where("key IS NULL").select("item").toLocalIterator():
                 result.note(json.loads(text), report)
-        items = rows.where("kind = 'item'")
-        # One shuffle of what every key needs (the last item, the count, the rows to read again); the row
-        # texts only travel for the keys written more than once (OVERWRITE), a second, small pass.
-        by_key = (
-            items.groupBy("key")
-            .agg(
-                F.count("*").alias("n"),
-                F.max_by(F.struct("item", "source"), "ord").alias("last"),
-                F.collect_list("ref").alias("refs"),
-            )
-            .cache()
-        )
+        items = rows.where("key IS NOT NULL")
+        # One shuffle of what every key needs: the last item and its number (which names its table), the count,
+        # and, for --settle only, the rows to read again. The rows' texts are read again for the keys written
+        # more than once (OVERWRITE), a second, small pass.
+        sources = [f"{schema}.{name}" for schema, name in plan.tables]
+        aggregates = [F.count("*").alias("n"), F.max_by("item", "ord").alias("item"), F.max("ord").alias("ord")]
+        if settle_seconds is not None:
+            aggregates.append(F.collect_list("ref").alias("refs"))
+        # Repartitioned by key first: Spark then aggregates each key in one step after the shuffle; grouped
+        # directly it pre-aggregates before the shuffle (a sort of every row, to merge nothing: keys are
+        # nearly all distinct) and sorts again after it.
+        by_key = items.repartition("key").groupBy("key").agg(*aggregates).cache()
         # One job counts the keys and those written twice (and fills by_key's cache); the overwrites' join,
         # which shuffles every item again, runs only when there are some.
         keys, twice = by_key.agg(F.count("*"), F.count(F.when(F.col("n") > 1, 1))).first()
         if twice:
-            _overwrites(items, by_key, key_names, result, report)
-        expected = by_key.select(
-            "key", F.col("last.item").alias("item"), F.col("last.source").alias("source"), "n", "refs"
-        )
+            _overwrites(url, plan, items, by_key, key_names, result, report)
         result.expected = keys
-        found = _differences(expected, actual, key_names)
+        found = _differences(by_key, actual, key_names, sources)
         if settle_seconds is None:
             for record, *_ in found:
                 result.note(record, report)
@@ -274,39 +286,69 @@ def verify_spark(
 
 
 def _overwrites(
-    items: Any, by_key: Any, key_names: dict[str, list[str]], result: Result, report: TextIO | None
+    url: str,
+    plan: Plan,
+    items: Any,
+    by_key: Any,
+    key_names: dict[str, list[str]],
+    result: Result,
+    report: TextIO | None,
 ) -> None:
-    """Keys written by more than one source row: their first and last rows, and every source, in read order."""
+    """Keys written by more than one source row: their first and last rows, and every source, in read order.
+
+    The two rows are read again by their references (few: only overwritten keys), shown as the local verify
+    shows them; a row without a reference (no primary key) brought its text along."""
     from pyspark.sql import functions as F
 
+    sources = [f"{schema}.{name}" for schema, name in plan.tables]
     twice = by_key.where("n > 1").select("key")
     found = (
         items.join(twice, "key")
         .groupBy("key")
         .agg(
             F.max_by("item", "ord").alias("item"),
-            F.min_by("row", "ord").alias("first_row"),
-            F.max_by("row", "ord").alias("last_row"),
-            F.array_join(
-                F.transform(F.array_sort(F.collect_list(F.struct("ord", "source"))), lambda s: s["source"]), " and "
-            ).alias("sources"),
+            F.min_by(F.struct("ref", "row"), "ord").alias("first"),
+            F.max_by(F.struct("ref", "row"), "ord").alias("last"),
+            F.array_sort(F.collect_list("ord")).alias("ords"),
         )
-        .select("key", "item", "sources", "first_row", "last_row")
+        .select("key", "item", "ords", "first", "last")
     )
-    for key, item, sources, first, last in found.toLocalIterator():
-        table = key.split("\x1f", 1)[0]
-        record = {"type": "OVERWRITE", "table": table, "key": key_values(json.loads(item), key_names[table])}
-        result.note({**record, "source_table": sources, "rows": [json.loads(first), json.loads(last)]}, report)
+    reader = KeyReader(url, None, plan)
+    try:
+        for key, item, ords, first, last in found.toLocalIterator():
+            table = key.split("\x1f", 1)[0]
+            record = {"type": "OVERWRITE", "table": table, "key": key_values(json.loads(item), key_names[table])}
+            shown = [_row_again(reader, ref, row) for ref, row in (first, last)]
+            named = " and ".join(sources[ord >> TABLE_SHIFT] for ord in ords)
+            result.note({**record, "source_table": named, "rows": shown}, report)
+    finally:
+        reader.close()
 
 
-def _differences(expected: Any, actual: Any, key_names: dict[str, list[str]]) -> Iterator[Finding]:
+def _row_again(reader: KeyReader, ref: str | None, row: str | None) -> dict[str, Any]:
+    """A row an OVERWRITE shows: its text from the first read (no reference), else read again by its key;
+    a row deleted since then is shown by its primary key alone."""
+    if ref is None:
+        assert row is not None, "a row without a reference carries its text"
+        return dict(json.loads(row))
+    found = ref_from_json(ref)
+    again = reader.source_row(found)
+    if again is not None:
+        return dict(json.loads(_shown(again)))
+    table = reader.plan.builder.table(found.schema, found.table)
+    names = table.primary_key if table is not None else ()
+    return {name: None if value is None else str(value)[:100] for name, value in zip(names, found.key, strict=True)}
+
+
+def _differences(by_key: Any, actual: Any, key_names: dict[str, list[str]], sources: list[str]) -> Iterator[Finding]:
     """MISSING_SOURCE, MISSING_TARGET and RECORD_DIFF, as the local verify's join finds them (one outer join,
-    one pass): each record with its key text, the source rows that map to it (to read again) and, for
-    MISSING_SOURCE, the item."""
-    e, a = expected.alias("e"), actual.alias("a")
+    one pass): each record with its key text, the source rows that map to it (to read again, with
+    ``--settle``) and, for MISSING_SOURCE, the item."""
+    e, a = by_key.alias("e"), actual.alias("a")
     joined = e.join(a, "key", "full_outer").where("e.item IS NULL OR a.item IS NULL OR (e.item <> a.item AND e.n = 1)")
-    query = joined.select("key", "e.item", "e.source", "e.refs", "a.item")
-    for key, expected_text, source, refs, actual_text in query.toLocalIterator():
+    refs = "e.refs" if "refs" in by_key.columns else "NULL"
+    query = joined.selectExpr("key", "e.item", "e.ord", f"{refs} AS refs", "a.item")
+    for key, expected_text, ord, refs, actual_text in query.toLocalIterator():
         table = key.split("\x1f", 1)[0]
         names = key_names[table]
         if expected_text is None:
@@ -315,11 +357,11 @@ def _differences(expected: Any, actual: Any, key_names: dict[str, list[str]]) ->
         elif actual_text is None:
             want = json.loads(expected_text)
             record = {"type": MISSING_TARGET, "table": table, "key": key_values(want, names), **expected_item(want)}
-            yield {**record, "source_table": source}, key, list(refs), None
+            yield {**record, "source_table": sources[ord >> TABLE_SHIFT]}, key, list(refs or []), None
         else:
             want, got = json.loads(expected_text), json.loads(actual_text)
             record = {"type": RECORD_DIFF, "table": table, "key": key_values(got, names)}
-            yield {**record, "details": differences(want, got), **expected_item(want)}, key, list(refs), None
+            yield {**record, "details": differences(want, got), **expected_item(want)}, key, list(refs or []), None
 
 
 def _settle(
