@@ -96,7 +96,7 @@ def test_follower_killed_mid_stream_resumes_and_converges(servers: tuple[str, Dy
         f"{start.log_file}:{start.log_pos}",
         "--until-caught-up",
     ]
-    kills = 0
+    killed_at: list[Checkpoint | None] = []  # the checkpoint each kill left behind
     for _ in range(2):  # kill it twice, each time once it has made durable progress
         before = Checkpoint.load(checkpoint) or start
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -105,13 +105,13 @@ def test_follower_killed_mid_stream_resumes_and_converges(servers: tuple[str, Dy
             saved = Checkpoint.load(checkpoint)
             if saved is not None and saved != before:
                 os.kill(process.pid, signal.SIGKILL)
-                kills += 1
+                process.wait()
+                killed_at.append(Checkpoint.load(checkpoint))
                 break
             time.sleep(0.05)
-        process.wait()
-    assert kills >= 1
-    saved = Checkpoint.load(checkpoint)
-    assert saved is not None and saved.log_pos < head.log_pos  # it really stopped mid-stream
+        process.wait()  # a run that caught up before a kill (a quick machine) ends on its own
+    # It really stopped mid-stream at least once: the first kill comes right after its first durable progress.
+    assert killed_at and killed_at[0] is not None and killed_at[0].order < head.order, (killed_at, head)
     finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timing.seconds(300))
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert "0 apply exceptions" in finished.stdout
