@@ -54,3 +54,9 @@ class GrantsByGrantee(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._made)
+
+
+def granter_suffix(granter: Construct) -> str:
+    """For a grant's inline policy name: IAM keys a role's inline policies by name, so one role granted by two
+    tables (or sources) needs a name per granter; derived from the granter's path, stable across calls."""
+    return hashlib.sha256(granter.node.path.encode()).hexdigest()[:8]

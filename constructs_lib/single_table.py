@@ -7,7 +7,6 @@ needs to load it: the table, DMS's own control tables and ``dynamodb:ListTables`
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 from constructs import Construct
@@ -24,7 +23,7 @@ from constructs_lib.aws import (
     IamRole,
     IamRolePolicy,
 )
-from constructs_lib.grants import GrantsByGrantee
+from constructs_lib.grants import GrantsByGrantee, granter_suffix
 from constructs_lib.table_props import (
     BillingMode,
     GlobalSecondaryIndex,
@@ -184,14 +183,9 @@ def read_items_policy(
         return IamRolePolicy(
             scope,
             construct_id("ReadItemsPolicy"),
-            name=f"read-table-items-{_path_hash(scope)}",
+            name=f"read-table-items-{granter_suffix(scope)}",
             role=role.id,
             policy=document.json,
         )
 
     return grants.get_or_make(role.node.path, make)
-
-
-def _path_hash(scope: Construct) -> str:
-    """A role's inline policies need unique names: one role granted on two of these gets one policy each."""
-    return hashlib.sha256(scope.node.path.encode()).hexdigest()[:8]

@@ -13,7 +13,6 @@ user, which you fill after deploy (README, post-deploy checklist): no password r
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -42,7 +41,7 @@ from constructs_lib.aws import (
     VpcSecurityGroupIngressRule,
 )
 from constructs_lib.errors import require
-from constructs_lib.grants import GrantsByGrantee, grantee_key
+from constructs_lib.grants import GrantsByGrantee, grantee_key, granter_suffix
 from constructs_lib.naming import rds_identifier
 from constructs_lib.terraform import literal, literal_tags
 
@@ -403,14 +402,9 @@ def read_secret_policy(
         return IamRolePolicy(
             scope,
             construct_id("ReadSecretPolicy"),
-            name=f"read-source-secret-{_path_hash(scope)}",
+            name=f"read-source-secret-{granter_suffix(scope)}",
             role=role.id,
             policy=document.json,
         )
 
     return grants.get_or_make(role.node.path, make)
-
-
-def _path_hash(scope: Construct) -> str:
-    """A role's inline policies need unique names: one role granted on two of these gets one policy each."""
-    return hashlib.sha256(scope.node.path.encode()).hexdigest()[:8]
