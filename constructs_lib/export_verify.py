@@ -77,6 +77,7 @@ from constructs_lib.export_verify_props import (
 from constructs_lib.guardrails.rules import UNSCOPED_ACTIONS
 from constructs_lib.interfaces import ItemReadableTable, VerifiableSource, interface_problems
 from constructs_lib.network import ServiceEndpoints
+from constructs_lib.source_database import egress_to_source
 from constructs_lib.terraform import literal, literal_tags
 
 HTTPS_PORT = 443
@@ -241,29 +242,7 @@ class ExportVerifyJob(Construct):
             ip_protocol="-1",
             description="Glue workers to each other",
         )
-        network = props.source.network
-        if network.security_group_id is not None:
-            VpcSecurityGroupEgressRule(
-                self,
-                "EgressToMySql",
-                security_group_id=group.id,
-                referenced_security_group_id=network.security_group_id,
-                ip_protocol="tcp",
-                from_port=network.port,
-                to_port=network.port,
-                description="MySQL source",
-            )
-        for position, block in enumerate(network.cidr_blocks):
-            VpcSecurityGroupEgressRule(
-                self,
-                f"EgressToMySql{position}",
-                security_group_id=group.id,
-                cidr_ipv4=block,
-                ip_protocol="tcp",
-                from_port=network.port,
-                to_port=network.port,
-                description=literal(f"MySQL source in {block}"),
-            )
+        egress_to_source(self, group.id, props.source.network)
         endpoints = props.pipeline.service_endpoints
         if endpoints is None:  # the pipeline's subnets reach AWS through a NAT gateway: so does the job
             VpcSecurityGroupEgressRule(

@@ -46,7 +46,7 @@ from constructs_lib.pipeline_props import (
     ServerlessCompute,
     SslMode,
 )
-from constructs_lib.source_database import secret_read_statements
+from constructs_lib.source_database import egress_to_source, secret_read_statements
 from constructs_lib.table_props import SingleTableProps
 from constructs_lib.terraform import literal, literal_tags
 from mappings import TableMappings, TargetTablePrepMode, TaskSettings
@@ -276,29 +276,7 @@ class DmsMigrationPipeline(Construct):
             vpc_id=props.vpc_id,
             tags=self._tags,
         )
-        network = props.source.network
-        if network.security_group_id is not None:
-            VpcSecurityGroupEgressRule(
-                self,
-                "EgressToMySql",
-                security_group_id=group.id,
-                referenced_security_group_id=network.security_group_id,
-                ip_protocol="tcp",
-                from_port=network.port,
-                to_port=network.port,
-                description="MySQL source",
-            )
-        for position, block in enumerate(network.cidr_blocks):
-            VpcSecurityGroupEgressRule(
-                self,
-                f"EgressToMySql{position}",
-                security_group_id=group.id,
-                cidr_ipv4=block,
-                ip_protocol="tcp",
-                from_port=network.port,
-                to_port=network.port,
-                description=literal(f"MySQL source in {block}"),
-            )
+        egress_to_source(self, group.id, props.source.network)
         if not props.network.needs_endpoints(props.serverless is not None):
             VpcSecurityGroupEgressRule(
                 self,

@@ -38,6 +38,7 @@ from constructs_lib.aws import (
     RdsClusterParameterGroupParameter,
     SecretsmanagerSecret,
     SecurityGroup,
+    VpcSecurityGroupEgressRule,
     VpcSecurityGroupIngressRule,
 )
 from constructs_lib.errors import require
@@ -346,6 +347,33 @@ class MySqlSource(Construct):
     def grant_read_secret(self, role: IamRole) -> IamRolePolicy:
         """Let ``role`` read the DMS user's secret (and decrypt it with its key); once per role."""
         return read_secret_policy(self, self._secret_readers, role, self.dms_secret_arn, self.secret_kms_key_arn)
+
+
+def egress_to_source(scope: Construct, security_group_id: str, network: SourceNetwork) -> None:
+    """A client's way out to the source: its port to the source's group, and to each of its CIDR blocks
+    (ids ``EgressToMySql``, ``EgressToMySql0``...; one client per scope: DMS's group, a verify job's)."""
+    if network.security_group_id is not None:
+        VpcSecurityGroupEgressRule(
+            scope,
+            "EgressToMySql",
+            security_group_id=security_group_id,
+            referenced_security_group_id=network.security_group_id,
+            ip_protocol="tcp",
+            from_port=network.port,
+            to_port=network.port,
+            description="MySQL source",
+        )
+    for position, block in enumerate(network.cidr_blocks):
+        VpcSecurityGroupEgressRule(
+            scope,
+            f"EgressToMySql{position}",
+            security_group_id=security_group_id,
+            cidr_ipv4=block,
+            ip_protocol="tcp",
+            from_port=network.port,
+            to_port=network.port,
+            description=literal(f"MySQL source in {block}"),
+        )
 
 
 def ingress_from_dms(
