@@ -37,3 +37,15 @@ def target() -> Iterator[Any]:
         yield client(server.endpoint_url)
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One Spark session for the test process (local[2]): a second master asked for in one process is refused, so
+    every module that runs Spark in process uses this one (``pytestmark = pytest.mark.usefixtures("spark")``);
+    the commands' and the job's own ``getOrCreate`` reuse it. A spark-submit test runs in a process of its own."""
+    from dms_dynamodb.verify.spark.session import spark_session
+
+    session = spark_session("local[2]")
+    yield session
+    session.stop()

@@ -39,16 +39,7 @@ PASSWORD = "Tls#pa:ss/w@rd"  # characters a URL must encode
 CIPHER = "(SELECT VARIABLE_VALUE AS v FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER') AS c"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def spark() -> Iterator[Any]:
-    """One Spark session for the test process (local[2], as tests/integration/test_verify_export.py's: a second
-    master asked for in one process is refused); the in-process job and command reuse it. The spark-submit test
-    runs the job in a process of its own, where no session exists before the job starts."""
-    from dms_dynamodb.verify.spark.session import spark_session
-
-    session = spark_session("local[2]")
-    yield session
-    session.stop()
+pytestmark = pytest.mark.usefixtures("spark")  # the one Spark session (tests/integration/conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -30,14 +30,7 @@ TABLE = "shop-table"
 pyspark = pytest.importorskip("pyspark", reason="the spark extra is not installed")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def spark() -> Iterator[Any]:
-    """One Spark session for the test process (local[2]); the commands' own getOrCreate reuses it."""
-    from dms_dynamodb.verify.spark.session import spark_session
-
-    session = spark_session("local[2]")
-    yield session
-    session.stop()
+pytestmark = pytest.mark.usefixtures("spark")  # the one Spark session (tests/integration/conftest.py)
 
 
 def _key(pk: str, sk: str) -> dict[str, Any]:
