@@ -239,6 +239,12 @@ class ItemBuilder:
             self.truncations += [Truncation(table, key, name, size, limit) for name, size in long_values]
         return built
 
+    def prepared(self, schema: str, table: str) -> _Prepared:
+        """What :meth:`build` needs of a table (for :class:`~mappings.items.columns.ColumnBuilder`, which builds
+        the same items column by column)."""
+        found = self._prepared.get((schema, table))
+        return found if found is not None else self._prepare(schema, table)
+
     def _prepare(self, schema: str, table: str) -> _Prepared:
         """What :meth:`build` needs of a table, worked out on its first row (``build`` runs for every row)."""
         rule = self.rule_for(schema, table)
