@@ -27,6 +27,7 @@ from dms_dynamodb.source.connection import connect
 from dms_dynamodb.source.rows import KeyRange, key_ranges, source_rows
 from dms_dynamodb.verify.recheck import SourceRef, key_text, ref_json, row_key
 from mappings.items import Item, Rejection, canonical
+from mappings.items.columns import ColumnBuilder
 
 #: Safe in a process that runs threads (see above).
 START_METHOD = "spawn"
@@ -67,17 +68,26 @@ def build_slice(work: Slice) -> str:
     source = f"{work.schema}.{work.table}"
     table_filter = builder.filter_for(work.schema, work.table)
     source_table = builder.table(work.schema, work.table)
-    for row in source_rows(connection, work.schema, work.table, table_filter, work.key_range, source_table):
-        item = builder.build(work.schema, work.table, row)
-        if isinstance(item, Rejection):
-            record = {"type": "REJECTED", "table": target.table_name, "key": {}, "source_table": source}
-            record |= {"error": f"{item.reason}: {item.error}", "statement": item.statement}
-            rejected.append((json.dumps(record, default=str),))
-            continue
-        shown = json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()})
-        found = row_key(source_table, row)
-        ref = ref_json(SourceRef(work.schema, work.table, found)) if found is not None else None
-        rows.append((key_text(target.table_name, item, names), canonical(item), source, shown, ref))
+    by_columns: ColumnBuilder | None = None
+    read = source_rows(connection, work.schema, work.table, table_filter, work.key_range, source_table)
+    for batch in _batches(read):
+        columns = list(batch[0])
+        if by_columns is None or by_columns.columns != tuple(columns):
+            by_columns = ColumnBuilder(builder, work.schema, work.table, columns, names)
+        built = by_columns.build([[row[name] for row in batch] for name in columns])
+        for row, item in zip(batch, built, strict=True):
+            if isinstance(item, Rejection):
+                record = {"type": "REJECTED", "table": target.table_name, "key": {}, "source_table": source}
+                record |= {"error": f"{item.reason}: {item.error}", "statement": item.statement}
+                rejected.append((json.dumps(record, default=str),))
+                continue
+            shown = json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()})
+            found = row_key(source_table, row)
+            ref = ref_json(SourceRef(work.schema, work.table, found)) if found is not None else None
+            if type(item) is tuple:  # a plain row, built from its columns: its key values and canonical text
+                rows.append((f"{target.table_name}\x1f{item[0]}", item[1], source, shown, ref))
+            else:
+                rows.append((key_text(target.table_name, item, names), canonical(item), source, shown, ref))
         if len(rows) >= 2000:
             db.executemany("INSERT INTO expected VALUES (?, ?, ?, ?, ?)", rows)
             rows = []
@@ -87,6 +97,18 @@ def build_slice(work: Slice) -> str:
     db.close()
     connection.close()
     return work.database
+
+
+def _batches(rows: Iterator[dict[str, Any]], size: int = 1000) -> Iterator[list[dict[str, Any]]]:
+    """The source's rows a thousand at a time, for the item model to build them column by column."""
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def slices(url: str, plan: Plan, directory: Path, parts: int) -> list[Slice]:

@@ -68,37 +68,45 @@ def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, tar
 
         from dms_dynamodb.verify.recheck import key_text
         from mappings.items import Rejection, canonical
+        from mappings.items.columns import ColumnBuilder
 
         schema = pa.schema([(n, pa.int64() if n == "ord" else pa.string()) for n in ROWS_COLUMNS])
         plan: Plan = plan_value.value
         builder = plan.builder
         table = builder.table(query.schema, query.table)
         source = f"{query.schema}.{query.table}"
-        shown = _shown
+        by_columns = ColumnBuilder(builder, query.schema, query.table, query.columns, names)
+        prefix = target + "\x1f"
         context = TaskContext.get()
         base = (table_index << TABLE_SHIFT) | ((context.partitionId() if context else 0) << 32)
         position = 0
         columns = [f"c{n}" for n in range(len(query.columns))]
         refs = _RowRefs(query, table)
         for batch in batches:
+            decoded = query.decode_columns([batch.column(name).to_pylist() for name in columns])
             out: dict[str, list[Any]] = {name: [] for name in ROWS_COLUMNS}
             keys, texts, rows, found, order = (out[n] for n in ROWS_COLUMNS)
-            for row in query.decode_columns([batch.column(name).to_pylist() for name in columns]):
+            references = refs.texts(decoded)
+            for index, built in enumerate(by_columns.build(decoded)):
                 position += 1
-                item = builder.build(query.schema, query.table, row)
-                if isinstance(item, Rejection):
+                if isinstance(built, Rejection):
                     record = {"type": "REJECTED", "table": target, "key": {}, "source_table": source}
-                    record |= {"error": f"{item.reason}: {item.error}", "statement": item.statement}
+                    record |= {"error": f"{built.reason}: {built.error}", "statement": built.statement}
                     keys.append(None)
                     texts.append(json.dumps(record, default=str))
                     rows.append(None)
                     found.append(None)
+                    order.append(base + position)
+                    continue
+                if type(built) is tuple:
+                    keys.append(prefix + built[0])
+                    texts.append(built[1])
                 else:
-                    keys.append(key_text(target, item, names))
-                    texts.append(canonical(item))
-                    ref = refs.text(row)
-                    rows.append(shown(row) if ref is None else None)
-                    found.append(ref)
+                    keys.append(key_text(target, built, names))
+                    texts.append(canonical(built))
+                ref = references[index]
+                rows.append(_shown(refs.row(decoded, index)) if ref is None else None)
+                found.append(ref)
                 order.append(base + position)
             yield pa.RecordBatch.from_pydict(out, schema=schema)
 
@@ -117,8 +125,30 @@ class _RowRefs:
     def __init__(self, query: SourceQuery, table: Table | None) -> None:
         columns = {name.lower(): name for name in query.columns}
         self.table, self.schema, self.table_name = table, query.schema, query.table
+        self.query_columns = query.columns
         self.names = [columns.get(c.lower()) for c in table.primary_key] if table is not None else []
         self.prefix = json.dumps([query.schema, query.table, []])[:-2]
+
+    def texts(self, columns: list[list[Any]]) -> list[str | None]:
+        """Every row's reference of a batch given as columns (:meth:`SourceQuery.decode_columns`)."""
+        index = {name: number for number, name in enumerate(self.query_columns)}
+        keys = [columns[index[n]] if n is not None else None for n in self.names]
+        count = len(columns[0]) if columns else 0
+        if keys and all(k is not None for k in keys):
+            found = list(zip(*[k for k in keys if k is not None], strict=True))
+        else:
+            found = [()] * count
+        prefix, out = self.prefix, []
+        for row, values in enumerate(found):
+            if values and all(type(v) is int for v in values):
+                out.append(prefix + ", ".join(map(str, values)) + "]]")
+            else:
+                out.append(self.text(self.row(columns, row)))
+        return out
+
+    def row(self, columns: list[list[Any]], index: int) -> dict[str, Any]:
+        """Row ``index`` of a batch given as columns, as a dict (as PyMySQL's DictCursor gives it)."""
+        return {name: values[index] for name, values in zip(self.query_columns, columns, strict=True)}
 
     def text(self, row: dict[str, Any]) -> str | None:
         values = [row.get(n) if n is not None else None for n in self.names]

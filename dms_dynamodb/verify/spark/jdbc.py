@@ -87,14 +87,13 @@ class SourceQuery:
             for name, decode, value in zip(self.columns, decoders, values, strict=True)
         }
 
-    def decode_columns(self, columns: list[list[bytes | None]]) -> list[dict[str, Any]]:
-        """:meth:`decode` of a batch given column by column (as Arrow holds it): one decoder a column,
-        not a dict comprehension a row."""
-        decoded = [
+    def decode_columns(self, columns: list[list[bytes | None]]) -> list[list[Any]]:
+        """:meth:`decode` of a batch given column by column (as Arrow holds it), column by column: one decoder
+        a column, not a dict a row."""
+        return [
             [None if value is None else decode(value) for value in values]
             for decode, values in zip(self.decoders, columns, strict=True)
         ]
-        return [dict(zip(self.columns, row, strict=True)) for row in zip(*decoded, strict=True)]
 
 
 def source_query(schema: str, table: Table, where: str) -> SourceQuery:
