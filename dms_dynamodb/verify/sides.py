@@ -54,7 +54,9 @@ class Slice:
 
 
 def build_slice(work: Slice) -> str:
-    """In a worker process: the expected items of one slice of a source table, into its own SQLite file."""
+    """In a worker process: the expected items of one slice of a source table, into its own SQLite file.
+
+    Built a fetched batch at a time, column by column (:class:`ColumnBuilder`, as the Spark engine builds them)."""
     plan = _PLAN
     assert plan is not None, "the pool's initializer sets the plan"
     builder = plan.builder

@@ -81,7 +81,12 @@ class ColumnBuilder:
                 attributes[name] = attrs
         for target_name, template, names in self.prepared.templates:
             assert names is not None, "a map or list template is built row by row"
+            # A template replaces a column's attribute of its name; a LOB build would truncate (and record) still
+            # goes to build.
+            out.update(i for i, value in enumerate(attributes.get(target_name, ())) if value is _OUT)
             attributes[target_name] = [{"S": s} for s in self._rendered(template, names, lowered, count)]
+        if not attributes:  # every column excluded and no template: build's item of nothing (or its rejection)
+            return [self._by_row(row) for row in zip(*columns, strict=True)]
         pieces, sizes = [], []
         for name in sorted(attributes):
             piece, size = _pieces(name, attributes[name], out)
@@ -91,7 +96,8 @@ class ColumnBuilder:
         keys = [attributes.get(name) for name in self.key_names]
         prepared = self.prepared
         built: list[Plain | Item | Rejection] = []
-        for index, (row_pieces, row_sizes) in enumerate(zip(zip(*pieces), zip(*sizes), strict=True)):
+        rows = zip(zip(*pieces, strict=True), zip(*sizes, strict=True), strict=True)
+        for index, (row_pieces, row_sizes) in enumerate(rows):
             if index in out or sum(row_sizes) > ITEM_BYTES:
                 built.append(self._by_row([column[index] for column in columns]))
                 continue
@@ -171,7 +177,12 @@ def _lob(value: Any, column: Any, limit: int | None, assumptions: Any) -> Any:
 def _pieces(name: str, values: list[Any], out: set[int]) -> tuple[list[str | None], list[int]]:
     """One attribute's canonical pieces (``"name":{"S":"..."}``) and item-size bytes, row by row; a row whose
     value is not a valid string or number joins ``out``."""
-    quoted, name_bytes = _quoted(name), len(name.encode())
+    quoted = _quoted(name)
+    try:
+        name_bytes = len(name.encode())
+    except UnicodeEncodeError:  # a name that is not UTF-8: build refuses the rows that have this attribute
+        out.update(index for index, value in enumerate(values) if value is not None)
+        return [None] * len(values), [0] * len(values)
     pieces: list[str | None] = []
     sizes: list[int] = []
     for index, value in enumerate(values):
@@ -218,4 +229,3 @@ def _key_value(value: Any) -> str:
         return ""
     ((kind, content),) = value.items()
     return canonical_number(content) if kind == "N" else str(content)
-

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mappings.items import ItemBuilder, Rejection, canonical, normalized
+from mappings.document.table_mappings import TableMappings
+from mappings.items import ItemBuilder, LobPolicy, Rejection, canonical, normalized
 from mappings.items.columns import ColumnBuilder
-from tests.unit.test_item_model_fast_paths import BUILDERS, VALUES
+from tests.unit.test_item_model_fast_paths import BUILDERS, SCHEMA, VALUES
 
 NAMES = list(VALUES)
 
@@ -45,12 +46,51 @@ def batches(draw: Any) -> tuple[list[str], list[list[Any]]]:
     return names, rows
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(batch=batches(), which=st.integers(0, len(BUILDERS) - 1))
-def test_a_batch_by_columns_is_build_row_by_row(batch: tuple[list[str], list[list[Any]]], which: int) -> None:
+def _lob_under_template() -> ItemBuilder:
+    """A template named like a LOB column (``note``): it replaces the column's attribute, which build truncates."""
+    rules = [
+        {"rule-type": "selection", "rule-id": "1", "rule-name": "s", "rule-action": "include",
+         "object-locator": {"schema-name": "db", "table-name": "t"}},
+        {"rule-type": "object-mapping", "rule-id": "2", "rule-name": "m", "rule-action": "map-record-to-record",
+         "object-locator": {"schema-name": "db", "table-name": "t"}, "target-table-name": "tt",
+         "mapping-parameters": {"partition-key-name": "pk", "attribute-mappings": [
+             {"target-attribute-name": "pk", "attribute-type": "scalar", "attribute-sub-type": "string",
+              "value": "T#${id}"},
+             {"target-attribute-name": "note", "attribute-type": "scalar", "attribute-sub-type": "string",
+              "value": "${code}"}]}},
+    ]  # fmt: skip
+    return ItemBuilder(TableMappings.from_dict({"rules": rules}), {}, [SCHEMA], lobs=LobPolicy(max_size_kb=1))
+
+
+def _all_excluded() -> ItemBuilder:
+    """Every column excluded and no template: build's item has no key (a rejection)."""
+    rules = [
+        {"rule-type": "selection", "rule-id": "1", "rule-name": "s", "rule-action": "include",
+         "object-locator": {"schema-name": "db", "table-name": "t"}},
+        {"rule-type": "object-mapping", "rule-id": "2", "rule-name": "m", "rule-action": "map-record-to-record",
+         "object-locator": {"schema-name": "db", "table-name": "t"}, "target-table-name": "tt",
+         "mapping-parameters": {"partition-key-name": "pk", "exclude-columns": NAMES}},
+    ]  # fmt: skip
+    return ItemBuilder(TableMappings.from_dict({"rules": rules}), {}, [SCHEMA])
+
+
+MORE = [*BUILDERS, _lob_under_template(), _all_excluded()]
+#: The key names verify joins on are the target's (the plan's), which need not be the rule's.
+KEY_NAMES = [None, ("pk",), ("sk", "pk"), ("Name",), ("absent",)]
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(
+    batch=batches(),
+    which=st.integers(0, len(MORE) - 1),
+    key_names=st.sampled_from(KEY_NAMES),
+)
+def test_a_batch_by_columns_is_build_row_by_row(
+    batch: tuple[list[str], list[list[Any]]], which: int, key_names: tuple[str, ...] | None
+) -> None:
     names, rows = batch
-    builder = BUILDERS[which]
-    keys = builder.prepared("db", "t").key_names
+    builder = MORE[which]
+    keys = key_names or builder.prepared("db", "t").key_names
     expected = _row_by_row(builder, names, rows)
     columns = [list(column) for column in zip(*rows, strict=True)]
     failures = [e for e in expected if isinstance(e, Exception)]
@@ -58,7 +98,11 @@ def test_a_batch_by_columns_is_build_row_by_row(batch: tuple[list[str], list[lis
         with pytest.raises(type(failures[0])):
             ColumnBuilder(builder, "db", "t", names, keys).build(columns)
         return
+    truncations = len(builder.truncations)
+    _row_by_row(builder, names, rows)
+    recorded = builder.truncations[truncations:]  # what build records of these rows (the load reports them)
     built = ColumnBuilder(builder, "db", "t", names, keys).build(columns)
+    assert builder.truncations[truncations + len(recorded) :] == recorded
     assert len(built) == len(expected)
     for got, want in zip(built, expected, strict=True):
         if isinstance(want, Rejection):
@@ -94,10 +138,17 @@ def test_a_row_build_would_reject_is_builds_rejection() -> None:
     builder = BUILDERS[0]
     names = ["id", "Name", "code"]
     columns = [[1, 2], ["a", ""], ["b", ""]]  # the second row's sort key "${NAME}#${code}${price}" is "#": kept
-    built = ColumnBuilder(builder, "db", "t", names, ("pk", "sk")).build(columns + [])
+    built = ColumnBuilder(builder, "db", "t", names, ("pk", "sk")).build(columns)
     assert all(type(b) is tuple for b in built)
     columns = [[1, 2], ["a", "x" * 2100], ["b", "c"]]  # a sort key over 1,024 bytes
     first, second = ColumnBuilder(builder, "db", "t", names, ("pk", "sk")).build(columns)
     assert type(first) is tuple
     assert isinstance(second, Rejection) and second.reason == "key-too-long"
     assert second == builder.build("db", "t", {"id": 2, "Name": "x" * 2100, "code": "c"})
+
+
+def test_a_batch_of_rows_without_attributes_is_every_row_built() -> None:
+    builder = _all_excluded()
+    built = ColumnBuilder(builder, "db", "t", ["id", "Name"], ("pk",)).build([[1, 2, 3], ["a", None, "c"]])
+    assert len(built) == 3
+    assert all(isinstance(b, Rejection) and b.reason == "missing-key" for b in built)

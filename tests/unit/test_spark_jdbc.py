@@ -90,3 +90,31 @@ def test_tls_travels_in_the_jdbc_url_as_mariadb_connector_j_options_with_the_ca_
     address, _ = jdbc_url(f"{base}?ssl_mode=REQUIRED")
     assert address.endswith("?permitMysqlScheme&useSsl=true&sslMode=trust&trustServerCertificate=true")
     assert jdbc_url(base)[0].endswith("?permitMysqlScheme")
+
+
+def test_row_references_of_a_batch_are_each_rows_reference() -> None:
+    # The engine names each row by its primary key (to read it again): by batch, as it names one row.
+    from dms_dynamodb.verify.spark.engine import _RowRefs
+
+    ddl = """
+    CREATE TABLE one (id INT NOT NULL PRIMARY KEY, v VARCHAR(5));
+    CREATE TABLE two (a INT NOT NULL, b VARCHAR(5) NOT NULL, v INT, PRIMARY KEY (a, b));
+    CREATE TABLE nokey (v INT);
+    """
+    schema = SourceSchema.from_ddl(ddl, name="s")
+    batches = {
+        "one": [[1, -2, 10**20], ["x", None, "z"]],
+        "two": [[1, 2, 3], ["p", 'q"', "é"], [None, 5, 6]],
+        "nokey": [[1, None, 3]],
+    }
+    for name, columns in batches.items():
+        table = schema.tables[name]
+        refs = _RowRefs(source_query("s", table, ""), table)
+        rows = [refs.row(columns, index) for index in range(len(columns[0]))]
+        assert refs.texts(columns) == [refs.text(row) for row in rows]
+    one = _RowRefs(source_query("s", schema.tables["one"], ""), schema.tables["one"])
+    assert one.texts(batches["one"]) == [
+        '["s", "one", [1]]',
+        '["s", "one", [-2]]',
+        '["s", "one", [100000000000000000000]]',
+    ]

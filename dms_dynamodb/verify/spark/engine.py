@@ -1,7 +1,8 @@
 """The comparison in Spark: the source over JDBC by key ranges, the export's files, a join; findings streamed back.
 
 The expected items are built on the executors by the same pure item model the local verify runs
-(``ItemBuilder``, broadcast with the plan), Arrow-batched (``mapInArrow``), one batch at a time.
+(``ItemBuilder``, broadcast with the plan), Arrow-batched (``mapInArrow``), one batch at a time, column by
+column (``ColumnBuilder``, as the local verify's workers build theirs).
 The driver receives only findings, through ``toLocalIterator`` (one partition at a time), and a few
 counts: nothing proportional to the table is collected. The records are built by the same functions
 as the local verify's (``key_values``, ``differences``), so the reports are equal record for record.
