@@ -183,44 +183,33 @@ def _pieces(name: str, values: list[Any], out: set[int]) -> tuple[list[str | Non
     except UnicodeEncodeError:  # a name that is not UTF-8: build refuses the rows that have this attribute
         out.update(index for index, value in enumerate(values) if value is not None)
         return [None] * len(values), [0] * len(values)
-    pieces: list[str | None] = []
-    sizes: list[int] = []
+    pieces: list[str | None] = [None] * len(values)
+    sizes = [0] * len(values)
     for index, value in enumerate(values):
         if value is None:
-            pieces.append(None)
-            sizes.append(0)
             continue
-        if value is _OUT or len(value) != 1:
-            out.add(index)
-            pieces.append(None)
-            sizes.append(0)
-            continue
-        ((kind, content),) = value.items()
-        piece, size = _piece(quoted, kind, content)
-        if piece is None:
-            out.add(index)
-        pieces.append(piece)
-        sizes.append(name_bytes + size)
+        if value is not _OUT and len(value) == 1:
+            ((kind, content),) = value.items()
+            if type(content) is str:
+                if kind == "S":
+                    try:
+                        sizes[index] = name_bytes + len(content.encode())
+                    except UnicodeEncodeError:
+                        out.add(index)
+                        continue
+                    pieces[index] = f'{quoted}:{{"S":{_quoted(content)}}}'
+                    continue
+                # An integer of at most 38 digits is always a valid Number (number_problem's three checks
+                # hold), the common case, decided without parsing it.
+                digits = content[1:] if content[:1] == "-" else content
+                if kind == "N" and (
+                    (len(digits) <= 38 and digits.isascii() and digits.isdigit()) or number_problem(content) is None
+                ):
+                    sizes[index] = name_bytes + number_size(content)
+                    pieces[index] = f'{quoted}:{{"N":{_quoted(canonical_number(content))}}}'
+                    continue
+        out.add(index)
     return pieces, sizes
-
-
-def _piece(quoted: str, kind: str, content: Any) -> tuple[str | None, int]:
-    if type(content) is not str:
-        return None, 0
-    if kind == "S":
-        try:
-            size = len(content.encode())
-        except UnicodeEncodeError:
-            return None, 0
-        return f'{quoted}:{{"S":{_quoted(content)}}}', size
-    if kind == "N":
-        # An integer of at most 38 digits is always a valid Number (number_problem's three checks hold), the
-        # common case, decided without parsing it.
-        digits = content[1:] if content[:1] == "-" else content
-        if not (len(digits) <= 38 and digits.isascii() and digits.isdigit()) and number_problem(content) is not None:
-            return None, 0
-        return f'{quoted}:{{"N":{_quoted(canonical_number(content))}}}', number_size(content)
-    return None, 0
 
 
 def _key_value(value: Any) -> str:
