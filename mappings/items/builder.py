@@ -472,16 +472,23 @@ def canonical(item: Item) -> str:
     """A text form for comparing items: numbers by value, maps by key.
 
     The JSON of :func:`normalized` values with sorted keys; an item of strings and numbers only (most
-    items) is written directly, as the encoder would write it (its own string escaping), once per item
-    of both sides of every verify."""
+    items) is written directly (:func:`flat_canonical`), once per item of both sides of every verify."""
+    found = flat_canonical(item)
+    return found if found is not None else _CANONICAL({k: normalized(v) for k, v in item.items()})
+
+
+def flat_canonical(item: Mapping[str, Any]) -> str | None:
+    """:func:`canonical` of an item of strings and numbers only, written as the encoder would write it (its own
+    string escaping); None for any other item. Its DynamoDB JSON is the item itself, so an export's line is
+    taken as it is parsed."""
     parts = []
     for name in sorted(item):
         value = item[name]
-        if type(name) is not str or len(value) != 1:
-            return _CANONICAL({k: normalized(v) for k, v in item.items()})
+        if type(name) is not str or type(value) is not dict or len(value) != 1:
+            return None
         ((kind, content),) = value.items()
         if type(content) is not str or kind not in ("S", "N"):
-            return _CANONICAL({k: normalized(v) for k, v in item.items()})
+            return None
         text = canonical_number(content) if kind == "N" else content
         parts.append(f'{_quoted(name)}:{{"{kind}":{_quoted(text)}}}')
     return "{" + ",".join(parts) + "}"

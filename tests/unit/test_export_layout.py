@@ -164,3 +164,52 @@ def test_an_engine_without_an_export_and_an_export_both_local_and_on_s3_are_usag
     assert "--engine, --spark-master choose how an export is compared: add --export" in capsys.readouterr().err
     assert main(["export", "--stack", "shop", "--s3-bucket", "b", "--out", "x"]) == 2
     assert "give one of them" in capsys.readouterr().err
+
+
+def test_an_export_line_reads_as_json_loads_reads_it_with_orjson_or_without(monkeypatch: pytest.MonkeyPatch) -> None:
+    # orjson refuses what json.loads takes (a lone surrogate's escape, an integer beyond 64 bits, NaN): those
+    # lines are read by json.loads, so every line reads the same whichever parser is installed.
+    import json
+
+    from dms_dynamodb.export import layout
+
+    assert layout._LOADS is not None, "orjson is a pinned dependency"
+    lines = [
+        '{"Item": {"pk": {"S": "caf\\u00e9"}, "n": {"N": "1.50"}}}',
+        '{"Item": {"pk": {"S": "a\\ud800b"}}}',
+        '{"Item": {"pk": {"N": 123456789012345678901234567890}}}',
+        '{"Item": {"pk": {"N": NaN}, "x": {"BOOL": true}, "d": {"N": 1.5e300}}}',
+        b'{"Item": {"pk": {"S": "bytes"}}}',
+    ]
+    for line in lines:
+        assert repr(layout.parse_line(line)) == repr(json.loads(line))
+    monkeypatch.setattr(layout, "_LOADS", None)  # where orjson is absent (a Glue job's zip)
+    for line in lines:
+        assert repr(layout.parse_line(line)) == repr(json.loads(line))
+    with pytest.raises(json.JSONDecodeError):
+        layout.parse_line('{"Item": ')
+
+
+def test_an_export_lines_item_and_text_are_those_of_json_loads_and_canonical(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Spark engine's reading of a line: orjson's only where the item holds strings and numbers only.
+    import json
+
+    from dms_dynamodb.export import layout
+    from mappings.items import canonical
+
+    lines = [
+        '{"Item": {"pk": {"S": "caf\u00e9"}, "n": {"N": "1.50"}}}',
+        '{"Item": {"pk": {"S": "a\ud800b"}}}',
+        '{"Item": {"pk": {"N": 123456789012345678901234567890}}}',
+        '{"Item": {"pk": {"S": "k"}, "b": {"B": "AAE="}, "m": {"M": {"x": {"N": "1"}}}, "t": {"BOOL": true}}}',
+        '{"Item": {"pk": {"S": "k"}}, "Other": 1}',
+    ]
+    for fast in (True, False):
+        if not fast:
+            monkeypatch.setattr(layout, "_LOADS", None)
+        for line in lines:
+            expected = {k: layout.from_dynamodb_json(v) for k, v in json.loads(line)["Item"].items()}
+            item, text = layout.line_item(line)
+            assert repr(item) == repr(expected)
+            flat = all(list(v) in (["S"], ["N"]) and type(next(iter(v.values()))) is str for v in expected.values())
+            assert text == (canonical(expected) if flat else None)

@@ -3,8 +3,11 @@
 The expected items are built on the executors by the same pure item model the local verify runs
 (``ItemBuilder``, broadcast with the plan), Arrow-batched (``mapInArrow``), one batch at a time, column by
 column (``ColumnBuilder``, as the local verify's workers build theirs).
-The driver receives only findings, through ``toLocalIterator`` (one partition at a time), and a few
-counts: nothing proportional to the table is collected. The records are built by the same functions
+The driver receives only findings, through ``toLocalIterator`` (one partition at a time, from the
+executors, which keep the findings of one job over every partition), and a few counts: nothing
+proportional to the table is collected. Keys written once (the common case) are joined as they are;
+only when some key is written twice (OVERWRITE) or ``--settle`` needs every key's rows is there a
+per-key aggregate before the join. The records are built by the same functions
 as the local verify's (``key_values``, ``differences``), so the reports are equal record for record.
 
 Order of rows for OVERWRITE (two rows, one item key: the last wins): table order, then key range,
@@ -159,10 +162,6 @@ class _RowRefs:
         return ref_json(SourceRef(self.schema, self.table_name, found)) if found is not None else None
 
 
-#: Attribute types whose DynamoDB JSON is already what :func:`from_dynamodb_json` returns (no base64, no nesting).
-_AS_PARSED = frozenset({"S", "N", "BOOL", "NULL", "SS", "NS"})
-
-
 def _actual_batches(target: str, names: list[str], patterns: Any = None) -> Any:
     """The executors' function: export lines (DynamoDB JSON) in, key texts and canonical items out.
 
@@ -171,7 +170,7 @@ def _actual_batches(target: str, names: list[str], patterns: Any = None) -> Any:
     def parse(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
 
-        from dms_dynamodb.export.layout import from_dynamodb_json
+        from dms_dynamodb.export.layout import line_item
         from dms_dynamodb.table_choice import kept
         from dms_dynamodb.verify.recheck import key_text
         from mappings.items import canonical
@@ -182,14 +181,11 @@ def _actual_batches(target: str, names: list[str], patterns: Any = None) -> Any:
             for line in batch.column("value").to_pylist():
                 if not line or not line.strip():
                     continue
-                item = {
-                    k: v if len(v) == 1 and next(iter(v)) in _AS_PARSED else from_dynamodb_json(v)
-                    for k, v in json.loads(line)["Item"].items()
-                }
+                item, text = line_item(line)
                 if patterns is not None and not kept(patterns, names, item):
                     continue
                 keys.append(key_text(target, item, names))
-                items.append(canonical(item))
+                items.append(text if text is not None else canonical(item))
             yield pa.RecordBatch.from_pydict({"key": keys, "item": items}, schema=schema)
 
     return parse
@@ -288,22 +284,25 @@ def verify_spark(
             for (text,) in rows.where("key IS NULL").select("item").toLocalIterator():
                 result.note(json.loads(text), report)
         items = rows.where("key IS NOT NULL")
-        # One shuffle of what every key needs: the last item and its number (which names its table), the count,
-        # and, for --settle only, the rows to read again. The rows' texts are read again for the keys written
-        # more than once (OVERWRITE), a second, small pass.
+        # First the keys alone (a hash aggregate of small rows, no sort): how many, and how many written twice.
+        counts = items.groupBy("key").agg(F.count("*").alias("n"))
+        keys, twice = counts.agg(F.count("*"), F.count(F.when(F.col("n") > 1, 1))).first()
         sources = [f"{schema}.{name}" for schema, name in plan.tables]
-        aggregates = [F.count("*").alias("n"), F.max_by("item", "ord").alias("item"), F.max("ord").alias("ord")]
-        if settle_seconds is not None:
-            aggregates.append(F.collect_list("ref").alias("refs"))
-        # Repartitioned by key first: Spark then aggregates each key in one step after the shuffle; grouped
-        # directly it pre-aggregates before the shuffle (a sort of every row, to merge nothing: keys are
-        # nearly all distinct) and sorts again after it.
-        by_key = items.repartition("key").groupBy("key").agg(*aggregates).cache()
-        # One job counts the keys and those written twice (and fills by_key's cache); the overwrites' join,
-        # which shuffles every item again, runs only when there are some.
-        keys, twice = by_key.agg(F.count("*"), F.count(F.when(F.col("n") > 1, 1))).first()
-        if twice:
-            _overwrites(url, plan, items, by_key, key_names, result, report)
+        if not twice and settle_seconds is None:
+            # Every key has one row (the common case): its item is the key's, joined as it is.
+            by_key = items.select("key", "item", "ord", F.lit(1).alias("n"))
+        else:
+            # The last item and its number (which names its table) per key, the count, and, for --settle only,
+            # the rows to read again. The rows' texts are read again for the keys written more than once
+            # (OVERWRITE), a second, small pass. Repartitioned by key first: Spark then aggregates each key in
+            # one step after the shuffle; grouped directly it pre-aggregates before the shuffle (a sort of every
+            # row, to merge nothing: keys are nearly all distinct) and sorts again after it.
+            aggregates = [F.count("*").alias("n"), F.max_by("item", "ord").alias("item"), F.max("ord").alias("ord")]
+            if settle_seconds is not None:
+                aggregates.append(F.collect_list("ref").alias("refs"))
+            by_key = items.repartition("key").groupBy("key").agg(*aggregates).cache()
+            if twice:
+                _overwrites(url, plan, items, by_key, key_names, result, report)
         result.expected = keys
         found = _differences(by_key, actual, key_names, sources)
         if settle_seconds is None:
@@ -378,8 +377,19 @@ def _differences(by_key: Any, actual: Any, key_names: dict[str, list[str]], sour
     e, a = by_key.alias("e"), actual.alias("a")
     joined = e.join(a, "key", "full_outer").where("e.item IS NULL OR a.item IS NULL OR (e.item <> a.item AND e.n = 1)")
     refs = "e.refs" if "refs" in by_key.columns else "NULL"
-    query = joined.selectExpr("key", "e.item", "e.ord", f"{refs} AS refs", "a.item")
-    for key, expected_text, ord, refs, actual_text in query.toLocalIterator():
+    # The findings are found by one job over every partition at once (toLocalIterator alone runs a job per
+    # partition, one after the other) and kept by the executors (memory, else disk), then streamed to the driver.
+    query = joined.selectExpr("key", "e.item", "e.ord", f"{refs} AS refs", "a.item").cache()
+    try:
+        if query.count():
+            yield from _records(query.toLocalIterator(), key_names, sources)
+    finally:
+        query.unpersist()
+
+
+def _records(rows: Iterator[Any], key_names: dict[str, list[str]], sources: list[str]) -> Iterator[Finding]:
+    """The joined rows as findings (the records the local verify writes for them)."""
+    for key, expected_text, ord, refs, actual_text in rows:
         table = key.split("\x1f", 1)[0]
         names = key_names[table]
         if expected_text is None:
