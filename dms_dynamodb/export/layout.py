@@ -220,8 +220,10 @@ def parse_line(line: str | bytes) -> Any:
     ``{"Item": {...}}`` whose every value is one type and its text (``{"S": "..."}``, ``{"N": "1.5"}``), where
     the two parsers agree (strings are decoded alike; what orjson refuses, a lone surrogate's escape, falls
     back). Any other line (a map, a list, a bare number, which orjson would read differently: an integer
-    beyond 64 bits as a float) is read by ``json.loads``, so the result is always ``json.loads``'s, and a line
-    neither reads is ``json.loads``'s error."""
+    beyond 64 bits as a float) is read by ``json.loads``, so the result is ``json.loads``'s, and a line
+    neither reads is ``json.loads``'s error. One exception is known: a value nested too deep for
+    ``json.loads`` (about a thousand levels, a ``RecursionError``) that a later duplicate of its key replaces
+    is read by orjson; DynamoDB writes neither."""
     found = _fast_item(line)
     return {"Item": found} if found is not None else json.loads(line)
 

@@ -247,6 +247,16 @@ def test_two_rows_writing_one_key_are_the_same_overwrite_in_spark_and_locally(
     assert overwrite["key"] == {"pk": {"S": "F#7"}} and overwrite["source_table"] == f"{database}.f and {database}.f"
     assert [r["id"] for r in overwrite["rows"]] == ["1", "2"]
     assert _sorted(reports["local"]) == _sorted(reports["spark"])
+    persistent = spark.sparkContext._jsc.sc().getPersistentRDDs()
+    assert persistent.size() == 0, "a verify releases what it cached"
+
+    class Failing:
+        def write(self, _text: str) -> int:
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):  # the report cannot be written: the run stops
+        verify_spark(spark, clash, plan, {database: export}, report=Failing())  # type: ignore[arg-type]
+    assert spark.sparkContext._jsc.sc().getPersistentRDDs().size() == 0, "released on the way out too"
 
 
 # The export's starting point, and --tables with exports: a clean shop of its own (the planted one has findings).
