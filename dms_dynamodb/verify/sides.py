@@ -86,7 +86,7 @@ def build_slice(work: Slice) -> str:
             shown = json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()})
             found = row_key(source_table, row)
             ref = ref_json(SourceRef(work.schema, work.table, found)) if found is not None else None
-            if type(item) is tuple:  # a plain row, built from its columns: its key values and canonical text
+            if isinstance(item, tuple):  # a plain row, built from its columns: its key values and canonical text
                 rows.append((f"{target.table_name}\x1f{item[0]}", item[1], source, shown, ref))
             else:
                 rows.append((key_text(target.table_name, item, names), canonical(item), source, shown, ref))

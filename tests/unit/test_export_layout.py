@@ -174,7 +174,7 @@ def test_an_export_line_reads_as_json_loads_reads_it_with_orjson_or_without(monk
     from dms_dynamodb.export import layout
 
     assert layout._LOADS is not None, "orjson is a pinned dependency"
-    lines = [
+    lines: list[str | bytes] = [
         '{"Item": {"pk": {"S": "caf\\u00e9"}, "n": {"N": "1.50"}}}',
         '{"Item": {"pk": {"S": "a\\ud800b"}}}',
         '{"Item": {"pk": {"N": 123456789012345678901234567890}}}',

@@ -29,7 +29,7 @@ def _key_text(item: dict[str, Any], names: tuple[str, ...]) -> str:
 
 
 def _row_by_row(builder: ItemBuilder, names: list[str], rows: list[list[Any]]) -> list[Any]:
-    out = []
+    out: list[Any] = []
     for row in rows:
         try:
             out.append(builder.build("db", "t", dict(zip(names, row, strict=True))))
@@ -118,7 +118,7 @@ def test_plain_rows_are_put_together_from_columns() -> None:
     # pk "T#${id}", sk "${NAME}#${code}${price}" (code excluded as an attribute), gsi1pk "N#${note}".
     builder = BUILDERS[0]
     names = ["id", "Name", "code", "price", "note"]
-    columns = [[7, 1000], ["Ann", "Bo"], ["x", None], [None, None], ["hi", "é"]]
+    columns: list[list[Any]] = [[7, 1000], ["Ann", "Bo"], ["x", None], [None, None], ["hi", "é"]]
     built = ColumnBuilder(builder, "db", "t", names, ("pk", "sk")).build(columns)
     assert built == [
         (
@@ -137,7 +137,11 @@ def test_plain_rows_are_put_together_from_columns() -> None:
 def test_a_row_build_would_reject_is_builds_rejection() -> None:
     builder = BUILDERS[0]
     names = ["id", "Name", "code"]
-    columns = [[1, 2], ["a", ""], ["b", ""]]  # the second row's sort key "${NAME}#${code}${price}" is "#": kept
+    columns: list[list[Any]] = [
+        [1, 2],
+        ["a", ""],
+        ["b", ""],
+    ]  # the second row's sort key "${NAME}#${code}${price}" is "#": kept
     built = ColumnBuilder(builder, "db", "t", names, ("pk", "sk")).build(columns)
     assert all(type(b) is tuple for b in built)
     columns = [[1, 2], ["a", "x" * 2100], ["b", "c"]]  # a sort key over 1,024 bytes

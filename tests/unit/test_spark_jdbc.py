@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,7 +103,7 @@ def test_row_references_of_a_batch_are_each_rows_reference() -> None:
     CREATE TABLE nokey (v INT);
     """
     schema = SourceSchema.from_ddl(ddl, name="s")
-    batches = {
+    batches: dict[str, list[list[Any]]] = {
         "one": [[1, -2, 10**20], ["x", None, "z"]],
         "two": [[1, 2, 3], ["p", 'q"', "é"], [None, 5, 6]],
         "nokey": [[1, None, 3]],

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any, TextIO
 
 from dms_dynamodb.export.layout import Export
@@ -102,7 +102,7 @@ def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, tar
                     found.append(None)
                     order.append(base + position)
                     continue
-                if type(built) is tuple:
+                if isinstance(built, tuple):  # a plain row: its key values and canonical text
                     keys.append(prefix + built[0])
                     texts.append(built[1])
                 else:
@@ -142,7 +142,7 @@ class _RowRefs:
             found = list(zip(*[k for k in keys if k is not None], strict=True))
         else:
             found = [()] * count
-        prefix, out = self.prefix, []
+        prefix, out = self.prefix, list[str | None]()
         for row, values in enumerate(found):
             if values and all(type(v) is int for v in values):
                 out.append(prefix + ", ".join(map(str, values)) + "]]")
@@ -342,6 +342,7 @@ def _compare(
             keys, twice = by_key.agg(F.count("*"), F.count(F.when(F.col("n") > 1, 1))).first()
         if twice:
             _overwrites(url, plan, items, by_key, key_names, result, report)
+    assert keys is not None, "counted in either way"
     result.expected = keys
     with contextlib.closing(_differences(by_key, actual, key_names, sources)) as found:
         if settle_seconds is None:
@@ -406,7 +407,9 @@ def _row_again(reader: KeyReader, ref: str | None, row: str | None) -> dict[str,
     return {name: None if value is None else str(value)[:100] for name, value in zip(names, found.key, strict=True)}
 
 
-def _differences(by_key: Any, actual: Any, key_names: dict[str, list[str]], sources: list[str]) -> Iterator[Finding]:
+def _differences(
+    by_key: Any, actual: Any, key_names: dict[str, list[str]], sources: list[str]
+) -> Generator[Finding, None, None]:
     """MISSING_SOURCE, MISSING_TARGET and RECORD_DIFF, as the local verify's join finds them (one outer join,
     one pass): each record with its key text, the source rows that map to it (to read again, with
     ``--settle``) and, for MISSING_SOURCE, the item."""
