@@ -267,7 +267,6 @@ def verify_spark(
     ``keep`` (``--tables``, the plan already narrowed to the chosen tables): per target table the chosen
     tables' key patterns (``TableChoice.patterns``); only the export items they match are compared.
     """
-
     result = Result()
     key_names = {n: [k.name for k in d.key_attributes[: 2 if d.sort_key else 1]] for n, d in plan.targets.items()}
     parts = parts or max(2, spark.sparkContext.defaultParallelism * 2)
@@ -416,17 +415,18 @@ def _differences(
     e, a = by_key.alias("e"), actual.alias("a")
     joined = e.join(a, "key", "full_outer").where("e.item IS NULL OR a.item IS NULL OR (e.item <> a.item AND e.n = 1)")
     refs = "e.refs" if "refs" in by_key.columns else "NULL"
-    # The findings are found by one job over every partition at once (toLocalIterator alone runs a job per
-    # partition, one after the other) and kept by the executors, then streamed to the driver.
     from pyspark import StorageLevel
 
-    # On disk: as many as the table's items when nothing was migrated, never a second copy in memory.
+    # The findings are found by one job over every partition at once (toLocalIterator alone runs a job per
+    # partition, one after the other) and kept by the executors, then streamed to the driver. On disk: as
+    # many as the table's items when nothing was migrated, never a second copy in memory.
     query = joined.selectExpr("key", "e.item", "e.ord", f"{refs} AS refs", "a.item").persist(StorageLevel.DISK_ONLY)
     try:
         if query.count():
             yield from _records(query.toLocalIterator(), key_names, sources)
     finally:
-        query.unpersist()
+        with contextlib.suppress(Exception):  # a Spark context already stopped has nothing to release
+            query.unpersist()
 
 
 def _records(rows: Iterator[Any], key_names: dict[str, list[str]], sources: list[str]) -> Iterator[Finding]:
