@@ -7,7 +7,7 @@ names are quoted for it (:func:`~dms_dynamodb.source.connection.identifier`).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,7 +81,22 @@ def source_rows(
     key_range: KeyRange | None = None,
     model: Table | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Stream the rows DMS would migrate (unbuffered cursor: bounded memory on any table size).
+    """Stream the rows DMS would migrate, one at a time (:func:`source_batches`, whose closing rules it keeps)."""
+    with contextlib.closing(source_batches(connection, schema, table, table_filter, key_range, model)) as batches:
+        for batch in batches:
+            yield from batch
+
+
+def source_batches(
+    connection: Any,
+    schema: str,
+    table: str,
+    table_filter: TableFilter | None = None,
+    key_range: KeyRange | None = None,
+    model: Table | None = None,
+) -> Generator[list[dict[str, Any]], None, None]:
+    """Stream the rows DMS would migrate as the server sends them, up to ``FETCH`` rows at a time (unbuffered
+    cursor: bounded memory on any table size; the item model builds a batch column by column).
 
     ``model``: the table's columns, so FLOAT columns are read as their exact value (:func:`select_list`).
 
@@ -96,7 +111,7 @@ def source_rows(
     try:
         cursor.execute(f"SELECT {select_list(model)} FROM {quoted(schema, table)}{where}", parameters)
         while batch := cursor.fetchmany(FETCH):
-            yield from batch
+            yield batch
         finished = True
     finally:
         if finished:

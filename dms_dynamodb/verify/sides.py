@@ -24,7 +24,7 @@ from typing import Any
 from dms_dynamodb.dynamodb.scan import scan
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.source.connection import connect
-from dms_dynamodb.source.rows import KeyRange, key_ranges, source_rows
+from dms_dynamodb.source.rows import KeyRange, key_ranges, source_batches
 from dms_dynamodb.verify.recheck import SourceRef, key_text, ref_json, row_key
 from mappings.items import Item, Rejection, canonical
 from mappings.items.columns import ColumnBuilder
@@ -71,8 +71,8 @@ def build_slice(work: Slice) -> str:
     table_filter = builder.filter_for(work.schema, work.table)
     source_table = builder.table(work.schema, work.table)
     by_columns: ColumnBuilder | None = None
-    read = source_rows(connection, work.schema, work.table, table_filter, work.key_range, source_table)
-    for batch in _batches(read):
+    read = source_batches(connection, work.schema, work.table, table_filter, work.key_range, source_table)
+    for batch in read:
         columns = list(batch[0])
         if by_columns is None or by_columns.columns != tuple(columns):
             by_columns = ColumnBuilder(builder, work.schema, work.table, columns, names)
@@ -99,18 +99,6 @@ def build_slice(work: Slice) -> str:
     db.close()
     connection.close()
     return work.database
-
-
-def _batches(rows: Iterator[dict[str, Any]], size: int = 1000) -> Iterator[list[dict[str, Any]]]:
-    """The source's rows a thousand at a time, for the item model to build them column by column."""
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def slices(url: str, plan: Plan, directory: Path, parts: int) -> list[Slice]:
