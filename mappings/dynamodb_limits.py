@@ -58,7 +58,11 @@ def number_range_error(text: str) -> str | None:
 def number_problem(text: str) -> tuple[str, str | None] | None:
     """Why DynamoDB refuses ``text`` as a Number, or None: ``("not-a-number", None)``, ``("number-too-precise",
     None)`` or ``("number-out-of-range", message)``, checked in that order (:func:`is_number`,
-    :func:`significant_digits`, :func:`number_range_error` in one parse: the item model checks every number)."""
+    :func:`significant_digits`, :func:`number_range_error` in one parse: the item model checks every number).
+    An integer of at most 38 digits, the common case, passes all three and is decided without parsing it."""
+    digits = text[1:] if text[:1] == "-" else text
+    if len(digits) <= NUMBER_DIGITS and digits.isascii() and digits.isdigit():
+        return None
     try:
         number = decimal.Decimal(text)
     except (decimal.InvalidOperation, ValueError, TypeError):

@@ -199,12 +199,7 @@ def _pieces(name: str, values: list[Any], out: set[int]) -> tuple[list[str | Non
                         continue
                     pieces[index] = f'{quoted}:{{"S":{_quoted(content)}}}'
                     continue
-                # An integer of at most 38 digits is always a valid Number (number_problem's three checks
-                # hold), the common case, decided without parsing it.
-                digits = content[1:] if content[:1] == "-" else content
-                if kind == "N" and (
-                    (len(digits) <= 38 and digits.isascii() and digits.isdigit()) or number_problem(content) is None
-                ):
+                if kind == "N" and number_problem(content) is None:
                     sizes[index] = name_bytes + number_size(content)
                     pieces[index] = f'{quoted}:{{"N":{_quoted(canonical_number(content))}}}'
                     continue
