@@ -47,3 +47,23 @@ def test_an_integer_key_by_hand() -> None:
         _RowRefs(source_query(SCHEMA.name, found, ""), found).text({"id": 42, "v": None})
         == '["s\\"\\u00e9", "single", [42]]'
     )
+
+
+def test_the_references_of_a_batch_given_as_columns_are_each_rows() -> None:
+    # The engine names the rows of a batch column by column: the same texts as one row at a time.
+    batches: dict[str, list[list[Any]]] = {
+        "single": [[7, -(2**63), 10**20, True, Decimal("1.50")], [b"\x00", None, None, None, None]],
+        'o"dd é': [[1, None, 3], ['x"é', "y", "z"], [3, None, 5]],
+        "bykey": [[b"\xff\x00", b""]],
+        "nokey": [[1, None]],
+    }
+    for table, columns in batches.items():
+        found = SCHEMA.tables[table]
+        refs = _RowRefs(source_query(SCHEMA.name, found, ""), found)
+        rows = [refs.row(columns, index) for index in range(len(columns[0]))]
+        assert refs.texts(columns) == [refs.text(row) for row in rows], table
+    single = SCHEMA.tables["single"]
+    assert _RowRefs(source_query(SCHEMA.name, single, ""), single).texts([[42, 10**20], [None, None]]) == [
+        '["s\\"\\u00e9", "single", [42]]',
+        '["s\\"\\u00e9", "single", [100000000000000000000]]',
+    ]

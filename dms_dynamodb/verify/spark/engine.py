@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from typing import Any, TextIO
 
 from dms_dynamodb.export.layout import Export
@@ -142,22 +142,22 @@ class _RowRefs:
             found = list(zip(*[k for k in keys if k is not None], strict=True))
         else:
             found = [()] * count
-        prefix, out = self.prefix, list[str | None]()
-        for row, values in enumerate(found):
-            if values and all(type(v) is int for v in values):
-                out.append(prefix + ", ".join(map(str, values)) + "]]")
-            else:
-                out.append(self.text(self.row(columns, row)))
-        return out
+        return [self._integers(values) or self.text(self.row(columns, row)) for row, values in enumerate(found)]
+
+    def _integers(self, values: Sequence[Any]) -> str | None:
+        """The reference of a key of plain integers, written directly (as ``json.dumps`` writes it), else None."""
+        if values and all(type(v) is int for v in values):
+            return self.prefix + ", ".join(map(str, values)) + "]]"
+        return None
 
     def row(self, columns: list[list[Any]], index: int) -> dict[str, Any]:
         """Row ``index`` of a batch given as columns, as a dict (as PyMySQL's DictCursor gives it)."""
         return {name: values[index] for name, values in zip(self.query_columns, columns, strict=True)}
 
     def text(self, row: dict[str, Any]) -> str | None:
-        values = [row.get(n) if n is not None else None for n in self.names]
-        if values and all(type(v) is int for v in values):
-            return self.prefix + ", ".join(map(str, values)) + "]]"
+        found_text = self._integers([row.get(n) if n is not None else None for n in self.names])
+        if found_text is not None:
+            return found_text
         found = row_key(self.table, row)
         return ref_json(SourceRef(self.schema, self.table_name, found)) if found is not None else None
 
