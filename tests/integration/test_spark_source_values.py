@@ -38,7 +38,9 @@ def test_the_bytes_path_gives_the_values_pymysql_gives(mariadb: Any) -> None:
     query = source_query("spark_values", table, "")
     with connect(url).cursor() as cursor:
         cursor.execute(query.sql.replace("%", "%%"), ())
-        decoded = [query.decode(list(row[: len(query.columns)])) for row in cursor.fetchall()]
+        fetched = [list(row[: len(query.columns)]) for row in cursor.fetchall()]
+    columns = query.decode_columns([list(column) for column in zip(*fetched, strict=True)])
+    decoded = [dict(zip(query.columns, row, strict=True)) for row in zip(*columns, strict=True)]
     assert len(expected) == 3
     for want, got in zip(expected, decoded, strict=True):
         assert got == want

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -47,16 +46,18 @@ def test_each_column_is_selected_as_bytes_and_decoded_as_pymysql_decodes_it() ->
         "a,b",
         "123456.703125",
     ]
-    row = query.decode([_bytes(t) for t in texts])
+    columns = [[_bytes(t), None] for t in texts]  # a batch of two rows, column by column (as Arrow holds it)
+    decoded = query.decode_columns(columns)
+    row = {name: values[0] for name, values in zip(query.columns, decoded, strict=True)}
     assert row == {
         "id": 7, "name": "Zoë", "price": Decimal("2.50"), "flag": b"\x01",
         "at": datetime.datetime(2024, 1, 2, 3, 4, 5, 600000), "day": datetime.date(2024, 1, 2),
         "took": datetime.timedelta(hours=25, seconds=1), "raw": b"\x00\xff", "ratio": 1.5, "tags": "a,b",
         "weight": 123456.703125,
     }  # fmt: skip
-    assert query.decode([None] * 11) == dict.fromkeys(query.columns)
-    columns = [[_bytes(t), None] for t in texts]  # a batch of two rows, column by column (as Arrow holds it)
-    assert query.decode_columns(columns) == [[value, None] for value in row.values()]
+    assert {name: values[1] for name, values in zip(query.columns, decoded, strict=True)} == dict.fromkeys(
+        query.columns
+    )
 
 
 def test_a_type_the_engine_does_not_decode_stops_it_naming_the_column() -> None:
@@ -91,31 +92,3 @@ def test_tls_travels_in_the_jdbc_url_as_mariadb_connector_j_options_with_the_ca_
     address, _ = jdbc_url(f"{base}?ssl_mode=REQUIRED")
     assert address.endswith("?permitMysqlScheme&useSsl=true&sslMode=trust&trustServerCertificate=true")
     assert jdbc_url(base)[0].endswith("?permitMysqlScheme")
-
-
-def test_row_references_of_a_batch_are_each_rows_reference() -> None:
-    # The engine names each row by its primary key (to read it again): by batch, as it names one row.
-    from dms_dynamodb.verify.spark.engine import _RowRefs
-
-    ddl = """
-    CREATE TABLE one (id INT NOT NULL PRIMARY KEY, v VARCHAR(5));
-    CREATE TABLE two (a INT NOT NULL, b VARCHAR(5) NOT NULL, v INT, PRIMARY KEY (a, b));
-    CREATE TABLE nokey (v INT);
-    """
-    schema = SourceSchema.from_ddl(ddl, name="s")
-    batches: dict[str, list[list[Any]]] = {
-        "one": [[1, -2, 10**20], ["x", None, "z"]],
-        "two": [[1, 2, 3], ["p", 'q"', "é"], [None, 5, 6]],
-        "nokey": [[1, None, 3]],
-    }
-    for name, columns in batches.items():
-        table = schema.tables[name]
-        refs = _RowRefs(source_query("s", table, ""), table)
-        rows = [refs.row(columns, index) for index in range(len(columns[0]))]
-        assert refs.texts(columns) == [refs.text(row) for row in rows]
-    one = _RowRefs(source_query("s", schema.tables["one"], ""), schema.tables["one"])
-    assert one.texts(batches["one"]) == [
-        '["s", "one", [1]]',
-        '["s", "one", [-2]]',
-        '["s", "one", [100000000000000000000]]',
-    ]

@@ -79,17 +79,9 @@ class SourceQuery:
         """One decoder per column, made once per query (not per row)."""
         return tuple(_decoder(t) for t in self.types)
 
-    def decode(self, values: list[bytes | None]) -> dict[str, Any]:
-        """A row as PyMySQL's DictCursor gives it, from the bytes of its columns."""
-        decoders = self.decoders
-        return {
-            name: None if value is None else decode(value)
-            for name, decode, value in zip(self.columns, decoders, values, strict=True)
-        }
-
     def decode_columns(self, columns: list[list[bytes | None]]) -> list[list[Any]]:
-        """:meth:`decode` of a batch given column by column (as Arrow holds it), column by column: one decoder
-        a column, not a dict a row."""
+        """A batch of rows' values as PyMySQL's DictCursor gives them, from the bytes of their columns, given and
+        returned column by column (as Arrow holds them): one decoder a column, not a dict a row."""
         return [
             [None if value is None else decode(value) for value in values]
             for decode, values in zip(self.decoders, columns, strict=True)
