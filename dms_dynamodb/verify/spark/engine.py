@@ -267,88 +267,71 @@ def verify_spark(
     ``keep`` (``--tables``, the plan already narrowed to the chosen tables): per target table the chosen
     tables' key patterns (``TableChoice.patterns``); only the export items they match are compared.
     """
+    from pyspark.sql import functions as F
+
     result = Result()
     key_names = {n: [k.name for k in d.key_attributes[: 2 if d.sort_key else 1]] for n, d in plan.targets.items()}
     parts = parts or max(2, spark.sparkContext.defaultParallelism * 2)
-    cached: list[Any] = []  # every frame cached here, released however the run ends
-    with incomplete_on_failure(result, report), _source_lost_over_jdbc():
-        try:
-            _compare(spark, url, plan, exports, key_names, parts, ddb, settle_seconds, keep, result, report, cached)
-        finally:
-            for frame in cached:
-                with contextlib.suppress(Exception):  # a Spark context already stopped has nothing to release
-                    frame.unpersist()
+    # Every frame cached is released however the run ends (``cached``, before the failure is handled).
+    with incomplete_on_failure(result, report), _source_lost_over_jdbc(), contextlib.ExitStack() as cached:
+        plan_value = spark.sparkContext.broadcast(plan)
+        rows = _source_frame(spark, url, plan, plan_value, key_names, parts).cache()
+        cached.callback(_release, rows)
+        actual = _actual_frame(spark, exports, key_names, keep)
+        result.actual = sum(e.item_count for e in exports.values()) if keep is None else actual.count()
+        sources = [f"{schema}.{name}" for schema, name in plan.tables]
+        keys: int | None = None
+        if settle_seconds is None:
+            # One job over every partition at once reads the source into the cache and counts the keys alone (a
+            # hash aggregate of small rows, no sort): the rejected rows (no key), the keys, those written twice.
+            counts = rows.groupBy("key").agg(F.count("*").alias("n"))
+            rejected, keys, twice = counts.agg(
+                F.sum(F.when(F.col("key").isNull(), F.col("n")).otherwise(0)),
+                F.count("key"),
+                F.count(F.when(F.col("key").isNotNull() & (F.col("n") > 1), 1)),
+            ).first()
+        else:
+            # One job over every partition at once reads the source into the cache (toLocalIterator runs a job
+            # per partition, one after the other).
+            (rejected,) = rows.agg(F.count(F.when(F.col("key").isNull(), 1))).first()
+            twice = None
+        if rejected:
+            for (text,) in rows.where("key IS NULL").select("item").toLocalIterator():
+                result.note(json.loads(text), report)
+        items = rows.where("key IS NOT NULL")
+        if twice == 0:
+            # Every key has one row (the common case): its item is the key's, joined as it is.
+            by_key = items.select("key", "item", "ord", F.lit(1).alias("n"))
+        else:
+            # The last item and its number (which names its table) per key, the count, and, for --settle only,
+            # the rows to read again. The rows' texts are read again for the keys written more than once
+            # (OVERWRITE), a second, small pass. Repartitioned by key first: Spark then aggregates each key in
+            # one step after the shuffle; grouped directly it pre-aggregates before the shuffle (a sort of every
+            # row, to merge nothing: keys are nearly all distinct) and sorts again after it.
+            aggregates = [F.count("*").alias("n"), F.max_by("item", "ord").alias("item"), F.max("ord").alias("ord")]
+            if settle_seconds is not None:
+                aggregates.append(F.collect_list("ref").alias("refs"))
+            by_key = items.repartition("key").groupBy("key").agg(*aggregates).cache()
+            cached.callback(_release, by_key)
+            if keys is None:  # --settle: this job counts the keys and those written twice (and fills the cache)
+                keys, twice = by_key.agg(F.count("*"), F.count(F.when(F.col("n") > 1, 1))).first()
+            if twice:
+                _overwrites(url, plan, items, by_key, key_names, result, report)
+        assert keys is not None, "counted in either way"
+        result.expected = keys
+        with contextlib.closing(_differences(by_key, actual, key_names, sources)) as found:
+            if settle_seconds is None:
+                for record, *_ in found:
+                    result.note(record, report)
+            else:
+                _settle(url, ddb, plan, found, settle_seconds, result, report)
     return result
 
 
-def _compare(
-    spark: Any,
-    url: str,
-    plan: Plan,
-    exports: dict[str, Export],
-    key_names: dict[str, list[str]],
-    parts: int,
-    ddb: Any,
-    settle_seconds: float | None,
-    keep: dict[str, Any] | None,
-    result: Result,
-    report: TextIO | None,
-    cached: list[Any],
-) -> None:
-    """:func:`verify_spark`'s passes; each frame it caches is added to ``cached`` (the caller releases them)."""
-    from pyspark.sql import functions as F
-
-    plan_value = spark.sparkContext.broadcast(plan)
-    rows = _source_frame(spark, url, plan, plan_value, key_names, parts).cache()
-    cached.append(rows)
-    actual = _actual_frame(spark, exports, key_names, keep)
-    result.actual = sum(e.item_count for e in exports.values()) if keep is None else actual.count()
-    sources = [f"{schema}.{name}" for schema, name in plan.tables]
-    keys: int | None = None
-    if settle_seconds is None:
-        # One job over every partition at once reads the source into the cache and counts the keys alone (a
-        # hash aggregate of small rows, no sort): the rejected rows (no key), the keys, those written twice.
-        counts = rows.groupBy("key").agg(F.count("*").alias("n"))
-        rejected, keys, twice = counts.agg(
-            F.sum(F.when(F.col("key").isNull(), F.col("n")).otherwise(0)),
-            F.count("key"),
-            F.count(F.when(F.col("key").isNotNull() & (F.col("n") > 1), 1)),
-        ).first()
-    else:
-        # One job over every partition at once reads the source into the cache (toLocalIterator runs a job
-        # per partition, one after the other).
-        (rejected,) = rows.agg(F.count(F.when(F.col("key").isNull(), 1))).first()
-        twice = None
-    if rejected:
-        for (text,) in rows.where("key IS NULL").select("item").toLocalIterator():
-            result.note(json.loads(text), report)
-    items = rows.where("key IS NOT NULL")
-    if twice == 0:
-        # Every key has one row (the common case): its item is the key's, joined as it is.
-        by_key = items.select("key", "item", "ord", F.lit(1).alias("n"))
-    else:
-        # The last item and its number (which names its table) per key, the count, and, for --settle only,
-        # the rows to read again. The rows' texts are read again for the keys written more than once
-        # (OVERWRITE), a second, small pass. Repartitioned by key first: Spark then aggregates each key in
-        # one step after the shuffle; grouped directly it pre-aggregates before the shuffle (a sort of every
-        # row, to merge nothing: keys are nearly all distinct) and sorts again after it.
-        aggregates = [F.count("*").alias("n"), F.max_by("item", "ord").alias("item"), F.max("ord").alias("ord")]
-        if settle_seconds is not None:
-            aggregates.append(F.collect_list("ref").alias("refs"))
-        by_key = items.repartition("key").groupBy("key").agg(*aggregates).cache()
-        cached.append(by_key)
-        if keys is None:  # --settle: this job counts the keys and those written twice (and fills the cache)
-            keys, twice = by_key.agg(F.count("*"), F.count(F.when(F.col("n") > 1, 1))).first()
-        if twice:
-            _overwrites(url, plan, items, by_key, key_names, result, report)
-    assert keys is not None, "counted in either way"
-    result.expected = keys
-    with contextlib.closing(_differences(by_key, actual, key_names, sources)) as found:
-        if settle_seconds is None:
-            for record, *_ in found:
-                result.note(record, report)
-        else:
-            _settle(url, ddb, plan, found, settle_seconds, result, report)
+def _release(frame: Any) -> None:
+    """Unpersist a cached frame; a Spark context already stopped has nothing to release."""
+    with contextlib.suppress(Exception):
+        frame.unpersist()
 
 
 def _overwrites(
@@ -425,8 +408,7 @@ def _differences(
         if query.count():
             yield from _records(query.toLocalIterator(), key_names, sources)
     finally:
-        with contextlib.suppress(Exception):  # a Spark context already stopped has nothing to release
-            query.unpersist()
+        _release(query)
 
 
 def _records(rows: Iterator[Any], key_names: dict[str, list[str]], sources: list[str]) -> Iterator[Finding]:
