@@ -16,6 +16,8 @@ from typing import Generic, TypeVar
 from cdktf import DefaultTokenResolver, StringConcat, TerraformStack, Token, Tokenization
 from constructs import Construct
 
+from constructs_lib.aws import DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement, IamRole, IamRolePolicy
+
 T = TypeVar("T")
 
 
@@ -60,3 +62,21 @@ def granter_suffix(granter: Construct) -> str:
     """For a grant's inline policy name: IAM keys a role's inline policies by name, so one role granted by two
     tables (or sources) needs a name per granter; derived from the granter's path, stable across calls."""
     return hashlib.sha256(granter.node.path.encode()).hexdigest()[:8]
+
+
+def role_policy_grant(
+    scope: Construct,
+    grants: GrantsByGrantee[IamRolePolicy],
+    role: IamRole,
+    construct_name: str,
+    policy_name: str,
+    statements: Callable[[], list[DataAwsIamPolicyDocumentStatement]],
+) -> IamRolePolicy:
+    """One inline policy per role (granted again, the same one): its document ``<construct_name>Document`` and
+    the policy ``<construct_name>``, named ``policy_name`` on the role; ``statements`` are made only for a new one."""
+
+    def make(construct_id: Callable[[str], str]) -> IamRolePolicy:
+        document = DataAwsIamPolicyDocument(scope, construct_id(f"{construct_name}Document"), statement=statements())
+        return IamRolePolicy(scope, construct_id(construct_name), name=policy_name, role=role.id, policy=document.json)
+
+    return grants.get_or_make(role.node.path, make)

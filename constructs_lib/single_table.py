@@ -7,13 +7,10 @@ needs to load it: the table, DMS's own control tables and ``dynamodb:ListTables`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from constructs import Construct
 
 from constructs_lib.account import AccountContext
 from constructs_lib.aws import (
-    DataAwsIamPolicyDocument,
     DataAwsIamPolicyDocumentStatement,
     DynamodbTable,
     DynamodbTableAttribute,
@@ -23,7 +20,7 @@ from constructs_lib.aws import (
     IamRole,
     IamRolePolicy,
 )
-from constructs_lib.grants import GrantsByGrantee, granter_suffix
+from constructs_lib.grants import GrantsByGrantee, granter_suffix, role_policy_grant
 from constructs_lib.table_props import (
     BillingMode,
     GlobalSecondaryIndex,
@@ -126,39 +123,34 @@ def dms_target_policy(
     kms_key_arn: str | None,
 ) -> IamRolePolicy:
     """The least-privilege policy DMS needs on a target table, one per role: the table, its control tables, ListTables."""
-    return grants.get_or_make(
-        role.node.path, lambda construct_id: _define_target_policy(scope, construct_id, role, table_arn, kms_key_arn)
-    )
 
-
-def _define_target_policy(
-    scope: Construct, construct_id: Callable[[str], str], role: IamRole, table_arn: str, kms_key_arn: str | None
-) -> IamRolePolicy:
-    context = AccountContext.of(scope)
-    statements = [
-        DataAwsIamPolicyDocumentStatement(sid="DmsTargetTable", actions=list(DMS_TABLE_ACTIONS), resources=[table_arn]),
-        DataAwsIamPolicyDocumentStatement(
-            sid="DmsControlTables",
-            actions=list(DMS_CONTROL_TABLE_ACTIONS),
-            resources=[context.arn("dynamodb", f"table/{name}") for name in DMS_CONTROL_TABLES],
-        ),
-    ]
-    if kms_key_arn:
-        statements.append(
+    def statements() -> list[DataAwsIamPolicyDocumentStatement]:
+        context = AccountContext.of(scope)
+        found = [
             DataAwsIamPolicyDocumentStatement(
-                sid="DmsTableKey",
-                actions=["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                resources=[kms_key_arn],
+                sid="DmsTargetTable", actions=list(DMS_TABLE_ACTIONS), resources=[table_arn]
+            ),
+            DataAwsIamPolicyDocumentStatement(
+                sid="DmsControlTables",
+                actions=list(DMS_CONTROL_TABLE_ACTIONS),
+                resources=[context.arn("dynamodb", f"table/{name}") for name in DMS_CONTROL_TABLES],
+            ),
+        ]
+        if kms_key_arn:
+            found.append(
+                DataAwsIamPolicyDocumentStatement(
+                    sid="DmsTableKey",
+                    actions=["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                    resources=[kms_key_arn],
+                )
             )
+        # ListTables has no resource-level permissions; DMS calls it in the connection test.
+        found.append(
+            DataAwsIamPolicyDocumentStatement(sid="DmsListTables", actions=["dynamodb:ListTables"], resources=["*"])
         )
-    # ListTables has no resource-level permissions; DMS calls it in the connection test.
-    statements.append(
-        DataAwsIamPolicyDocumentStatement(sid="DmsListTables", actions=["dynamodb:ListTables"], resources=["*"])
-    )
-    document = DataAwsIamPolicyDocument(scope, construct_id("DmsTargetPolicyDocument"), statement=statements)
-    return IamRolePolicy(
-        scope, construct_id("DmsTargetPolicy"), name="dms-dynamodb-target", role=role.id, policy=document.json
-    )
+        return found
+
+    return role_policy_grant(scope, grants, role, "DmsTargetPolicy", "dms-dynamodb-target", statements)
 
 
 def read_items_policy(
@@ -171,21 +163,15 @@ def read_items_policy(
     """One policy per role on ``role``: ``dynamodb:GetItem`` on the table (a verify's re-check of the live item),
     ``kms:Decrypt`` on its customer-managed key; no scans, no writes."""
 
-    def make(construct_id: Callable[[str], str]) -> IamRolePolicy:
-        statements = [
+    def statements() -> list[DataAwsIamPolicyDocumentStatement]:
+        found = [
             DataAwsIamPolicyDocumentStatement(sid="ReadItems", actions=["dynamodb:GetItem"], resources=[table_arn])
         ]
         if kms_key_arn:
-            statements.append(
+            found.append(
                 DataAwsIamPolicyDocumentStatement(sid="DecryptItems", actions=["kms:Decrypt"], resources=[kms_key_arn])
             )
-        document = DataAwsIamPolicyDocument(scope, construct_id("ReadItemsPolicyDocument"), statement=statements)
-        return IamRolePolicy(
-            scope,
-            construct_id("ReadItemsPolicy"),
-            name=f"read-table-items-{granter_suffix(scope)}",
-            role=role.id,
-            policy=document.json,
-        )
+        return found
 
-    return grants.get_or_make(role.node.path, make)
+    name = f"read-table-items-{granter_suffix(scope)}"
+    return role_policy_grant(scope, grants, role, "ReadItemsPolicy", name, statements)

@@ -13,7 +13,7 @@ user, which you fill after deploy (README, post-deploy checklist): no password r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -42,7 +42,7 @@ from constructs_lib.aws import (
     VpcSecurityGroupIngressRule,
 )
 from constructs_lib.errors import require
-from constructs_lib.grants import GrantsByGrantee, grantee_key, granter_suffix
+from constructs_lib.grants import GrantsByGrantee, grantee_key, granter_suffix, role_policy_grant
 from constructs_lib.naming import rds_identifier
 from constructs_lib.terraform import literal, literal_tags
 
@@ -422,17 +422,7 @@ def read_secret_policy(
     key_arn: str | None,
 ) -> IamRolePolicy:
     """One policy per role on ``role``: read the source's secret (:func:`secret_read_statements`)."""
-
-    def make(construct_id: Callable[[str], str]) -> IamRolePolicy:
-        document = DataAwsIamPolicyDocument(
-            scope, construct_id("ReadSecretPolicyDocument"), statement=secret_read_statements(secret_arn, key_arn)
-        )
-        return IamRolePolicy(
-            scope,
-            construct_id("ReadSecretPolicy"),
-            name=f"read-source-secret-{granter_suffix(scope)}",
-            role=role.id,
-            policy=document.json,
-        )
-
-    return grants.get_or_make(role.node.path, make)
+    name = f"read-source-secret-{granter_suffix(scope)}"
+    return role_policy_grant(
+        scope, grants, role, "ReadSecretPolicy", name, lambda: secret_read_statements(secret_arn, key_arn)
+    )
