@@ -9,6 +9,7 @@ The planted records are written by hand from the shop design (``stacks/shop_desi
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -257,6 +258,48 @@ def test_two_rows_writing_one_key_are_the_same_overwrite_in_spark_and_locally(
     with pytest.raises(OSError, match="No space left"):  # the report cannot be written: the run stops
         verify_spark(spark, clash, plan, {database: export}, report=Failing())  # type: ignore[arg-type]
     assert spark.sparkContext._jsc.sc().getPersistentRDDs().size() == 0, "released on the way out too"
+
+
+def test_an_overwrite_the_source_undid_before_the_second_pass_shows_the_rows_it_finds_then(
+    planted: tuple[str, str, set[tuple[str, str]]], spark: Any
+) -> None:
+    """The rows of an OVERWRITE come from a second pass over the source: a key no longer written twice by then
+    shows the one row left, or none, never a row twice, and keeps its record (its item, its table)."""
+    import dataclasses
+
+    from dms_dynamodb.plan import make_plan
+    from dms_dynamodb.stack import Stack
+    from dms_dynamodb.verify.full import Result
+    from dms_dynamodb.verify.spark import engine
+    from mappings import TableMappings
+    from tests.integration.test_filters import _stack
+
+    url, _, _ = planted
+    database = "undone"
+    with connect(url).cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {database}")
+        cursor.execute(f"CREATE TABLE {database}.f (id INT PRIMARY KEY, twin VARCHAR(30) NOT NULL, n INT)")
+        cursor.execute(f"INSERT INTO {database}.f VALUES (1, '7', 1), (2, '8', 2), (3, '5', 3), (4, '5', 4)")
+    base = _stack(database, [])
+    document = json.loads(json.dumps(base.tasks[0].table_mappings.to_dict()))
+    document["rules"][1]["mapping-parameters"]["attribute-mappings"][0]["value"] = "F#${twin}"
+    task = dataclasses.replace(base.tasks[0], table_mappings=TableMappings.from_dict(document))
+    source = url.rsplit("/", 1)[0] + "/" + database
+    plan = make_plan(Stack(base.path, base.tables, (task,)), task, connect(source))
+    names = {database: ["pk"]}
+    rows = engine._source_frame(spark, source, plan, spark.sparkContext.broadcast(plan), names, 2)
+    # What the first read found (F#7 and F#9 each written by two rows); the source has changed since.
+    item = '{{"pk":{{"S":"F#{0}"}}}}'
+    first_read = [(f"{database}\x1fF#7", item.format(7), 2, 2), (f"{database}\x1fF#9", item.format(9), 4, 2)]
+    twice = spark.createDataFrame(first_read, "key string, expected string, ord long, n long")
+    result, report = Result(), io.StringIO()
+    engine._overwrites(source, plan, rows, twice, names, result, report)
+    records = sorted((json.loads(line) for line in report.getvalue().splitlines()), key=lambda r: r["key"]["pk"]["S"])
+    assert [r["type"] for r in records] == ["OVERWRITE", "OVERWRITE"]
+    assert [r["id"] for r in records[0]["rows"]] == ["1"], "the one row left, once"
+    assert records[0]["source_table"] == f"{database}.f"
+    assert records[1]["rows"] == [] and records[1]["source_table"] == f"{database}.f", "none left: its table named"
+    assert result.counts["OVERWRITE"] == 2
 
 
 # The export's starting point, and --tables with exports: a clean shop of its own (the planted one has findings).

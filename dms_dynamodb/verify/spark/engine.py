@@ -4,11 +4,15 @@ The expected items are built on the executors by the same pure item model the lo
 (``ItemBuilder``, broadcast with the plan), Arrow-batched (``mapInArrow``), one batch at a time, column by
 column (``ColumnBuilder``, as the local verify's workers build theirs).
 The driver receives only findings, through ``toLocalIterator`` (one partition at a time, from the
-executors, which keep the findings of one job over every partition), and a few counts: nothing
-proportional to the table is collected. Keys written once (the common case) are joined as they are;
-only when some key is written twice (OVERWRITE) or ``--settle`` needs every key's rows is there a
-per-key aggregate before the join. The records are built by the same functions
-as the local verify's (``key_values``, ``differences``), so the reports are equal record for record.
+executors, which keep the findings of one job over every partition on disk), and a few counts: nothing
+proportional to the table is collected. That one job reads the source and the exports (no cache),
+aggregates the source's rows per key (as the join needs them sorted: no sort of its own) and joins; the
+counts come from its findings and the manifests' item counts (a key not among the findings is on both
+sides; the data files are checked against the manifests' MD5s or ETags before, and hold the items their
+manifest lines say, an assumption). A rejected row is a key of its own,
+its record its item. Only when some key is written twice (OVERWRITE) does a second pass read the source
+again, for those keys' rows. The records are built by the same functions as the local verify's
+(``key_values``, ``differences``), so the reports are equal record for record.
 
 Order of rows for OVERWRITE (two rows, one item key: the last wins): table order, then key range,
 then the order the source returns a range's rows, as the local verify reads them. Each row is numbered
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from dms_dynamodb.export.layout import Export
@@ -60,6 +64,9 @@ Finding = tuple[dict[str, Any], str, list[str], dict[str, Any] | None]
 ROWS_COLUMNS = ("key", "item", "row", "ref", "ord")
 #: ``ord``'s top bits are the row's table's index in ``plan.tables``.
 TABLE_SHIFT = 48
+#: A rejected row's key: this and its number (``ord``), a key of its own that no item's has (a table's name
+#: never holds a NUL), so it passes the join as a key only the source has, its record as its item.
+REJECTED = "\x00rejected\x1f"
 
 
 def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, target: str, names: list[str]) -> Any:
@@ -96,7 +103,7 @@ def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, tar
                 if isinstance(built, Rejection):
                     record = {"type": "REJECTED", "table": target, "key": {}, "source_table": source}
                     record |= {"error": f"{built.reason}: {built.error}", "statement": built.statement}
-                    keys.append(None)
+                    keys.append(f"{REJECTED}{base + position}")
                     texts.append(json.dumps(record, default=str))
                     rows.append(None)
                     found.append(None)
@@ -267,6 +274,7 @@ def verify_spark(
     ``keep`` (``--tables``, the plan already narrowed to the chosen tables): per target table the chosen
     tables' key patterns (``TableChoice.patterns``); only the export items they match are compared.
     """
+    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     result = Result()
@@ -275,56 +283,42 @@ def verify_spark(
     # Every frame cached is released however the run ends (``cached``, before the failure is handled).
     with incomplete_on_failure(result, report), _source_lost_over_jdbc(), contextlib.ExitStack() as cached:
         plan_value = spark.sparkContext.broadcast(plan)
-        rows = _source_frame(spark, url, plan, plan_value, key_names, parts).cache()
-        cached.callback(_release, rows)
+        rows = _source_frame(spark, url, plan, plan_value, key_names, parts)
         actual = _actual_frame(spark, exports, key_names, keep)
         result.actual = sum(e.item_count for e in exports.values()) if keep is None else actual.count()
+        # Per key: its rows' count, the last item and its number (which names its table), and, for --settle
+        # only, the rows to read again. Repartitioned by key first: Spark then aggregates each key in one step
+        # after the shuffle, sorted as the join needs it; grouped directly it would pre-aggregate before the
+        # shuffle (a sort of every row, to merge nothing: keys are nearly all distinct) and sort again after it.
+        aggregates = [F.count("*").alias("n"), F.max_by("item", "ord").alias("item"), F.max("ord").alias("ord")]
+        if settle_seconds is not None:
+            aggregates.append(F.collect_list("ref").alias("refs"))
+        by_key = rows.repartition("key").groupBy("key").agg(*aggregates)
+        # The one job over the source and the exports: its findings kept by the executors, on disk.
+        findings = _findings(by_key, actual).persist(StorageLevel.DISK_ONLY)
+        cached.callback(_release, findings)
+        findings.count()
+        rejected = F.col("key").startswith(REJECTED)
+        only_source, only_target, twice, rejections = findings.agg(
+            F.count(F.when(F.col("actual").isNull() & ~rejected, 1)),
+            F.count(F.when(F.col("expected").isNull(), 1)),
+            F.count(F.when(F.col("n") > 1, 1)),
+            F.count(F.when(rejected, 1)),
+        ).first()
+        # Every key is in the export, or only on the source (the findings hold both kinds that are not in both).
+        result.expected = result.actual - only_target + only_source
         sources = [f"{schema}.{name}" for schema, name in plan.tables]
-        keys: int | None = None
-        if settle_seconds is None:
-            # One job over every partition at once reads the source into the cache and counts the keys alone (a
-            # hash aggregate of small rows, no sort): the rejected rows (no key), the keys, those written twice.
-            counts = rows.groupBy("key").agg(F.count("*").alias("n"))
-            rejected, keys, twice = counts.agg(
-                F.sum(F.when(F.col("key").isNull(), F.col("n")).otherwise(0)),
-                F.count("key"),
-                F.count(F.when(F.col("key").isNotNull() & (F.col("n") > 1), 1)),
-            ).first()
-        else:
-            # One job over every partition at once reads the source into the cache (toLocalIterator runs a job
-            # per partition, one after the other).
-            (rejected,) = rows.agg(F.count(F.when(F.col("key").isNull(), 1))).first()
-            twice = None
-        if rejected:
-            for (text,) in rows.where("key IS NULL").select("item").toLocalIterator():
+        if rejections:
+            for (text,) in findings.where(rejected).orderBy("ord").select("expected").toLocalIterator():
                 result.note(json.loads(text), report)
-        items = rows.where("key IS NOT NULL")
-        if twice == 0:
-            # Every key has one row (the common case): its item is the key's, joined as it is.
-            by_key = items.select("key", "item", "ord", F.lit(1).alias("n"))
+        if twice:
+            _overwrites(url, plan, rows, findings.where("n > 1"), key_names, result, report)
+        found = _records(findings.where(~rejected).toLocalIterator(), key_names, sources)
+        if settle_seconds is None:
+            for record, *_ in found:
+                result.note(record, report)
         else:
-            # The last item and its number (which names its table) per key, the count, and, for --settle only,
-            # the rows to read again. The rows' texts are read again for the keys written more than once
-            # (OVERWRITE), a second, small pass. Repartitioned by key first: Spark then aggregates each key in
-            # one step after the shuffle; grouped directly it pre-aggregates before the shuffle (a sort of every
-            # row, to merge nothing: keys are nearly all distinct) and sorts again after it.
-            aggregates = [F.count("*").alias("n"), F.max_by("item", "ord").alias("item"), F.max("ord").alias("ord")]
-            if settle_seconds is not None:
-                aggregates.append(F.collect_list("ref").alias("refs"))
-            by_key = items.repartition("key").groupBy("key").agg(*aggregates).cache()
-            cached.callback(_release, by_key)
-            if keys is None:  # --settle: this job counts the keys and those written twice (and fills the cache)
-                keys, twice = by_key.agg(F.count("*"), F.count(F.when(F.col("n") > 1, 1))).first()
-            if twice:
-                _overwrites(url, plan, items, by_key, key_names, result, report)
-        assert keys is not None, "counted in either way"
-        result.expected = keys
-        with contextlib.closing(_differences(by_key, actual, key_names, sources)) as found:
-            if settle_seconds is None:
-                for record, *_ in found:
-                    result.note(record, report)
-            else:
-                _settle(url, ddb, plan, found, settle_seconds, result, report)
+            _settle(url, ddb, plan, found, settle_seconds, result, report)
     return result
 
 
@@ -337,38 +331,42 @@ def _release(frame: Any) -> None:
 def _overwrites(
     url: str,
     plan: Plan,
-    items: Any,
-    by_key: Any,
+    rows: Any,
+    twice: Any,
     key_names: dict[str, list[str]],
     result: Result,
     report: TextIO | None,
 ) -> None:
-    """Keys written by more than one source row: their first and last rows, and every source, in read order.
+    """Keys written by more than one source row (``twice``: the findings of those keys, from the first read):
+    their first and last rows, and every source, in read order.
 
-    The two rows are read again by their references (few: only overwritten keys), shown as the local verify
-    shows them; a row without a reference (no primary key) brought its text along."""
+    A second pass over the source, made only when some key is written twice, finds those keys' rows; their
+    first and last are read again by their references (few: only overwritten keys) and shown as the local
+    verify shows them; a row without a reference (no primary key) brought its text along. The key and its
+    item are the first read's (the one compared). A key the second pass no longer finds written twice (the
+    source changed in between) shows the rows it finds, none or one, and names the last row's table."""
     from pyspark.sql import functions as F
 
     sources = [f"{schema}.{name}" for schema, name in plan.tables]
-    twice = by_key.where("n > 1").select("key")
-    found = (
-        items.join(twice, "key")
+    again = (
+        rows.join(twice.select("key"), "key")
         .groupBy("key")
         .agg(
-            F.max_by("item", "ord").alias("item"),
+            F.count("*").alias("now"),
             F.min_by(F.struct("ref", "row"), "ord").alias("first"),
             F.max_by(F.struct("ref", "row"), "ord").alias("last"),
             F.array_sort(F.collect_list("ord")).alias("ords"),
         )
-        .select("key", "item", "ords", "first", "last")
     )
+    found = twice.select("key", "expected", "ord").join(again, "key", "left")
     reader = KeyReader(url, None, plan)
     try:
-        for key, item, ords, first, last in found.toLocalIterator():
+        for key, item, last_ord, now, first, last, ords in found.toLocalIterator():
             table = key.split("\x1f", 1)[0]
             record = {"type": "OVERWRITE", "table": table, "key": key_values(json.loads(item), key_names[table])}
-            shown = [_row_again(reader, ref, row) for ref, row in (first, last)]
-            named = " and ".join(sources[ord >> TABLE_SHIFT] for ord in ords)
+            seen = [first, last] if now and now > 1 else [first] if now else []
+            shown = [_row_again(reader, ref, row) for ref, row in seen]
+            named = " and ".join(sources[ord >> TABLE_SHIFT] for ord in (ords if now else [last_ord]))
             result.note({**record, "source_table": named, "rows": shown}, report)
     finally:
         reader.close()
@@ -389,31 +387,26 @@ def _row_again(reader: KeyReader, ref: str | None, row: str | None) -> dict[str,
     return {name: None if value is None else str(value)[:100] for name, value in zip(names, found.key, strict=True)}
 
 
-def _differences(
-    by_key: Any, actual: Any, key_names: dict[str, list[str]], sources: list[str]
-) -> Generator[Finding, None, None]:
-    """MISSING_SOURCE, MISSING_TARGET and RECORD_DIFF, as the local verify's join finds them (one outer join,
-    one pass): each record with its key text, the source rows that map to it (to read again, with
-    ``--settle``) and, for MISSING_SOURCE, the item."""
-    e, a = by_key.alias("e"), actual.alias("a")
-    joined = e.join(a, "key", "full_outer").where("e.item IS NULL OR a.item IS NULL OR (e.item <> a.item AND e.n = 1)")
-    refs = "e.refs" if "refs" in by_key.columns else "NULL"
-    from pyspark import StorageLevel
+def _findings(by_key: Any, actual: Any) -> Any:
+    """The keys whose items differ, or are on one side only (MISSING_SOURCE, MISSING_TARGET, RECORD_DIFF, and
+    the rejected rows, each its own key), as the local verify's join finds them: one outer join, one pass.
 
-    # The findings are found by one job over every partition at once (toLocalIterator alone runs a job per
-    # partition, one after the other) and kept by the executors, then streamed to the driver. On disk: as
-    # many as the table's items when nothing was migrated, never a second copy in memory.
-    query = joined.selectExpr("key", "e.item", "e.ord", f"{refs} AS refs", "a.item").persist(StorageLevel.DISK_ONLY)
-    try:
-        if query.count():
-            yield from _records(query.toLocalIterator(), key_names, sources)
-    finally:
-        _release(query)
+    The caller finds them by one job over every partition at once (``toLocalIterator`` alone runs a job per
+    partition, one after the other), kept by the executors on disk (as many as the table's items when nothing
+    was migrated), then streamed to the driver."""
+    e, a = by_key.alias("e"), actual.alias("a")
+    joined = e.join(a, "key", "full_outer").where("e.item IS NULL OR a.item IS NULL OR e.item <> a.item OR e.n > 1")
+    refs = "e.refs" if "refs" in by_key.columns else "NULL"
+    columns = ("key", "e.item AS expected", "e.ord", f"{refs} AS refs", "a.item AS actual", "e.n")
+    return joined.selectExpr(*columns)
 
 
 def _records(rows: Iterator[Any], key_names: dict[str, list[str]], sources: list[str]) -> Iterator[Finding]:
-    """The joined rows as findings (the records the local verify writes for them)."""
-    for key, expected_text, ord, refs, actual_text in rows:
+    """The joined rows as findings (the records the local verify writes for them). A key written twice that is
+    on both sides is its OVERWRITE alone (:func:`_overwrites`), as in the local verify."""
+    for key, expected_text, ord, refs, actual_text, rows_of_key in rows:
+        if rows_of_key is not None and rows_of_key > 1 and expected_text is not None and actual_text is not None:
+            continue
         table = key.split("\x1f", 1)[0]
         names = key_names[table]
         if expected_text is None:
