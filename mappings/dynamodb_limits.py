@@ -81,6 +81,10 @@ def number_problem(text: str) -> tuple[str, str | None] | None:
 
 #: A number written plainly: sign, whole part without leading zeros, fraction (``-12.50``).
 _PLAIN_NUMBER = re.compile(r"(-?)(0|[1-9][0-9]*)(?:\.([0-9]*))?")
+#: Texts that are their own :func:`canonical_number` (a whole number without trailing zeros, a fraction without
+#: them and at most five zeros after ``0.``), so a number written so need not be parsed; not every such text
+#: (``1E+3`` is one too).
+PLAIN_CANONICAL = re.compile(r"0|-?[1-9](?:[0-9]*[1-9])?|-?[1-9][0-9]*\.[0-9]*[1-9]|-?0\.0{0,5}[1-9](?:[0-9]*[1-9])?")
 
 
 def _plain_canonical(sign: str, whole: str, fraction: str | None) -> str | None:

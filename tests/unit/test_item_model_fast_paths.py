@@ -266,6 +266,67 @@ def test_canonical_gives_what_the_encoder_gives(item: dict[str, Any]) -> None:
     assert canonical(item) == reference_canonical(item)
 
 
+@settings(max_examples=2000, deadline=None)
+@given(text=st.one_of(NUMBER_TEXT, st.from_regex(r"-?(0|[1-9][0-9]{0,40})(\.0{0,7}[0-9]{0,30})?", fullmatch=True)))
+def test_a_number_that_looks_canonical_is_its_canonical_form(text: str) -> None:
+    from mappings.dynamodb_limits import PLAIN_CANONICAL
+
+    if PLAIN_CANONICAL.fullmatch(text):
+        assert reference_canonical_number(text) == text
+
+
+def test_which_numbers_look_canonical_by_hand() -> None:
+    from mappings.dynamodb_limits import PLAIN_CANONICAL
+
+    own = ["0", "7", "-5", "10.5", "0.000001", "-0.25", "9" * 38, "123.0001"]
+    other = ["10", "-0", "0.0000001", "1.50", "01", "1E+3", "+5", "5.", ".5", "0.0", "1000", "٣"]
+    assert [t for t in own if PLAIN_CANONICAL.fullmatch(t)] == own
+    assert [t for t in other if PLAIN_CANONICAL.fullmatch(t)] == []
+    assert [reference_canonical_number(t) for t in own] == own
+
+
+FLAT_TEXT = st.one_of(ODD_TEXT, st.text(st.characters(max_codepoint=0x7F), max_size=20), st.just('{"n": 1}\t\x7f/'))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    item=st.dictionaries(
+        st.one_of(st.text(st.characters(max_codepoint=0x7F), max_size=6), st.text(max_size=4)),
+        st.one_of(st.builds(lambda s: {"S": s}, FLAT_TEXT), st.builds(lambda n: {"N": n}, NUMBER_TEXT)),
+        max_size=8,
+    )
+)
+def test_a_flat_items_text_written_by_orjson_is_the_encoders(item: dict[str, Any]) -> None:
+    # Strings and numbers only: orjson writes those whose text is ASCII with no \u escape, and numbers already
+    # in their canonical form; the encoder's text either way (json.dumps, sort_keys, as the reference).
+    from mappings.items import builder
+
+    expected = reference_canonical(item)
+    assert builder.flat_canonical(item) == expected
+    written = builder._dumped(item)
+    assert written is None or written == expected
+
+
+def test_a_plain_ascii_item_is_written_by_orjson_and_others_are_not() -> None:
+    from mappings.items import builder
+
+    plain = {"pk": {"S": 'A#1 "q" \\ \n'}, "n": {"N": "12.5"}, "z": {"N": "0"}}
+    assert builder._dumped(plain) == reference_canonical(plain)
+    written_here: list[dict[str, Any]] = [
+        {"pk": {"S": "caf\u00e9"}},  # not ASCII: the encoder writes \u00e9
+        {"pk": {"S": "a\x01"}},  # a \u0001 escape
+        {"pk": {"S": "a\x7f"}},  # DEL: the encoder writes \u007f, orjson the character
+        {"n": {"N": "1.50"}},  # not in its canonical form
+        {"pk": {"S": "a\ud800"}},  # orjson refuses a lone surrogate
+    ]
+    for item in written_here:
+        assert builder._dumped(item) is None, item
+        assert builder.flat_canonical(item) == reference_canonical(item)
+    not_flat: dict[str, Any]
+    for not_flat in ({"b": {"BOOL": True}}, {"s": {"S": 1}}, {"m": {"M": {}}}):
+        assert builder._dumped(not_flat) is None and builder.flat_canonical(not_flat) is None
+
+
 def test_checks_of_numbers_in_one_parse_agree_with_the_three_checks() -> None:
     from mappings.dynamodb_limits import NUMBER_DIGITS, number_problem
 
