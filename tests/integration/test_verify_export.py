@@ -287,7 +287,7 @@ def test_an_overwrite_the_source_undid_before_the_second_pass_shows_the_rows_it_
     source = url.rsplit("/", 1)[0] + "/" + database
     plan = make_plan(Stack(base.path, base.tables, (task,)), task, connect(source))
     names = {database: ["pk"]}
-    rows = engine._source_frame(spark, source, plan, spark.sparkContext.broadcast(plan), names, 2)
+    rows = engine._source_frame(spark, source, plan, spark.sparkContext.broadcast(plan), names, 2, True)
     # What the first read found (F#7 and F#9 each written by two rows); the source has changed since.
     item = '{{"pk":{{"S":"F#{0}"}}}}'
     first_read = [(f"{database}\x1fF#7", item.format(7), 2, 2), (f"{database}\x1fF#9", item.format(9), 4, 2)]

@@ -28,6 +28,7 @@ or, gone, by its primary key only (an assumption the README names).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
@@ -69,9 +70,12 @@ TABLE_SHIFT = 48
 REJECTED = "\x00rejected\x1f"
 
 
-def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, target: str, names: list[str]) -> Any:
+def _expected_batches(
+    plan_value: Any, query: SourceQuery, table_index: int, target: str, names: list[str], refs_too: bool = True
+) -> Any:
     """The executors' function: source rows (their columns' bytes) in, expected items (or rejections) out, batch
-    by batch."""
+    by batch. ``refs_too``: each row's reference (or, without one, its text), which only ``--settle`` and the
+    OVERWRITE pass read; else null."""
 
     def build(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa  # type: ignore[import-untyped]
@@ -97,7 +101,7 @@ def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, tar
             decoded = query.decode_columns([batch.column(name).to_pylist() for name in columns])
             out: dict[str, list[Any]] = {name: [] for name in ROWS_COLUMNS}
             keys, texts, rows, found, order = (out[n] for n in ROWS_COLUMNS)
-            references = refs.texts(decoded)
+            references = refs.texts(decoded) if refs_too else [None] * len(batch)
             for index, built in enumerate(by_columns.build(decoded)):
                 position += 1
                 if isinstance(built, Rejection):
@@ -116,7 +120,7 @@ def _expected_batches(plan_value: Any, query: SourceQuery, table_index: int, tar
                     keys.append(key_text(target, built, names))
                     texts.append(canonical(built))
                 ref = references[index]
-                rows.append(_shown(refs.row(decoded, index)) if ref is None else None)
+                rows.append(_shown(refs.row(decoded, index)) if ref is None and refs_too else None)
                 found.append(ref)
                 order.append(base + position)
             yield pa.RecordBatch.from_pydict(out, schema=schema)
@@ -199,9 +203,10 @@ def _actual_batches(target: str, names: list[str], patterns: Any = None) -> Any:
 
 
 def _source_frame(
-    spark: Any, url: str, plan: Plan, plan_value: Any, key_names: dict[str, list[str]], parts: int
+    spark: Any, url: str, plan: Plan, plan_value: Any, key_names: dict[str, list[str]], parts: int, refs_too: bool
 ) -> Any:
-    """Every migrated table's rows as expected items (or rejections), over JDBC by key ranges."""
+    """Every migrated table's rows as expected items (or rejections), over JDBC by key ranges (``refs_too``: as
+    :func:`_expected_batches`)."""
     address, properties = jdbc_url(url)
     frames = []
     connection = connect(url)
@@ -217,7 +222,8 @@ def _source_frame(
                 address, f"({query.sql}) AS source_rows", predicates=predicates, properties=properties
             )
             target = plan.target_of(schema, name).table_name
-            frames.append(rows.mapInArrow(_expected_batches(plan_value, query, index, target, key_names[target]), ROWS))
+            built = _expected_batches(plan_value, query, index, target, key_names[target], refs_too)
+            frames.append(rows.mapInArrow(built, ROWS))
     finally:
         connection.close()
     frame = frames[0]
@@ -283,7 +289,8 @@ def verify_spark(
     # Every frame cached is released however the run ends (``cached``, before the failure is handled).
     with incomplete_on_failure(result, report), _source_lost_over_jdbc(), contextlib.ExitStack() as cached:
         plan_value = spark.sparkContext.broadcast(plan)
-        rows = _source_frame(spark, url, plan, plan_value, key_names, parts)
+        source = functools.partial(_source_frame, spark, url, plan, plan_value, key_names, parts)
+        rows = source(settle_seconds is not None)
         actual = _actual_frame(spark, exports, key_names, keep)
         result.actual = sum(e.item_count for e in exports.values()) if keep is None else actual.count()
         # Per key: its rows' count, the last item and its number (which names its table), and, for --settle
@@ -312,7 +319,8 @@ def verify_spark(
             for (text,) in findings.where(rejected).orderBy("ord").select("expected").toLocalIterator():
                 result.note(json.loads(text), report)
         if twice:
-            _overwrites(url, plan, rows, findings.where("n > 1"), key_names, result, report)
+            again = rows if settle_seconds is not None else source(True)
+            _overwrites(url, plan, again, findings.where("n > 1"), key_names, result, report)
         found = _records(findings.where(~rejected).toLocalIterator(), key_names, sources)
         if settle_seconds is None:
             for record, *_ in found:

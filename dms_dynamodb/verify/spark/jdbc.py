@@ -37,11 +37,11 @@ def _decoder(data_type: str) -> Callable[[bytes], Any]:
     from pymysql import converters
 
     if data_type in _TEXT:
-        return lambda raw: raw.decode("utf-8")
+        return bytes.decode  # UTF-8
     if data_type in _BYTES:
         return bytes
     if data_type in _INT:
-        return lambda raw: int(raw.decode("ascii"))
+        return int  # of the text protocol's digits, as bytes
     simple: dict[str, Callable[[str], Any]] = {
         "decimal": Decimal,
         "numeric": Decimal,
