@@ -259,6 +259,18 @@ def test_two_rows_writing_one_key_are_the_same_overwrite_in_spark_and_locally(
         verify_spark(spark, clash, plan, {database: export}, report=Failing())  # type: ignore[arg-type]
     assert spark.sparkContext._jsc.sc().getPersistentRDDs().size() == 0, "released on the way out too"
 
+    # The overwritten key missing from the target too: its OVERWRITE and its MISSING_TARGET, the same counts.
+    ddb.delete_item(TableName=database, Key={"pk": {"S": "F#7"}})
+    export = read_export(write_export(ddb, database, tmp_path / "without")[0])
+    results = {
+        "local": verify(clash, ddb, plan, target_pages=lambda _: pages(export)),
+        "spark": verify_spark(spark, clash, plan, {database: export}),
+    }
+    for engine, found in results.items():
+        assert {k: v for k, v in found.counts.items() if v} == {"OVERWRITE": 1, "MISSING_TARGET": 1}, engine
+        assert (found.expected, found.actual) == (3, 2), engine
+    assert results["local"].render() == results["spark"].render()
+
 
 def test_an_overwrite_the_source_undid_before_the_second_pass_shows_the_rows_it_finds_then(
     planted: tuple[str, str, set[tuple[str, str]]], spark: Any

@@ -6,23 +6,25 @@ column (``ColumnBuilder``, as the local verify's workers build theirs).
 The driver receives only findings, through ``toLocalIterator`` (one partition at a time, from the
 executors, which keep the findings of one job over every partition on disk), and a few counts: nothing
 proportional to the table is collected. That one job reads the source and the exports (no cache),
-aggregates the source's rows per key (as the join needs them sorted: no sort of its own) and joins; the
-counts come from its findings and the manifests' item counts (a key not among the findings is on both
-sides; the data files are checked against the manifests' MD5s or ETags before, and hold the items their
-manifest lines say, an assumption). A rejected row is a key of its own,
-its record its item. Only when some key is written twice (OVERWRITE) does a second pass read the source
-again, for those keys' rows. The records are built by the same functions as the local verify's
-(``key_values``, ``differences``), so the reports are equal record for record.
+aggregates the source's rows per key after the shuffle the join needs anyway, and joins. The counts come
+from its findings and the manifests' item counts: a key not among the findings is on both sides. Two
+assumptions the README names: an export holds each key once (a table's keys are unique), and its data
+files hold the items their manifest lines count (the files are checked against the manifests' MD5s or
+ETags before). A rejected row is a key of its own, its record its item. Only when some key is written
+twice (OVERWRITE) does a second pass read the source again, for those keys' rows. The records are built
+by the same functions as the local verify's (``key_values``, ``differences``), so the reports are equal
+record for record.
 
 Order of rows for OVERWRITE (two rows, one item key: the last wins): table order, then key range,
 then the order the source returns a range's rows, as the local verify reads them. Each row is numbered
 (``ord``: its table's index in the plan, its partition, its place there), which also names its table.
 
 The rows an OVERWRITE shows (the first and the last, as text) are not built for every row: only the
-overwritten keys need them, so the driver reads those few rows again by primary key (as ``--settle``
-does) and shows them as the local verify does. A row with no primary key (no reference to read it by)
-carries its text from the first read. A row gone or changed since the first read is shown as it is now,
-or, gone, by its primary key only (an assumption the README names).
+overwritten keys need them, so a second pass over their tables finds those keys' rows and the driver reads
+the first and last again by primary key (as ``--settle`` does) and shows them as the local verify does. A
+row with no primary key (no reference to read it by) carries its text from the second pass. A row gone or
+changed since the first read is shown as it is now, or, gone, by its primary key only (an assumption the
+README names).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from typing import Any, TextIO
 
 from dms_dynamodb.export.layout import Export
@@ -203,15 +205,24 @@ def _actual_batches(target: str, names: list[str], patterns: Any = None) -> Any:
 
 
 def _source_frame(
-    spark: Any, url: str, plan: Plan, plan_value: Any, key_names: dict[str, list[str]], parts: int, refs_too: bool
+    spark: Any,
+    url: str,
+    plan: Plan,
+    plan_value: Any,
+    key_names: dict[str, list[str]],
+    parts: int,
+    refs_too: bool,
+    targets: set[str] | None = None,
 ) -> Any:
     """Every migrated table's rows as expected items (or rejections), over JDBC by key ranges (``refs_too``: as
-    :func:`_expected_batches`)."""
+    :func:`_expected_batches`); ``targets``: only the tables that write these target tables."""
     address, properties = jdbc_url(url)
     frames = []
     connection = connect(url)
     try:
         for index, (schema, name) in enumerate(plan.tables):
+            if targets is not None and plan.target_of(schema, name).table_name not in targets:
+                continue  # its index (``ord``) kept: it names the table
             table = plan.builder.table(schema, name)
             assert table is not None, "a planned table is in the schema"
             clause, parameters = where_clause(plan.builder.filter_for(schema, name))
@@ -295,16 +306,16 @@ def verify_spark(
         result.actual = sum(e.item_count for e in exports.values()) if keep is None else actual.count()
         # Per key: its rows' count, the last item and its number (which names its table), and, for --settle
         # only, the rows to read again. Repartitioned by key first: Spark then aggregates each key in one step
-        # after the shuffle, sorted as the join needs it; grouped directly it would pre-aggregate before the
-        # shuffle (a sort of every row, to merge nothing: keys are nearly all distinct) and sort again after it.
+        # after the shuffle the join needs anyway; grouped directly it would pre-aggregate before the shuffle
+        # (a sort of every row, to merge nothing: keys are nearly all distinct).
         aggregates = [F.count("*").alias("n"), F.max_by("item", "ord").alias("item"), F.max("ord").alias("ord")]
         if settle_seconds is not None:
             aggregates.append(F.collect_list("ref").alias("refs"))
         by_key = rows.repartition("key").groupBy("key").agg(*aggregates)
-        # The one job over the source and the exports: its findings kept by the executors, on disk.
+        # The one job over the source and the exports (its first action, the counts below): its findings kept by
+        # the executors, on disk.
         findings = _findings(by_key, actual).persist(StorageLevel.DISK_ONLY)
         cached.callback(_release, findings)
-        findings.count()
         rejected = F.col("key").startswith(REJECTED)
         only_source, only_target, twice, rejections = findings.agg(
             F.count(F.when(F.col("actual").isNull() & ~rejected, 1)),
@@ -312,21 +323,27 @@ def verify_spark(
             F.count(F.when(F.col("n") > 1, 1)),
             F.count(F.when(rejected, 1)),
         ).first()
-        # Every key is in the export, or only on the source (the findings hold both kinds that are not in both).
+        # A key is in the export, or only on the source (the findings hold every key not on both sides; an export
+        # holds each key once, and the items its manifests count: assumptions the README names).
         result.expected = result.actual - only_target + only_source
         sources = [f"{schema}.{name}" for schema, name in plan.tables]
         if rejections:
-            for (text,) in findings.where(rejected).orderBy("ord").select("expected").toLocalIterator():
-                result.note(json.loads(text), report)
+            texts = findings.where(rejected).orderBy("ord").select("expected").toLocalIterator()
+            with contextlib.closing(texts):
+                for (text,) in texts:
+                    result.note(json.loads(text), report)
         if twice:
-            again = rows if settle_seconds is not None else source(True)
-            _overwrites(url, plan, again, findings.where("n > 1"), key_names, result, report)
-        found = _records(findings.where(~rejected).toLocalIterator(), key_names, sources)
-        if settle_seconds is None:
-            for record, *_ in found:
-                result.note(record, report)
-        else:
-            _settle(url, ddb, plan, found, settle_seconds, result, report)
+            written_twice = findings.where("n > 1").dropDuplicates(["key"])
+            table_of_key = F.substring_index("key", "\x1f", 1)
+            targets = {row[0] for row in written_twice.select(table_of_key).distinct().collect()}  # a few names
+            again = rows if settle_seconds is not None else source(True, targets)
+            _overwrites(url, plan, again, written_twice, key_names, result, report)
+        with contextlib.closing(_records(findings.where(~rejected).toLocalIterator(), key_names, sources)) as found:
+            if settle_seconds is None:
+                for record, *_ in found:
+                    result.note(record, report)
+            else:
+                _settle(url, ddb, plan, found, settle_seconds, result, report)
     return result
 
 
@@ -348,11 +365,13 @@ def _overwrites(
     """Keys written by more than one source row (``twice``: the findings of those keys, from the first read):
     their first and last rows, and every source, in read order.
 
-    A second pass over the source, made only when some key is written twice, finds those keys' rows; their
-    first and last are read again by their references (few: only overwritten keys) and shown as the local
-    verify shows them; a row without a reference (no primary key) brought its text along. The key and its
-    item are the first read's (the one compared). A key the second pass no longer finds written twice (the
-    source changed in between) shows the rows it finds, none or one, and names the last row's table."""
+    A second pass over the source (the tables that write those keys' target tables), made only when some key is
+    written twice, finds those keys' rows; their first and last are read again by their references (few: only
+    overwritten keys) and shown as the local verify shows them; a row without a reference (no primary key)
+    brings its text from that pass. The key and its item are the first read's (the one compared); the rows and
+    the tables named are the second pass's. A key the second pass no longer finds written twice (the source
+    changed in between) shows the one row it finds, named by its table, or none, named by the table of the
+    first read's last row."""
     from pyspark.sql import functions as F
 
     sources = [f"{schema}.{name}" for schema, name in plan.tables]
@@ -409,7 +428,9 @@ def _findings(by_key: Any, actual: Any) -> Any:
     return joined.selectExpr(*columns)
 
 
-def _records(rows: Iterator[Any], key_names: dict[str, list[str]], sources: list[str]) -> Iterator[Finding]:
+def _records(
+    rows: Iterator[Any], key_names: dict[str, list[str]], sources: list[str]
+) -> Generator[Finding, None, None]:
     """The joined rows as findings (the records the local verify writes for them). A key written twice that is
     on both sides is its OVERWRITE alone (:func:`_overwrites`), as in the local verify."""
     for key, expected_text, ord, refs, actual_text, rows_of_key in rows:
