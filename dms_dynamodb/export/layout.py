@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from mappings.items import Item
-from mappings.items.builder import flat_canonical
+from mappings.items.comparison import flat_canonical
 
 SUMMARY, FILES = "manifest-summary.json", "manifest-files.json"
 FORMAT = "DYNAMODB_JSON"

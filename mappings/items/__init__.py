@@ -1,7 +1,8 @@
 """The DMS item model: what DMS writes to DynamoDB for a source row (values, items, rejections) and the
 source filters it applies. Pure: the SQL form of the filters is the tool half's."""
 
-from mappings.items.builder import ItemBuilder, canonical, item_key, normalized
+from mappings.items.builder import ItemBuilder, item_key
+from mappings.items.comparison import canonical, normalized
 from mappings.items.values import (
     DEFAULTS,
     Assumptions,

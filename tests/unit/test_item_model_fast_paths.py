@@ -299,19 +299,19 @@ FLAT_TEXT = st.one_of(ODD_TEXT, st.text(st.characters(max_codepoint=0x7F), max_s
 def test_a_flat_items_text_written_by_orjson_is_the_encoders(item: dict[str, Any]) -> None:
     # Strings and numbers only: orjson writes those whose text is ASCII with no \u escape, and numbers already
     # in their canonical form; the encoder's text either way (json.dumps, sort_keys, as the reference).
-    from mappings.items import builder
+    from mappings.items import comparison
 
     expected = reference_canonical(item)
-    assert builder.flat_canonical(item) == expected
-    written = builder._dumped(item)
+    assert comparison.flat_canonical(item) == expected
+    written = comparison._dumped(item)
     assert written is None or written == expected
 
 
 def test_a_plain_ascii_item_is_written_by_orjson_and_others_are_not() -> None:
-    from mappings.items import builder
+    from mappings.items import comparison
 
     plain = {"pk": {"S": 'A#1 "q" \\ \n'}, "n": {"N": "12.5"}, "z": {"N": "0"}}
-    assert builder._dumped(plain) == reference_canonical(plain)
+    assert comparison._dumped(plain) == reference_canonical(plain)
     written_here: list[dict[str, Any]] = [
         {"pk": {"S": "caf\u00e9"}},  # not ASCII: the encoder writes \u00e9
         {"pk": {"S": "a\x01"}},  # a \u0001 escape
@@ -320,11 +320,11 @@ def test_a_plain_ascii_item_is_written_by_orjson_and_others_are_not() -> None:
         {"pk": {"S": "a\ud800"}},  # orjson refuses a lone surrogate
     ]
     for item in written_here:
-        assert builder._dumped(item) is None, item
-        assert builder.flat_canonical(item) == reference_canonical(item)
+        assert comparison._dumped(item) is None, item
+        assert comparison.flat_canonical(item) == reference_canonical(item)
     not_flat: dict[str, Any]
     for not_flat in ({"b": {"BOOL": True}}, {"s": {"S": 1}}, {"m": {"M": {}}}):
-        assert builder._dumped(not_flat) is None and builder.flat_canonical(not_flat) is None
+        assert comparison._dumped(not_flat) is None and comparison.flat_canonical(not_flat) is None
 
 
 def test_checks_of_numbers_in_one_parse_agree_with_the_three_checks() -> None:
