@@ -7,7 +7,8 @@ The driver receives only findings, through ``toLocalIterator`` (one partition at
 executors, which keep the findings of one job over every partition on disk), and a few counts: nothing
 proportional to the table is collected. That one job reads the source and the exports (no cache),
 aggregates the source's rows per key after the shuffle the join needs anyway, and joins. The counts come
-from its findings and the manifests' item counts: a key not among the findings is on both sides. Two
+from its findings and the manifests' item counts (with ``--tables``, the export's items kept, counted in a
+pass of their own): a key not among the findings is on both sides. Two
 assumptions the README names: an export holds each key once (a table's keys are unique), and its data
 files hold the items their manifest lines count (the files are checked against the manifests' MD5s or
 ETags before). A rejected row is a key of its own, its record its item. Only when some key is written
@@ -62,8 +63,9 @@ ROWS = "key string, item string, row string, ref string, ord long"
 ITEMS = "key string, item string"
 #: A finding: its record, its key text, the source rows (refs) that map to it, the item (MISSING_SOURCE).
 Finding = tuple[dict[str, Any], str, list[str], dict[str, Any] | None]
-#: Per source row: its item's key text (null: a rejection, whose record is ``item``), its canonical item,
-#: its text (only when it has no ``ref`` to read it again by), its reference, its number (``ord``).
+#: Per source row: its item's key text (a rejection's: :data:`REJECTED` and its number; its record is
+#: ``item``), its canonical item, its text (only when it has no ``ref`` to read it again by), its reference
+#: (``row`` and ``ref`` only when asked for: ``refs_too``), its number (``ord``).
 ROWS_COLUMNS = ("key", "item", "row", "ref", "ord")
 #: ``ord``'s top bits are the row's table's index in ``plan.tables``.
 TABLE_SHIFT = 48
@@ -336,7 +338,7 @@ def verify_spark(
             written_twice = findings.where("n > 1").dropDuplicates(["key"])
             table_of_key = F.substring_index("key", "\x1f", 1)
             targets = {row[0] for row in written_twice.select(table_of_key).distinct().collect()}  # a few names
-            again = rows if settle_seconds is not None else source(True, targets)
+            again = source(True, targets)
             _overwrites(url, plan, again, written_twice, key_names, result, report)
         with contextlib.closing(_records(findings.where(~rejected).toLocalIterator(), key_names, sources)) as found:
             if settle_seconds is None:
@@ -416,7 +418,8 @@ def _row_again(reader: KeyReader, ref: str | None, row: str | None) -> dict[str,
 
 def _findings(by_key: Any, actual: Any) -> Any:
     """The keys whose items differ, or are on one side only (MISSING_SOURCE, MISSING_TARGET, RECORD_DIFF, and
-    the rejected rows, each its own key), as the local verify's join finds them: one outer join, one pass.
+    the rejected rows, each its own key), or are written by more than one source row (``n``, OVERWRITE, their
+    items alike or not), as the local verify's join finds them: one outer join, one pass.
 
     The caller finds them by one job over every partition at once (``toLocalIterator`` alone runs a job per
     partition, one after the other), kept by the executors on disk (as many as the table's items when nothing
