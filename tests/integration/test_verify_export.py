@@ -201,36 +201,44 @@ def test_the_source_lost_over_jdbc_mid_run_is_an_incomplete_verify(
     assert records[-1]["type"] == "INCOMPLETE" and records[-1]["server"] == "source"
 
 
+def _keyed_by_twin(url: str, database: str, primary_key: str, twins: str) -> tuple[str, Any, Any]:
+    """A database whose table ``f`` is mapped to items keyed ``F#${twin}`` (rows with one twin write one key):
+    its URL, its stack and the plan of its task. ``twins``: the twin of the rows 1 to 4, in order."""
+    import dataclasses
+
+    from dms_dynamodb.plan import make_plan
+    from dms_dynamodb.stack import Stack
+    from mappings import TableMappings
+    from tests.integration.test_filters import _stack
+
+    rows = ", ".join(f"({n}, '{twin}', {n})" for n, twin in enumerate(twins, 1))
+    with connect(url).cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {database}")
+        cursor.execute(f"CREATE TABLE {database}.f (id INT {primary_key}, twin VARCHAR(30) NOT NULL, n INT)")
+        cursor.execute(f"INSERT INTO {database}.f VALUES {rows}")
+    base = _stack(database, [])
+    document = json.loads(json.dumps(base.tasks[0].table_mappings.to_dict()))
+    document["rules"][1]["mapping-parameters"]["attribute-mappings"][0]["value"] = "F#${twin}"
+    task = dataclasses.replace(base.tasks[0], table_mappings=TableMappings.from_dict(document))
+    stack = Stack(base.path, base.tables, (task,))
+    source = url.rsplit("/", 1)[0] + "/" + database
+    return source, stack, make_plan(stack, task, connect(source))
+
+
 @pytest.mark.parametrize("primary_key", ["PRIMARY KEY", ""], ids=["read-again-by-key", "no-key-text-carried"])
 def test_two_rows_writing_one_key_are_the_same_overwrite_in_spark_and_locally(
     planted: tuple[str, str, set[tuple[str, str]]], tmp_path: Path, spark: Any, primary_key: str
 ) -> None:
-    import dataclasses
-
     from dms_dynamodb.dynamodb.client import create_table
     from dms_dynamodb.export.layout import pages, read_export
     from dms_dynamodb.export.writer import write_export
     from dms_dynamodb.load import full_load
-    from dms_dynamodb.plan import make_plan
-    from dms_dynamodb.stack import Stack
     from dms_dynamodb.verify.full import verify
     from dms_dynamodb.verify.spark.engine import verify_spark
-    from mappings import TableMappings
-    from tests.integration.test_filters import _stack
 
     url, endpoint, _ = planted
     database = "clash" if primary_key else "clashnokey"
-    with connect(url).cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {database}")
-        cursor.execute(f"CREATE TABLE {database}.f (id INT {primary_key}, twin VARCHAR(30) NOT NULL, n INT)")
-        cursor.execute(f"INSERT INTO {database}.f VALUES (1, '7', 1), (2, '7', 2), (3, '8', 3), (4, '9', 4)")
-    base = _stack(database, [])
-    document = json.loads(json.dumps(base.tasks[0].table_mappings.to_dict()))
-    document["rules"][1]["mapping-parameters"]["attribute-mappings"][0]["value"] = "F#${twin}"  # 1 and 2: F#7
-    task = dataclasses.replace(base.tasks[0], table_mappings=TableMappings.from_dict(document))
-    stack = Stack(base.path, base.tables, (task,))
-    clash = url.rsplit("/", 1)[0] + "/" + database
-    plan = make_plan(stack, task, connect(clash))
+    clash, stack, plan = _keyed_by_twin(url, database, primary_key, "7789")  # rows 1 and 2: F#7
     ddb = client(endpoint)
     create_table(ddb, stack.tables[database])
     full_load(clash, ddb, plan)
@@ -283,27 +291,12 @@ def test_an_overwrite_the_source_undid_before_the_second_pass_shows_the_rows_it_
 ) -> None:
     """The rows of an OVERWRITE come from a second pass over the source: a key no longer written twice by then
     shows the one row left, or none, never a row twice, and keeps its record (its item, its table)."""
-    import dataclasses
-
-    from dms_dynamodb.plan import make_plan
-    from dms_dynamodb.stack import Stack
     from dms_dynamodb.verify.full import Result
     from dms_dynamodb.verify.spark import engine
-    from mappings import TableMappings
-    from tests.integration.test_filters import _stack
 
     url, _, _ = planted
     database = "undone"
-    with connect(url).cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {database}")
-        cursor.execute(f"CREATE TABLE {database}.f (id INT PRIMARY KEY, twin VARCHAR(30) NOT NULL, n INT)")
-        cursor.execute(f"INSERT INTO {database}.f VALUES (1, '7', 1), (2, '8', 2), (3, '5', 3), (4, '5', 4)")
-    base = _stack(database, [])
-    document = json.loads(json.dumps(base.tasks[0].table_mappings.to_dict()))
-    document["rules"][1]["mapping-parameters"]["attribute-mappings"][0]["value"] = "F#${twin}"
-    task = dataclasses.replace(base.tasks[0], table_mappings=TableMappings.from_dict(document))
-    source = url.rsplit("/", 1)[0] + "/" + database
-    plan = make_plan(Stack(base.path, base.tables, (task,)), task, connect(source))
+    source, _, plan = _keyed_by_twin(url, database, "PRIMARY KEY", "7855")
     names = {database: ["pk"]}
     rows = engine._source_frame(spark, source, plan, spark.sparkContext.broadcast(plan), names, 2, True)
     # What the first read found (F#7 and F#9 each written by two rows); the source has changed since.

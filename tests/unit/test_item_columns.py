@@ -46,32 +46,33 @@ def batches(draw: Any) -> tuple[list[str], list[list[Any]]]:
     return names, rows
 
 
-def _lob_under_template() -> ItemBuilder:
-    """A template named like a LOB column (``note``): it replaces the column's attribute, which build truncates."""
+def _record_to_record(parameters: dict[str, Any], lobs: LobPolicy | None = None) -> ItemBuilder:
+    """A builder of ``db.t`` mapped record to record into ``tt`` with these mapping parameters."""
     rules = [
         {"rule-type": "selection", "rule-id": "1", "rule-name": "s", "rule-action": "include",
          "object-locator": {"schema-name": "db", "table-name": "t"}},
         {"rule-type": "object-mapping", "rule-id": "2", "rule-name": "m", "rule-action": "map-record-to-record",
          "object-locator": {"schema-name": "db", "table-name": "t"}, "target-table-name": "tt",
-         "mapping-parameters": {"partition-key-name": "pk", "attribute-mappings": [
-             {"target-attribute-name": "pk", "attribute-type": "scalar", "attribute-sub-type": "string",
-              "value": "T#${id}"},
-             {"target-attribute-name": "note", "attribute-type": "scalar", "attribute-sub-type": "string",
-              "value": "${code}"}]}},
+         "mapping-parameters": parameters},
     ]  # fmt: skip
-    return ItemBuilder(TableMappings.from_dict({"rules": rules}), {}, [SCHEMA], lobs=LobPolicy(max_size_kb=1))
+    return ItemBuilder(TableMappings.from_dict({"rules": rules}), {}, [SCHEMA], lobs=lobs or LobPolicy())
+
+
+def _lob_under_template() -> ItemBuilder:
+    """A template named like a LOB column (``note``): it replaces the column's attribute, which build truncates."""
+    return _record_to_record(
+        {"partition-key-name": "pk", "attribute-mappings": [
+            {"target-attribute-name": "pk", "attribute-type": "scalar", "attribute-sub-type": "string",
+             "value": "T#${id}"},
+            {"target-attribute-name": "note", "attribute-type": "scalar", "attribute-sub-type": "string",
+             "value": "${code}"}]},
+        LobPolicy(max_size_kb=1),
+    )  # fmt: skip
 
 
 def _all_excluded() -> ItemBuilder:
     """Every column excluded and no template: build's item has no key (a rejection)."""
-    rules = [
-        {"rule-type": "selection", "rule-id": "1", "rule-name": "s", "rule-action": "include",
-         "object-locator": {"schema-name": "db", "table-name": "t"}},
-        {"rule-type": "object-mapping", "rule-id": "2", "rule-name": "m", "rule-action": "map-record-to-record",
-         "object-locator": {"schema-name": "db", "table-name": "t"}, "target-table-name": "tt",
-         "mapping-parameters": {"partition-key-name": "pk", "exclude-columns": NAMES}},
-    ]  # fmt: skip
-    return ItemBuilder(TableMappings.from_dict({"rules": rules}), {}, [SCHEMA])
+    return _record_to_record({"partition-key-name": "pk", "exclude-columns": NAMES})
 
 
 MORE = [*BUILDERS, _lob_under_template(), _all_excluded()]
