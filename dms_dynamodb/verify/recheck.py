@@ -102,6 +102,17 @@ def expected_item(item: Item) -> dict[str, Any]:
     return {"expected": shown, "capped": capped} if capped else {"expected": shown}
 
 
+def rejected_record(table: str, source_table: str, rejection: Rejection) -> dict[str, Any]:
+    """The ``REJECTED`` record of a source row the item model refuses, as every verify writes it."""
+    reason = {"error": f"{rejection.reason}: {rejection.error}", "statement": rejection.statement}
+    return {"type": "REJECTED", "table": table, "key": {}, "source_table": source_table} | reason
+
+
+def shown_row(row: dict[str, Any]) -> dict[str, str | None]:
+    """A source row as an ``OVERWRITE`` record shows it: each value as text, cut to 100 characters."""
+    return {name: None if value is None else str(value)[:100] for name, value in row.items()}
+
+
 def row_key(table: Table | None, row: dict[str, Any]) -> tuple[Any, ...] | None:
     """A row's primary-key values (None when the table has no primary key: it cannot be read again)."""
     if table is None or not table.primary_key:

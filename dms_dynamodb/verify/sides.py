@@ -25,7 +25,7 @@ from dms_dynamodb.dynamodb.scan import scan
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.source.connection import connect
 from dms_dynamodb.source.rows import KeyRange, key_ranges, source_batches
-from dms_dynamodb.verify.recheck import SourceRef, key_text, ref_json, row_key
+from dms_dynamodb.verify.recheck import SourceRef, key_text, ref_json, rejected_record, row_key, shown_row
 from mappings.items import Item, Rejection, canonical
 from mappings.items.columns import ColumnBuilder
 
@@ -79,11 +79,9 @@ def build_slice(work: Slice) -> str:
         built = by_columns.build([[row[name] for row in batch] for name in columns])
         for row, item in zip(batch, built, strict=True):
             if isinstance(item, Rejection):
-                record = {"type": "REJECTED", "table": target.table_name, "key": {}, "source_table": source}
-                record |= {"error": f"{item.reason}: {item.error}", "statement": item.statement}
-                rejected.append((json.dumps(record, default=str),))
+                rejected.append((json.dumps(rejected_record(target.table_name, source, item), default=str),))
                 continue
-            shown = json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()})
+            shown = json.dumps(shown_row(row))
             found = row_key(source_table, row)
             ref = ref_json(SourceRef(work.schema, work.table, found)) if found is not None else None
             if isinstance(item, tuple):  # a plain row, built from its columns: its key values and canonical text

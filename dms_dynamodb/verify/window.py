@@ -15,7 +15,7 @@ from dms_dynamodb.cdc.checkpoint import Checkpoint
 from dms_dynamodb.plan import Plan
 from dms_dynamodb.source.cascades import Chain
 from dms_dynamodb.source.connection import identifier, quoted
-from dms_dynamodb.verify.recheck import KeyReader, SourceRef, row_key
+from dms_dynamodb.verify.recheck import KeyReader, SourceRef, rejected_record, row_key
 from dms_dynamodb.verify.settle import NOT_COMPARABLE
 from mappings.items import Rejection
 
@@ -100,11 +100,6 @@ def rejected_records(reader: KeyReader, plan: Plan, refs: Iterable[SourceRef]) -
             continue
         built = plan.builder.build(ref.schema, ref.table, row)
         if isinstance(built, Rejection):
-            record = {
-                "type": "REJECTED",
-                "table": plan.target_of(ref.schema, ref.table).table_name,
-                "key": {},
-                "source_table": f"{ref.schema}.{ref.table}",
-            }
-            found.append(record | {"error": f"{built.reason}: {built.error}", "statement": built.statement})
+            target = plan.target_of(ref.schema, ref.table).table_name
+            found.append(rejected_record(target, f"{ref.schema}.{ref.table}", built))
     return found

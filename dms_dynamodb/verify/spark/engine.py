@@ -53,7 +53,9 @@ from dms_dynamodb.verify.recheck import (
     key_values,
     ref_from_json,
     ref_json,
+    rejected_record,
     row_key,
+    shown_row,
 )
 from dms_dynamodb.verify.settle import settle, unsettled
 from dms_dynamodb.verify.spark.jdbc import KEY, SourceQuery, inline_filter, jdbc_url, source_query
@@ -109,10 +111,8 @@ def _expected_batches(
             for index, built in enumerate(by_columns.build(decoded)):
                 position += 1
                 if isinstance(built, Rejection):
-                    record = {"type": "REJECTED", "table": target, "key": {}, "source_table": source}
-                    record |= {"error": f"{built.reason}: {built.error}", "statement": built.statement}
                     keys.append(f"{REJECTED}{base + position}")
-                    texts.append(json.dumps(record, default=str))
+                    texts.append(json.dumps(rejected_record(target, source, built), default=str))
                     rows.append(None)
                     found.append(None)
                     order.append(base + position)
@@ -124,17 +124,12 @@ def _expected_batches(
                     keys.append(key_text(target, built, names))
                     texts.append(canonical(built))
                 ref = references[index]
-                rows.append(_shown(refs.row(decoded, index)) if ref is None and refs_too else None)
+                rows.append(json.dumps(shown_row(refs.row(decoded, index))) if ref is None and refs_too else None)
                 found.append(ref)
                 order.append(base + position)
             yield pa.RecordBatch.from_pydict(out, schema=schema)
 
     return build
-
-
-def _shown(row: dict[str, Any]) -> str:
-    """A source row as an OVERWRITE record shows it (as :mod:`dms_dynamodb.verify.sides` does)."""
-    return json.dumps({k: None if v is None else str(v)[:100] for k, v in row.items()})
 
 
 class _RowRefs:
@@ -410,10 +405,10 @@ def _row_again(reader: KeyReader, ref: str | None, row: str | None) -> dict[str,
     found = ref_from_json(ref)
     again = reader.source_row(found)
     if again is not None:
-        return dict(json.loads(_shown(again)))
+        return shown_row(again)
     table = reader.plan.builder.table(found.schema, found.table)
     names = table.primary_key if table is not None else ()
-    return {name: None if value is None else str(value)[:100] for name, value in zip(names, found.key, strict=True)}
+    return shown_row(dict(zip(names, found.key, strict=True)))
 
 
 def _findings(by_key: Any, actual: Any) -> Any:
